@@ -1,0 +1,172 @@
+"""The ``steer`` command: a thin layer over :mod:`steerdsl.api`.
+
+Exit codes: 0 all good, 1 a model is wrong (a diagnostic with severity
+error, a failed check or expectation), 2 usage or internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from pathlib import Path
+
+from steerdsl.diagnostics import Diagnostic, SteerError, render_text
+
+EXIT_OK, EXIT_MODEL, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse would exit 2 with usage; keep that, add a hint
+        self.print_usage(sys.stderr)
+        print(f"steer: error: {message}\n  = hint: steer --help lists the commands", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _read_sources(files: list[str]) -> list[tuple[str, str | None]]:
+    out = []
+    for f in files:
+        if f == "-":
+            out.append(("<stdin>", sys.stdin.read()))
+        else:
+            out.append((f, None))
+    return out
+
+
+def _load(name: str, text: str | None):
+    from steerdsl.api import load, loads
+
+    return loads(text, name) if text is not None else load(name)
+
+
+def _print_diag(diag: Diagnostic, sources: dict[str, str], fmt: str, stream=sys.stdout) -> None:
+    if fmt == "text":
+        print(render_text(diag, sources), file=stream)
+
+
+def _sources_for(name: str, text: str | None, model=None) -> dict[str, str]:
+    if model is not None:
+        return model.sources
+    if text is not None:
+        return {name: text}
+    try:
+        return {name: Path(name).read_text(encoding="utf-8")}
+    except (OSError, UnicodeDecodeError):
+        return {}
+
+
+def _symbol(status: str, ok: bool) -> str:
+    if status == "undecided":
+        return "?"
+    return "✓" if ok else "✗"
+
+
+def cmd_check(args) -> int:
+    from steerdsl.api import check
+
+    code = EXIT_OK
+    reports = []
+    for name, text in _read_sources(args.files):
+        try:
+            model = _load(name, text)
+        except SteerError as exc:
+            code = max(code, EXIT_MODEL)
+            if args.format == "json":
+                reports.append({"file": name, "ok": False, "checks": [], "diagnostics": [exc.diagnostic.to_json()]})
+            else:
+                _print_diag(exc.diagnostic, _sources_for(name, text), "text")
+            continue
+        report = check(model)
+        if not report.ok:
+            code = max(code, EXIT_MODEL)
+        if args.format == "json":
+            reports.append(report.to_json())
+            continue
+        passed = sum(r.ok for r in report.results)
+        undecided = sum(r.status == "undecided" for r in report.results)
+        failed = len(report.results) - passed - undecided
+        print(f"{name}: {len(report.results)} checks — {passed} as claimed, {failed} contradicted, "
+              f"{undecided} undecided")
+        if args.verbose or not report.ok:
+            for r in report.results:
+                mark = _symbol(r.status, r.ok)
+                exactness = "exact" if r.exact else f"numeric, atol {r.tolerance}"
+                claim = "" if r.expected == "pass" else f" (claimed {r.expected})"
+                line = f"  {mark} {r.subject}: {r.property} {r.status}{claim} [{exactness}]"
+                print(line + (f" — {r.detail}" if r.detail and (args.verbose or not r.ok) else ""))
+        for d in report.diagnostics:
+            _print_diag(d, model.sources, "text")
+    if args.format == "json":
+        print(json.dumps(reports if len(reports) != 1 else reports[0], indent=2))
+    return code
+
+
+def cmd_compile(args) -> int:
+    from steerdsl.emit import emit_json, emit_sympy
+
+    (name, text), = _read_sources([args.file])
+    try:
+        model = _load(name, text)
+    except SteerError as exc:
+        _print_diag(exc.diagnostic, _sources_for(name, text), "text")
+        return EXIT_MODEL
+    if args.emit == "json":
+        print(json.dumps(emit_json(model), indent=2))
+    else:
+        print(emit_sympy(model))
+    return EXIT_OK
+
+
+def cmd_explain(args) -> int:
+    from steerdsl.codes import CODES, explain
+
+    text = explain(args.code)
+    if text is None:
+        print(f"steer: unknown code {args.code!r}; known codes: {', '.join(sorted(CODES))}", file=sys.stderr)
+        return EXIT_USAGE
+    print(text, end="")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="steer", description="Steering scenarios beyond quantum theory: check, compile and solve "
+                "models written in the .steer language.")
+    p.add_argument("--debug", action="store_true", help="show Python tracebacks of internal errors")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    c = sub.add_parser("check", help="parse, resolve and run the exact checks")
+    c.add_argument("files", nargs="+", help=".steer files ('-' reads standard input)")
+    c.add_argument("--format", choices=("text", "json"), default="text")
+    c.add_argument("-v", "--verbose", action="store_true", help="list every check")
+    c.set_defaults(func=cmd_check)
+    k = sub.add_parser("compile", help="print the exact objects of a model")
+    k.add_argument("file")
+    k.add_argument("--emit", choices=("sympy", "json"), default="sympy")
+    k.set_defaults(func=cmd_compile)
+    e = sub.add_parser("explain", help="explain a diagnostic code, e.g. steer explain E201")
+    e.add_argument("code")
+    e.set_defaults(func=cmd_explain)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("steer: interrupted", file=sys.stderr)
+        return EXIT_USAGE
+    except SteerError as exc:
+        print(render_text(exc.diagnostic), file=sys.stderr)
+        return EXIT_MODEL
+    except Exception as exc:  # an internal error: say so clearly, no traceback unless asked
+        if args.debug:
+            traceback.print_exc()
+        print(f"steer: internal error: {type(exc).__name__}: {exc}\n  = hint: rerun with --debug and report "
+              "it with the model that caused it", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

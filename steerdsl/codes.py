@@ -1,0 +1,117 @@
+"""Every diagnostic code, with the explanation ``steer explain CODE`` prints."""
+
+from __future__ import annotations
+
+CODES: dict[str, tuple[str, str]] = {
+    # code: (title, explanation)
+    "E001": ("unexpected character",
+             "The file contains a character the language does not use here, such as '$' or a stray quote.\n"
+             "Example:  let y = 3 $ 4\nFix: remove it. Transposes are T(M), daggers M† or dag(M)."),
+    "E002": ("unexpected token",
+             "The parser met a word or symbol where the grammar does not allow it; the message lists what "
+             "could come instead.\nExample:  scenario { alice A inputs 2 }   (a ':' is missing after A)"),
+    "E003": ("unexpected end of file",
+             "The file ends in the middle of a statement: an expression, bracket or brace is unfinished.\n"
+             "Example:  let x = (1 + 2"),
+    "E101": ("unknown name",
+             "A name is used that is not defined above, nor a built-in. Names must be defined before use; "
+             "the hint suggests the nearest defined name.\nExample:  assemblage s[a|x] = sigm[a|x]"),
+    "E102": ("wrong number of arguments",
+             "A function, map or built-in is called with too many or too few arguments.\n"
+             "Example:  proj(ket(0), ket(1))"),
+    "E103": ("wrong kind of value",
+             "An operation does not make sense on these values: adding a number to a matrix, indexing a "
+             "number, a condition that is not true/false.\nExample:  let m = X + 1   (write X + I)"),
+    "E104": ("dimension mismatch",
+             "Two matrices of incompatible sizes meet, or a value does not have the dimension its role needs "
+             "(Bob's dimension, a map's input). The message names both dimensions.\n"
+             "Example:  assemblage s[a|x] = I(4)/8   with a qubit Bob"),
+    "E105": ("index out of range",
+             "A label is outside the declared range: an outcome ≥ k, an input ≥ m, a ket label that is not "
+             "a qubit label.\nExample:  sigma[2|0] with 2 outputs"),
+    "E106": ("index is not an integer",
+             "Indices, labels, xor and mod take integers.\nExample:  sigma[1/2|0]"),
+    "E107": ("division by zero or singular matrix",
+             "A division by an exact zero, or inv(·) of a singular matrix."),
+    "E108": ("not exactly representable",
+             "The value is not an exact number the tool can represent (for example the square root of an "
+             "irrational number, or cos of a non-rational multiple of π). Use float(·) to compute it "
+             "numerically; checks then use a tolerance."),
+    "E110": ("name defined twice",
+             "A name is defined twice, or a definition reuses a party's name."),
+    "E120": ("invalid scenario",
+             "The scenario block is incomplete or inconsistent: a party without inputs, outputs or "
+             "dimension, a second scenario block, or a definition that needs a scenario before it is "
+             "declared."),
+    "E121": ("wrong index header",
+             "The indices written in a header or subscript do not match the scenario: e.g. sigma[a|x] in a "
+             "scenario with two Alices needs sigma[a1 a2|x1 x2], and a Bob with input adds y."),
+    "E122": ("missing definition",
+             "A case block or a table does not cover every index combination. Add the missing case or an "
+             "'otherwise' entry."),
+    "E123": ("unknown or misused party",
+             "A party name is not declared in the scenario, or is used in the wrong role (a state without a "
+             "system for a party, a party measured twice)."),
+    "E124": ("duplicate table entry",
+             "A table lists the same element twice."),
+    "E130": ("import failed",
+             "An imported file cannot be found, imports itself (a cycle), does not define the requested "
+             "name, or defines it over a different scenario. Paths are relative to the importing file."),
+    "E131": ("cannot read file",
+             "The model file does not exist or cannot be read as UTF-8 text."),
+    "E140": ("unknown property or task",
+             "A check asks for a property that this kind of object does not have (e.g. 'trace_preserving' "
+             "of an assemblage), or a solve asks for an unknown task."),
+    "E150": ("map is not linear",
+             "A map given by a formula must be linear in its argument. The formula is compared with its "
+             "Choi-matrix extension on a generic Hermitian input."),
+    "E200": ("check failed", "A check answered 'fail'."),
+    "E201": ("signalling assemblage",
+             "An Alice's input changes Bob's reduced state: Σ_a σ[a|x] depends on x. The message names the "
+             "party, the two inputs and the first differing entry, exactly.\n"
+             "Example: σ[0|0] = I/2, σ[1|0] = 0, σ[0|1] = |0⟩⟨0|, σ[1|1] = |1⟩⟨1|/2"),
+    "E202": ("not positive semidefinite",
+             "An assemblage element, POVM element or state has a negative direction: an exact vector v with "
+             "v†Mv < 0 is shown."),
+    "E203": ("not normalised",
+             "Probabilities do not sum to 1 (Σ_a tr σ[a|x] ≠ 1), a state's trace is not 1, or POVM elements "
+             "do not sum to the identity."),
+    "E204": ("map not trace preserving",
+             "The Choi matrix J of the map does not satisfy tr_out J = I."),
+    "E205": ("map not completely positive",
+             "The Choi matrix of the map has a negative eigenvalue (shown exactly when it is rational or a "
+             "simple surd)."),
+    "E206": ("not Hermitian", "A matrix that must be Hermitian differs from its conjugate transpose."),
+    "E207": ("Bobs disagree",
+             "In a several-Bobs assemblage every Bob's element must have the same trace p(a|x)."),
+    "E208": ("Bob signals to Alice",
+             "In a Bob-with-input assemblage tr σ[a|x y] must not depend on Bob's input y."),
+    "E209": ("map not positive",
+             "A product vector x⊗y with ⟨x⊗y|J|x⊗y⟩ < 0 was found, so the map sends some state to a "
+             "non-positive matrix."),
+    "E210": ("negated claim is false",
+             "The model claims an object does NOT have a property ('check M : not completely_positive'), but "
+             "it has it."),
+    "E211": ("assertion failed",
+             "An 'assert' line is false for the binding shown; both sides of a comparison are printed "
+             "exactly."),
+    "E212": ("value differs from its expectation",
+             "A 'value F on sigma expect …' line computed a value that does not match the expectation."),
+    "E213": ("no GHJW realisation",
+             "The GHJW construction applies to valid assemblages of the standard bipartite scenario; this one "
+             "is of another kind, or is not valid."),
+    "W301": ("undecided",
+             "A check could not be decided: a numeric value within the tolerance of the boundary, or a "
+             "property for which no exact test applies. Never read as pass or fail."),
+    "E900": ("internal error",
+             "Something went wrong inside steerdsl. Please report it with the model that caused it."),
+}
+
+
+def explain(code: str) -> str | None:
+    """The explanation of a diagnostic code, or None if the code is unknown."""
+    entry = CODES.get(code.upper())
+    if entry is None:
+        return None
+    title, text = entry
+    return f"{code.upper()}: {title}\n\n{text}\n"

@@ -1,0 +1,237 @@
+"""Exact validity checks (physics.md §2) for every scenario kind.
+
+Each check returns a :class:`CheckResult` that is ``pass``, ``fail`` or
+``undecided``; on failure the detail names the indices and the residual,
+e.g. ``Σ_a σ[a|x=0] − Σ_a σ[a|x=1] has entry (0,1) = 1/8``.  Exact inputs
+are decided exactly; numeric inputs are compared with ``atol``/``rtol`` and
+say so.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from steerdsl.exact import linalg
+from steerdsl.exact.report import FAIL, PASS, UNDECIDED, CheckResult, combine
+from steerdsl.model import algebra as alg
+from steerdsl.model.assemblage import Assemblage
+from steerdsl.model.scenario import Key, Scenario
+
+ATOL = 1e-9
+RTOL = 1e-9
+
+
+def fmt(v) -> str:
+    """A number for a message: exact numbers exactly, floats to 4 significant digits."""
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    if isinstance(v, (complex, float, np.complexfloating, np.floating)):
+        c = complex(v)
+        if abs(c.imag) < 1e-12:
+            return f"{c.real:.4g}"
+        return f"{c.real:.4g}{c.imag:+.4g}i"
+    return str(v)
+
+
+def _zero_residual(m: np.ndarray, atol: float = ATOL) -> tuple[tuple[int, int], object] | None:
+    """First nonzero entry of ``m`` (beyond ``atol`` when numeric)."""
+    if m.dtype == object:
+        return linalg.first_nonzero(m)
+    idx = np.argwhere(np.abs(m) > atol)
+    if len(idx) == 0:
+        return None
+    i, j = idx[0]
+    return (int(i), int(j)), m[i, j]
+
+
+def key_text(sc: Scenario, key: Key, free: set[int] | None = None, name: str = "σ") -> str:
+    """``σ[a1 a2|x1 x2 y]`` with summed slots shown as ``·``."""
+    a, x, y = key
+    a_txt = " ".join("·" if free and j in free else str(v) for j, v in enumerate(a))
+    x_txt = " ".join(str(v) for v in list(x) + list(y))
+    return f"{name}[{a_txt}|{x_txt}]"
+
+
+def is_zero(m: np.ndarray, atol: float = ATOL) -> bool:
+    return _zero_residual(m, atol) is None
+
+
+def hermitian(m: np.ndarray, subject: str, what: str) -> CheckResult:
+    """``M = M†`` exactly (or within ``atol``)."""
+    exact = m.dtype == object
+    diff = m - alg.dagger(m)
+    res = _zero_residual(diff)
+    if res is None:
+        return CheckResult(subject, "hermitian", PASS, exact=exact, tolerance=None if exact else ATOL)
+    (i, j), v = res
+    return CheckResult(subject, "hermitian", FAIL, f"{what} is not Hermitian: M − M† has entry ({i},{j}) = {fmt(v)}",
+                       exact=exact, code="E206")
+
+
+def positive_semidefinite(m: np.ndarray, subject: str, what: str) -> CheckResult:
+    """``M ⪰ 0``: exact LDL† with pivoting, or eigenvalues within ``atol``."""
+    herm = hermitian(m, subject, what)
+    if herm.status != PASS:
+        return herm
+    res = linalg.psd(m, atol=ATOL, rtol=RTOL)
+    exact = m.dtype == object
+    tol = None if exact else ATOL
+    if res.decided is True:
+        return CheckResult(subject, "psd", PASS, exact=exact, tolerance=tol)
+    if res.decided is None:
+        return CheckResult(subject, "psd", UNDECIDED, f"{what}: the smallest eigenvalue is within the tolerance "
+                           "of 0", exact=False, tolerance=tol)
+    vec = ", ".join(fmt(v) for v in np.asarray(res.witness).flat) if res.witness is not None else ""
+    detail = f"{what} is not positive semidefinite: v†Mv = {fmt(res.value)} < 0 for v = ({vec})"
+    return CheckResult(subject, "psd", FAIL, detail, exact=exact, tolerance=tol, code="E202")
+
+
+def trace_is(m: np.ndarray, target, subject: str, what: str, prop: str = "normalised") -> CheckResult:
+    exact = m.dtype == object
+    t = alg.trace(m)
+    diff = alg.binary("-", t, target)
+    ok = alg.equal(diff, 0) if exact and alg.is_exact(target) else abs(complex(diff)) <= ATOL
+    if ok:
+        return CheckResult(subject, prop, PASS, exact=exact, tolerance=None if exact else ATOL)
+    return CheckResult(subject, prop, FAIL, f"{what} has trace {fmt(t)}, not {fmt(target)}", exact=exact,
+                       code="E203")
+
+
+# ---------------------------------------------------------------- assemblages
+def _components(sigma: Assemblage) -> list[tuple[str, dict[Key, np.ndarray]]]:
+    sc = sigma.scenario
+    if len(sc.bobs) > 1:
+        return [(b.name, sigma.bob_component(k)) for k, b in enumerate(sc.bobs)]
+    return [(sc.bobs[0].name, dict(sigma.elements))]
+
+
+def _party_groups(sc: Scenario) -> list[list[int]]:
+    """For each slot ``j``: ``j`` and the later rounds of the same party (summed together)."""
+    slots = sc.slots
+    groups = []
+    for j, s in enumerate(slots):
+        later = [k for k in range(j, len(slots)) if slots[k].alice == s.alice and slots[k].round >= s.round]
+        groups.append(later)
+    return groups
+
+
+def no_signalling(sigma: Assemblage, subject: str) -> CheckResult:
+    """For every slot ``j``: ``Σ_{a_j (and later rounds)} σ_{a|x}`` does not depend on ``x_j``.
+
+    Sequential parties: the sum over a round's outcome and every later round's
+    outcome is independent of that round's input (later inputs cannot reach
+    back).  BWI: for each fixed ``y``."""
+    sc = sigma.scenario
+    results = []
+    for bob_name, comp in _components(sigma):
+        label = f" (bob {bob_name})" if len(sc.bobs) > 1 else ""
+        for j, group in enumerate(_party_groups(sc)):
+            sums: dict = {}
+            for (a, x, y), m in comp.items():
+                rest_a = tuple(v for k, v in enumerate(a) if k not in group)
+                fixed_x = tuple(v for k, v in enumerate(x) if k != j)
+                later_x = tuple(x[k] for k in group if k != j)
+                gk = (rest_a, fixed_x, later_x, y, x[j])
+                sums[gk] = m if gk not in sums else sums[gk] + m
+            by_context: dict = {}
+            for (rest_a, fixed_x, later_x, y, xj), m in sums.items():
+                by_context.setdefault((rest_a, fixed_x, later_x, y), []).append((xj, m))
+            for ctx, entries in by_context.items():
+                entries.sort(key=lambda e: e[0])
+                x0, m0 = entries[0]
+                for xj, m in entries[1:]:
+                    res = _zero_residual(m0 - m)
+                    if res is not None:
+                        (r, c), v = res
+                        slot = sc.slots[j].label
+                        summed = "".join(f"_{sc.slots[k].label}" for k in group)
+                        detail = (f"{slot} signals{label}: Σ_a{summed} σ[…|{slot}={x0}] − Σ_a{summed} "
+                                  f"σ[…|{slot}={xj}] has entry ({r},{c}) = {fmt(v)} "
+                                  f"(other labels: a={ctx[0]}, x={ctx[1]}" + (f", y={ctx[3]}" if ctx[3] else "") + ")")
+                        return CheckResult(subject, "nonsignalling", FAIL, detail, exact=sigma.exact,
+                                           code="E201")
+        results.append(CheckResult(subject, "nonsignalling", PASS, exact=sigma.exact))
+    return combine(results, subject, "nonsignalling")
+
+
+def bob_to_alice(sigma: Assemblage, subject: str) -> CheckResult:
+    """BWI: ``tr σ_{a|xy}`` does not depend on ``y`` (Bob cannot signal to Alice)."""
+    sc = sigma.scenario
+    if not sc.bob_inputs:
+        return CheckResult(subject, "no_bob_signalling", PASS, exact=sigma.exact)
+    traces: dict = {}
+    for (a, x, y), m in sigma.elements.items():
+        traces.setdefault((a, x), []).append((y, alg.trace(m)))
+    for (a, x), entries in traces.items():
+        y0, t0 = entries[0]
+        for y, t in entries[1:]:
+            d = alg.binary("-", t0, t)
+            if not (alg.equal(d, 0) if sigma.exact else abs(complex(d)) <= ATOL):
+                return CheckResult(subject, "no_bob_signalling", FAIL,
+                                   f"Bob signals to Alice: tr σ[{a}|{x} y={y0}] − tr σ[{a}|{x} y={y}] = {fmt(d)}",
+                                   exact=sigma.exact, code="E208")
+    return CheckResult(subject, "no_bob_signalling", PASS, exact=sigma.exact)
+
+
+def normalised(sigma: Assemblage, subject: str) -> CheckResult:
+    """``tr Σ_a σ_{a|x(y)} = 1`` for every input (each Bob)."""
+    sc = sigma.scenario
+    for bob_name, comp in _components(sigma):
+        totals: dict = {}
+        for (a, x, y), m in comp.items():
+            totals[(x, y)] = alg.binary("+", totals.get((x, y), 0), alg.trace(m))
+        for (x, y), t in totals.items():
+            d = alg.binary("-", t, 1)
+            if not (alg.equal(d, 0) if sigma.exact else abs(complex(d)) <= ATOL):
+                who = f" (bob {bob_name})" if len(sc.bobs) > 1 else ""
+                return CheckResult(subject, "normalised", FAIL,
+                                   f"Σ_a tr σ[a|{' '.join(map(str, x + y))}] = {fmt(t)}, not 1{who}",
+                                   exact=sigma.exact, code="E203")
+    return CheckResult(subject, "normalised", PASS, exact=sigma.exact)
+
+
+def elements_psd(sigma: Assemblage, subject: str) -> CheckResult:
+    sc = sigma.scenario
+    results = []
+    for bob_name, comp in _components(sigma):
+        for key, m in comp.items():
+            who = f" (bob {bob_name})" if len(sc.bobs) > 1 else ""
+            r = positive_semidefinite(m, subject, key_text(sc, key, name=sigma.name) + who)
+            if r.status != PASS:
+                return r
+            results.append(r)
+    return combine(results, subject, "psd")
+
+
+def bobs_agree(sigma: Assemblage, subject: str) -> CheckResult:
+    """Several Bobs: ``tr σ^(k)_{a|x}`` is the same for every Bob ``k``."""
+    sc = sigma.scenario
+    if len(sc.bobs) < 2:
+        return CheckResult(subject, "consistent_bobs", PASS, exact=sigma.exact)
+    for key, parts in sigma.elements.items():
+        t0 = alg.trace(parts[0])
+        for k, m in enumerate(parts[1:], start=1):
+            d = alg.binary("-", t0, alg.trace(m))
+            if not (alg.equal(d, 0) if sigma.exact else abs(complex(d)) <= ATOL):
+                return CheckResult(subject, "consistent_bobs", FAIL,
+                                   f"tr σ^({sc.bobs[0].name}) − tr σ^({sc.bobs[k].name}) at "
+                                   f"{key_text(sc, key, name=sigma.name)} = {fmt(d)}", exact=sigma.exact,
+                                   code="E207")
+    return CheckResult(subject, "consistent_bobs", PASS, exact=sigma.exact)
+
+
+def valid_assemblage(sigma: Assemblage, subject: str) -> list[CheckResult]:
+    """Every validity condition of physics.md §2 for the assemblage's scenario kind.
+
+    Instrumental assemblages: positivity and normalisation are exact; being a
+    post-selection of a no-signalling BWI assemblage is an SDP question and is
+    not claimed here."""
+    out = [elements_psd(sigma, subject), normalised(sigma, subject)]
+    kind = sigma.scenario.kind
+    if kind != "instrumental":
+        out.append(no_signalling(sigma, subject))
+    if kind == "bwi":
+        out.append(bob_to_alice(sigma, subject))
+    if kind == "several_bobs":
+        out.append(bobs_agree(sigma, subject))
+    return out

@@ -1,0 +1,194 @@
+"""An explicit quantum realisation of any valid bipartite assemblage (GHJW theorem).
+
+physics.md §3.2 purifies ``ρ_B`` in its eigenbasis, which needs square roots
+of eigenvalues — numbers outside the number field of the data.  Here any
+purification will do, so we pick one whose entries stay in the field:
+
+1. ``ρ_B = Σ_k d_k u_k u_k†`` (exact LDL† with pivoting; ``u_k`` independent,
+   ``d_k > 0``), so ``ρ_B = U D U†`` on its support.
+2. When every ``d_k`` is rational, write it as a sum of at most four rational
+   squares (Lagrange), ``d_k = Σ_j c_kj²``; put ``V = U C`` with ``C C^T = D``.
+3. ``|Ψ⟩ = Σ_i |i⟩_A ⊗ V|i⟩`` gives ``tr_A|Ψ⟩⟨Ψ| = V V† = ρ_B`` and
+   ``tr_A[(M ⊗ I)|Ψ⟩⟨Ψ|] = V Mᵀ V†``.
+4. ``S_{a|x} = U⁺ σ_{a|x} U⁺†`` (``U⁺`` a left inverse; valid because
+   ``σ_{a|x} ≤ ρ_B`` lives on the support), ``M_{a|x}ᵀ = Cᵀ D⁻¹ S_{a|x} D⁻¹ C``;
+   ``Σ_a M_{a|x}ᵀ = Cᵀ D⁻¹ C`` is a projector and its complement is added to
+   the last outcome, so each ``{M_{a|x}}_a`` is a POVM.
+
+Alice's dimension is at most ``4 rank(ρ_B)``.  The realisation is verified by
+recomputing σ exactly.  Numeric assemblages use the eigenbasis construction
+with a tolerance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from math import isqrt
+
+import numpy as np
+from sympy.solvers.diophantine.diophantine import sum_of_four_squares, sum_of_squares, sum_of_three_squares
+
+from steerdsl.exact import linalg
+from steerdsl.exact.cyclotomic import Cyclo, NotExact
+from steerdsl.model import algebra as alg
+from steerdsl.model.assemblage import Assemblage
+from steerdsl.model.constructs import contract_party
+
+
+@dataclass
+class Realisation:
+    """A state ``|Ψ⟩`` on ``A ⊗ B`` (dimensions ``dims``) and Alice's POVMs ``M[(a, x)]``."""
+
+    psi: np.ndarray
+    dims: tuple[int, int]
+    povms: dict[tuple[int, int], np.ndarray]
+    exact: bool
+    verified: bool
+    residual: float = 0.0
+
+
+def rational_squares(q: Fraction) -> list[Fraction]:
+    """Rationals ``c_j`` (at most four) with ``Σ c_j² = q`` for ``q > 0`` (Lagrange's four-square theorem)."""
+    n = q.numerator * q.denominator
+    den = q.denominator
+    if isqrt(n) ** 2 == n:
+        parts: tuple[int, ...] = (isqrt(n),)
+    else:
+        two = next(sum_of_squares(n, 2, zeros=True), None)
+        parts = two or sum_of_three_squares(n) or sum_of_four_squares(n)
+    return [Fraction(p, den) for p in parts if p]
+
+
+def _ldl(rho: np.ndarray) -> tuple[list[np.ndarray], list[Cyclo]]:
+    """``ρ = Σ_k d_k u_k u_k†`` for a Hermitian PSD exact ``ρ`` (diagonal pivoting)."""
+    n = rho.shape[0]
+    work = rho.copy()
+    vectors, pivots = [], []
+    remaining = list(range(n))
+    while remaining:
+        p = next((i for i in remaining if not work[i, i].is_zero), None)
+        if p is None:
+            break
+        d = work[p, p]
+        u = alg.zeros(n, 1)
+        for i in range(n):
+            u[i, 0] = work[i, p] / d
+        vectors.append(u)
+        pivots.append(d)
+        work = work - (u @ alg.dagger(u)) * d
+        remaining.remove(p)
+    return vectors, pivots
+
+
+def _exact_realisation(sigma: Assemblage) -> Realisation:
+    sc = sigma.scenario
+    alice = sc.alices[0]
+    rho = None
+    for a in range(alice.outputs[0]):
+        m = sigma.elements[((a,), (0,), ())]
+        rho = m if rho is None else rho + m
+    vectors, pivots = _ldl(rho)
+    r = len(vectors)
+    if r == 0:
+        raise ValueError("ρ_B is zero")
+    d = rho.shape[0]
+    U = np.hstack(vectors)
+    coeffs = []
+    for dk in pivots:
+        if not dk.is_rational:
+            raise NotExact("the LDL pivots of ρ_B are not rational; an exact GHJW realisation needs them rational")
+        coeffs.append(rational_squares(dk.to_fraction()))
+    m = sum(len(c) for c in coeffs)
+    C = alg.zeros(r, m)
+    col = 0
+    for k, cs in enumerate(coeffs):
+        for c in cs:
+            C[k, col] = Cyclo(c)
+            col += 1
+    D_inv = alg.zeros(r, r)
+    for k, dk in enumerate(pivots):
+        D_inv[k, k] = 1 / dk
+    U_left = linalg.inverse(alg.dagger(U) @ U) @ alg.dagger(U)
+    V = U @ C
+    psi = alg.zeros(m * d, 1)
+    for i in range(m):
+        for j in range(d):
+            psi[i * d + j, 0] = V[j, i]
+    projector = C.T @ D_inv @ C
+    complement = alg.identity(m) - projector
+    povms = {}
+    for x in range(alice.inputs):
+        k = alice.outputs[x]
+        for a in range(k):
+            S = U_left @ sigma.elements[((a,), (x,), ())] @ alg.dagger(U_left)
+            Mt = C.T @ D_inv @ S @ D_inv @ C
+            if a == k - 1:
+                Mt = Mt + complement
+            povms[(a, x)] = Mt.T.copy()
+    return Realisation(psi, (m, d), povms, True, False)
+
+
+def _numeric_realisation(sigma: Assemblage) -> Realisation:
+    """The eigenbasis construction: ``|Ψ⟩ = Σ_k √μ_k |k⟩ ⊗ |v_k⟩``, ``M_{a|x}ᵀ = μ^{-1/2} v†σv μ^{-1/2}``."""
+    alice = sigma.scenario.alices[0]
+    rho = sum(sigma.elements[((a,), (0,), ())] for a in range(alice.outputs[0]))
+    w, v = np.linalg.eigh(rho)
+    keep = w > 1e-12
+    w, v = w[keep], v[:, keep]
+    r, d = len(w), rho.shape[0]
+    psi = sum(np.sqrt(w[k]) * np.kron(np.eye(r)[k], v[:, k]) for k in range(r))
+    inv_sqrt = np.diag(1 / np.sqrt(w))
+    povms = {}
+    for x in range(alice.inputs):
+        total = np.zeros((r, r), dtype=complex)
+        for a in range(alice.outputs[x]):
+            M = (inv_sqrt @ v.conj().T @ sigma.elements[((a,), (x,), ())] @ v @ inv_sqrt).T
+            povms[(a, x)] = M
+            total += M
+        povms[(alice.outputs[x] - 1, x)] = povms[(alice.outputs[x] - 1, x)] + np.eye(r) - total
+    return Realisation(np.asarray(psi).reshape(-1, 1), (r, d), povms, False, False)
+
+
+def verify(sigma: Assemblage, real: Realisation, atol: float = 1e-9) -> tuple[bool, float]:
+    """Recompute ``σ_{a|x} = tr_A[(M_{a|x} ⊗ I)|Ψ⟩⟨Ψ|]`` and compare (exactly when exact)."""
+    state = real.psi @ alg.dagger(real.psi)
+    worst = 0.0
+    for (a, x), M in real.povms.items():
+        recomputed = contract_party(state, real.dims, 0, M)
+        target = sigma.elements[((a,), (x,), ())]
+        if real.exact:
+            if not alg.equal(recomputed, target):
+                return False, float("inf")
+        else:
+            worst = max(worst, float(np.max(np.abs(recomputed - target))))
+    return (worst <= atol), worst
+
+
+def ghjw(sigma: Assemblage) -> Realisation:
+    """Quantum realisation (state and Alice's POVMs) of a valid standard bipartite assemblage,
+    verified by recomputing σ (physics.md §3.2; Gisin 1989, Hughston–Jozsa–Wootters 1993)."""
+    if sigma.scenario.kind not in ("standard",):
+        raise ValueError(f"GHJW applies to the standard bipartite scenario, not to a {sigma.scenario.kind} one")
+    real = _exact_realisation(sigma) if sigma.exact else _numeric_realisation(sigma)
+    real.verified, real.residual = verify(sigma, real)
+    return real
+
+
+def realisation_check(sigma: Assemblage, subject: str):
+    """Check property ``ghjw``: build the realisation and verify it reproduces σ."""
+    from steerdsl.exact.report import FAIL, PASS, UNDECIDED, CheckResult
+
+    try:
+        real = ghjw(sigma)
+    except NotExact as exc:
+        return CheckResult(subject, "ghjw", UNDECIDED, str(exc), exact=False)
+    except ValueError as exc:
+        return CheckResult(subject, "ghjw", FAIL, str(exc), code="E213")
+    if real.verified:
+        m, d = real.dims
+        how = "exactly" if real.exact else f"to {real.residual:.1e}"
+        return CheckResult(subject, "ghjw", PASS, f"|Ψ⟩ on C^{m} ⊗ C^{d} and Alice's POVMs reproduce σ {how}",
+                           exact=real.exact, tolerance=None if real.exact else 1e-9)
+    return CheckResult(subject, "ghjw", FAIL, f"the realisation does not reproduce σ (residual {real.residual})",
+                       exact=real.exact, code="E213")

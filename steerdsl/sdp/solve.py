@@ -1,0 +1,101 @@
+"""Running a picos problem robustly.
+
+Every SDP in steerdsl is solved through :func:`run`.  It caps iterations,
+tries cvxopt's KKT solvers in order (``qr`` is fastest on the equality-free
+moment matrices but refuses redundant equality rows; ``ldl`` is the reliable
+fallback), and turns every solver failure (cvxopt's ``ArithmeticError``,
+"Rank(A) < p", an unknown status) into either a recovered solution or a
+:class:`SolverError` naming the task and every attempt — never a traceback.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import picos
+
+DEFAULT_SOLVER = "cvxopt"
+KKT_ORDER = ("qr", "ldl", "chol")
+MAX_ITERATIONS = 200
+
+
+class SolverError(Exception):
+    """A task whose SDP no solver strategy could solve."""
+
+    def __init__(self, task: str, attempts: list[str]):
+        self.task = task
+        self.attempts = attempts
+        super().__init__(f"{task}: the solver failed ({'; '.join(attempts)})")
+
+
+@dataclass
+class SolveOutcome:
+    """What a solve produced: status, objective value, and how it got there."""
+
+    status: str
+    value: float | None
+    solver: str
+    seconds: float
+    strategy: str = ""
+    attempts: list[str] = field(default_factory=list)
+
+
+def available_solvers() -> list[str]:
+    """Solvers picos can drive on this machine."""
+    return list(picos.available_solvers())
+
+
+def _strategies(solver: str) -> list[dict]:
+    if solver == "cvxopt":
+        return [{"solver": "cvxopt", "cvxopt_kktsolver": kkt} for kkt in KKT_ORDER]
+    return [{"solver": solver}]
+
+
+def run(
+    problem: picos.Problem,
+    task: str,
+    solver: str | None = None,
+    max_iterations: int = MAX_ITERATIONS,
+    timelimit: float | None = None,
+    tolerance: float = 1e-8,
+) -> SolveOutcome:
+    """Solve ``problem``; recover from solver failures or raise :class:`SolverError`.
+
+    The outcome's ``status`` is picos' claimed status (``optimal``,
+    ``infeasible``, ``unbounded``, ``unknown``…); ``value`` is the objective
+    value when a primal solution was applied."""
+    name = solver or DEFAULT_SOLVER
+    if name not in available_solvers():
+        raise SolverError(task, [f"solver {name!r} is not installed (available: {', '.join(available_solvers())})"])
+    attempts: list[str] = []
+    start = time.perf_counter()
+    for options in _strategies(name):
+        label = ", ".join(f"{k}={v}" for k, v in options.items())
+        try:
+            solution = problem.solve(
+                primals=None,
+                duals=None,
+                max_iterations=max_iterations,
+                timelimit=int(timelimit) if timelimit else None,
+                abs_prim_fsb_tol=tolerance,
+                abs_dual_fsb_tol=tolerance,
+                abs_ipm_opt_tol=tolerance,
+                rel_ipm_opt_tol=tolerance,
+                verbosity=-1,
+                **options,
+            )
+        except (ArithmeticError, ValueError, picos.SolutionFailure, RuntimeError, TypeError) as exc:
+            attempts.append(f"{label}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+            continue
+        status = solution.claimedStatus
+        if status in ("optimal", "infeasible", "unbounded"):
+            value = None
+            if status == "optimal":
+                try:
+                    value = float(problem.value) if problem.objective.function is not None else 0.0
+                except (TypeError, ValueError, AttributeError):
+                    value = None
+            return SolveOutcome(status, value, name, time.perf_counter() - start, label, attempts)
+        attempts.append(f"{label}: status {status} ({solution.problemStatus})")
+    raise SolverError(task, attempts)
