@@ -137,7 +137,8 @@ def explicit_checks(model: Model) -> tuple[list[CheckResult], list[Diagnostic]]:
             if prop.name not in table:
                 near = did_you_mean(prop.name, list(table))
                 kind = type(value).__name__.lower()
-                diags.append(Diagnostic("E140", f"{prop.name!r} is not a property a {kind} can be checked for",
+                article = "an" if kind[0] in "aeiou" else "a"
+                diags.append(Diagnostic("E140", f"{prop.name!r} is not a property {article} {kind} can be checked for",
                                         prop.span, f'did you mean "{near}"?' if near else
                                         f"properties: {', '.join(sorted(table))}" if table else None))
                 continue
@@ -167,7 +168,8 @@ def assert_checks(model: Model) -> list[CheckResult]:
     for q in model.questions:
         if not isinstance(q, ast.Assert):
             continue
-        text = model.sources.get(q.span.file, "").splitlines()[q.span.line - 1].strip() if q.span else "assert"
+        line = model.sources.get(q.span.file, "").splitlines()[q.span.line - 1] if q.span else "assert"
+        text = line.split("#")[0].strip()
         result = CheckResult(text, "assert", PASS, span=q.span)
         for scope in _bindings(model, q.fors):
             value = model.evaluator.eval(q.condition, scope)
@@ -228,16 +230,17 @@ def _compare_expectation(model: Model, r: CheckResult, value, exp: ast.Expectati
     if exp.kind == "exact":
         ok = alg.equal(value, target) if alg.is_exact(value) and alg.is_exact(target) else \
             abs(complex(value) - complex(target)) <= ac.ATOL
-        r.detail = f"= {_show(value)}; expected exactly {_show(target)}"
+        r.detail = f"{r.subject} = {_show(value)}; expected exactly {_show(target)}"
     elif exp.kind == "approx":
         tol = float(exp.tol) if exp.tol is not None else 1e-6
         ok = abs(complex(value) - complex(target)) <= tol
-        r.detail = f"= {_show(value)} ≈ {complex(value).real:.10g}; expected ≈ {complex(target).real:.10g} ± {tol:g}"
+        r.detail = (f"{r.subject} = {_show(value)} ≈ {complex(value).real:.10g}; "
+                    f"expected ≈ {complex(target).real:.10g} ± {tol:g}")
         r.tolerance = tol
     elif exp.kind == "order":
         sign = alg.real_sign(alg.binary("-", value, target))
         ok = {"<": sign < 0, "<=": sign <= 0, ">": sign > 0, ">=": sign >= 0}[exp.op]
-        r.detail = f"= {_show(value)}; expected {exp.op} {_show(target)}"
+        r.detail = f"{r.subject} = {_show(value)}; expected {exp.op} {_show(target)}"
     else:
         raise error("E140", f"a value takes 'expect == v', 'expect ≈ v tol t' or an order, not {exp.word!r}",
                     exp.span)

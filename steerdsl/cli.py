@@ -40,9 +40,9 @@ def _load(name: str, text: str | None):
     return loads(text, name) if text is not None else load(name)
 
 
-def _print_diag(diag: Diagnostic, sources: dict[str, str], fmt: str, stream=sys.stdout) -> None:
+def _print_diag(diag: Diagnostic, sources: dict[str, str], fmt: str) -> None:
     if fmt == "text":
-        print(render_text(diag, sources), file=stream)
+        print(render_text(diag, sources))
 
 
 def _sources_for(name: str, text: str | None, model=None) -> dict[str, str]:

@@ -25,8 +25,11 @@ def test_decimals_are_exact_rationals():
     assert expr("2.5E2") == ast.Number(Fraction(250), "2.5E2")
 
 
-def test_precedence_tensor_binds_tighter_than_product():
-    assert expr("A * B ⊗ C") == ast.Binary("*", N("A"), ast.Binary("⊗", N("B"), N("C")))
+def test_precedence_tensor_binds_looser_than_product():
+    # I/2 ⊗ P reads as (I/2) ⊗ P, as on paper; + is looser still
+    assert expr("A * B ⊗ C") == ast.Binary("⊗", ast.Binary("*", N("A"), N("B")), N("C"))
+    assert expr("A / 2 ⊗ C + D") == ast.Binary(
+        "+", ast.Binary("⊗", ast.Binary("/", N("A"), ast.Number(Fraction(2), "2")), N("C")), N("D"))
     assert expr("a + b * c") == ast.Binary("+", N("a"), ast.Binary("*", N("b"), N("c")))
     assert expr("a xor x * y") == ast.Binary("xor", N("a"), ast.Binary("*", N("x"), N("y")))
     assert expr("-1^a") == ast.Unary("-", ast.Binary("^", ast.Number(Fraction(1), "1"), N("a")))

@@ -120,34 +120,36 @@ def no_signalling(sigma: Assemblage, subject: str) -> CheckResult:
 
     Sequential parties: the sum over a round's outcome and every later round's
     outcome is independent of that round's input (later inputs cannot reach
-    back).  BWI: for each fixed ``y``."""
+    back).  BWI: for each fixed ``y``.  A failure names the party, both inputs
+    and the first differing entry, e.g. ``Σ_a σ[a|0] − Σ_a σ[a|1] has entry
+    (0,0) = −1/4``."""
     sc = sigma.scenario
     results = []
     for bob_name, comp in _components(sigma):
         label = f" (bob {bob_name})" if len(sc.bobs) > 1 else ""
         for j, group in enumerate(_party_groups(sc)):
-            sums: dict = {}
-            for (a, x, y), m in comp.items():
-                rest_a = tuple(v for k, v in enumerate(a) if k not in group)
-                fixed_x = tuple(v for k, v in enumerate(x) if k != j)
-                later_x = tuple(x[k] for k in group if k != j)
-                gk = (rest_a, fixed_x, later_x, y, x[j])
-                sums[gk] = m if gk not in sums else sums[gk] + m
             by_context: dict = {}
-            for (rest_a, fixed_x, later_x, y, xj), m in sums.items():
-                by_context.setdefault((rest_a, fixed_x, later_x, y), []).append((xj, m))
-            for ctx, entries in by_context.items():
-                entries.sort(key=lambda e: e[0])
-                x0, m0 = entries[0]
-                for xj, m in entries[1:]:
+            for (a, x, y), m in comp.items():
+                ctx = (tuple(v for k, v in enumerate(a) if k not in group),
+                       tuple(v for k, v in enumerate(x) if k != j), y)
+                slot_sums = by_context.setdefault(ctx, {})
+                if x[j] in slot_sums:
+                    slot_sums[x[j]] = (slot_sums[x[j]][0] + m, slot_sums[x[j]][1])
+                else:
+                    slot_sums[x[j]] = (m, (a, x, y))
+            for entries in by_context.values():
+                inputs = sorted(entries)
+                m0, key0 = entries[inputs[0]]
+                for xj in inputs[1:]:
+                    m, key = entries[xj]
                     res = _zero_residual(m0 - m)
                     if res is not None:
                         (r, c), v = res
-                        slot = sc.slots[j].label
-                        summed = "".join(f"_{sc.slots[k].label}" for k in group)
-                        detail = (f"{slot} signals{label}: Σ_a{summed} σ[…|{slot}={x0}] − Σ_a{summed} "
-                                  f"σ[…|{slot}={xj}] has entry ({r},{c}) = {fmt(v)} "
-                                  f"(other labels: a={ctx[0]}, x={ctx[1]}" + (f", y={ctx[3]}" if ctx[3] else "") + ")")
+                        summed = ", ".join(f"a_{sc.slots[k].label}" for k in group)
+                        left = key_text(sc, key0, set(group), sigma.name)
+                        right = key_text(sc, key, set(group), sigma.name)
+                        detail = (f"{sc.slots[j].label} signals{label}: Σ_{{{summed}}} {left} − Σ_{{{summed}}} "
+                                  f"{right} has entry ({r},{c}) = {fmt(v)}")
                         return CheckResult(subject, "nonsignalling", FAIL, detail, exact=sigma.exact,
                                            code="E201")
         results.append(CheckResult(subject, "nonsignalling", PASS, exact=sigma.exact))
@@ -167,8 +169,9 @@ def bob_to_alice(sigma: Assemblage, subject: str) -> CheckResult:
         for y, t in entries[1:]:
             d = alg.binary("-", t0, t)
             if not (alg.equal(d, 0) if sigma.exact else abs(complex(d)) <= ATOL):
+                left, right = key_text(sc, (a, x, y0), name=sigma.name), key_text(sc, (a, x, y), name=sigma.name)
                 return CheckResult(subject, "no_bob_signalling", FAIL,
-                                   f"Bob signals to Alice: tr σ[{a}|{x} y={y0}] − tr σ[{a}|{x} y={y}] = {fmt(d)}",
+                                   f"Bob signals to Alice: tr {left} − tr {right} = {fmt(d)}",
                                    exact=sigma.exact, code="E208")
     return CheckResult(subject, "no_bob_signalling", PASS, exact=sigma.exact)
 
@@ -178,7 +181,7 @@ def normalised(sigma: Assemblage, subject: str) -> CheckResult:
     sc = sigma.scenario
     for bob_name, comp in _components(sigma):
         totals: dict = {}
-        for (a, x, y), m in comp.items():
+        for (_a, x, y), m in comp.items():
             totals[(x, y)] = alg.binary("+", totals.get((x, y), 0), alg.trace(m))
         for (x, y), t in totals.items():
             d = alg.binary("-", t, 1)

@@ -20,7 +20,7 @@ from steerdsl.exact.cyclotomic import Cyclo, NotExact
 from steerdsl.model import algebra as alg
 from steerdsl.model.assemblage import Assemblage
 from steerdsl.model.builtins import CONSTANTS, FUNCTIONS, REDUCERS, BuiltinError, named_ket
-from steerdsl.model.values import Angle, Function, LinearMap, Measurement, ScaledIdentity, State
+from steerdsl.model.values import Angle, Function, LinearMap, ScaledIdentity
 from steerdsl.syntax import ast
 
 
@@ -429,6 +429,3 @@ def expand_digits(labels: list, expected: int) -> list[int] | None:
         return split
     joined = [int(lab[1]) if isinstance(lab, tuple) else lab for lab in plain]
     return joined if len(joined) == expected else None
-
-
-__all__ = ["Evaluator", "materialise", "expand_digits", "Measurement", "State"]

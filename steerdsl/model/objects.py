@@ -8,8 +8,7 @@ full or Collins–Gisin form.
 
 from __future__ import annotations
 
-import itertools
-from math import isqrt, prod
+from math import prod
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -17,7 +16,7 @@ import numpy as np
 from steerdsl.diagnostics import did_you_mean, error
 from steerdsl.model import algebra as alg
 from steerdsl.model.assemblage import Assemblage, Functional
-from steerdsl.model.constructs import apply_choi, bob_marginals, full_from_cg, measure_state
+from steerdsl.model.constructs import apply_choi, bob_marginals, measure_state
 from steerdsl.model.evaluate import expand_digits, materialise
 from steerdsl.model.scenario import Alice, Bob, Scenario
 from steerdsl.model.values import Behaviour, LinearMap, Measurement, ScaledIdentity, State
@@ -435,6 +434,3 @@ def _permute(m: np.ndarray, dims: tuple[int, ...], order: list[int]) -> np.ndarr
     t = np.transpose(t, order + [n + k for k in order])
     d = prod(dims)
     return t.reshape(d, d)
-
-
-__all__ = ["ObjectBuilder", "isqrt", "itertools"]

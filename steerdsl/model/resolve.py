@@ -8,21 +8,17 @@ mistake becomes a diagnostic at the offending span.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from steerdsl.diagnostics import SteerError, did_you_mean, error
-from steerdsl.model import algebra as alg
-from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.evaluate import Evaluator
 from steerdsl.model.maps import build_map
 from steerdsl.model.model import Definition, Model
 from steerdsl.model.objects import ObjectBuilder
 from steerdsl.model.scenario import Scenario
 from steerdsl.model.scenario_build import build_scenario
-from steerdsl.model.values import Behaviour, LinearMap, Measurement, State
 from steerdsl.syntax import ast
 from steerdsl.syntax.parser import parse
 
@@ -122,8 +118,10 @@ class Resolver:
             raise error("E130", f"import cycle: {stmt.path} imports this file again", stmt.span,
                         "move the shared definitions into a third file")
         if not path.is_file():
-            near = did_you_mean(Path(stmt.path).name, [p.name for p in base.glob("*.steer")]) if base.is_dir() else None
-            raise error("E130", f"cannot find the imported file {stmt.path!r} (looked in {base})", stmt.span,
+            folder = path.parent
+            near = did_you_mean(path.name, [p.name for p in folder.glob("*.steer")]) if folder.is_dir() else None
+            shown = os.path.relpath(folder) if folder.is_dir() else str(folder)
+            raise error("E130", f"cannot find the imported file {stmt.path!r} (looked in {shown})", stmt.span,
                         f'did you mean "{near}"?' if near else "paths are relative to the importing file")
         text = path.read_text(encoding="utf-8")
         sub = Resolver(str(path), text, self.stack + (str(Path(self.file).resolve()),), self.sources)
@@ -160,6 +158,3 @@ def load_file(path: str | Path) -> Model:
     except (UnicodeDecodeError, IsADirectoryError, PermissionError) as exc:
         raise error("E131", f"cannot read {p}: {exc}", None) from None
     return Resolver(str(p), text).resolve()
-
-
-__all__ = ["Resolver", "load_text", "load_file", "Behaviour", "LinearMap", "Measurement", "State", "np", "alg"]

@@ -61,8 +61,8 @@ def _full_table(builder, stmt: ast.TableDef, sc: Scenario):
     values: dict = {}
     scope: dict = {}
     for entry in stmt.entries:
-        if entry.plain or entry.parties is not None:
-            raise error("E121", "a full table lists entries as [a|x] = …", entry.span,
+        if entry.plain or entry.parties != stmt.name:
+            raise error("E121", f"a full table lists its elements as {stmt.name}[a|x] = …", entry.span,
                         "use 'cg' for the Collins–Gisin form")
         a, x = _labels(builder, entry, n_out=n_slots, n_in=n_in, scope=scope)
         key = (tuple(a), tuple(x[:n_slots]), tuple(x[n_slots:]))
@@ -122,8 +122,6 @@ def _cg_table(builder, stmt: ast.TableDef, sc: Scenario):
                             "write rho = … for Bob's reduced state, or PARTIES[a|x] = …")
             key = ((), (), ())
         else:
-            if entry.parties is None:
-                raise error("E121", "a cg entry names its parties: A1A2[00|00] = …", entry.span)
             subset = split_parties(entry.parties, sc)
             if subset is None or len(set(subset)) != len(subset):
                 near = did_you_mean(entry.parties, [s.label for s in slots])

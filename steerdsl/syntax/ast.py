@@ -311,10 +311,10 @@ class ObjectDef(Statement):
 
 @dataclass(frozen=True)
 class TableEntry:
-    """``A1A2[00|01] = expr``: ``parties`` is None for a full-table entry
-    ``[0 1|1 0]``; a ``plain`` entry ``rho = …`` has no subscript."""
+    """``A1A2[00|01] = expr`` (cg form: the parties' names) or ``sigma[0 1|1 0] = expr``
+    (full form: the table's own name); a ``plain`` entry ``rho = …`` has no subscript."""
 
-    parties: str | None
+    parties: str
     outcomes: tuple[Expr, ...]
     inputs: tuple[Expr, ...]
     bob: str | None

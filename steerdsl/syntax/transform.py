@@ -217,10 +217,8 @@ class ToAst(Transformer):
 
     @v_args(meta=True)
     def entry_indexed(self, meta, items):
-        parties = None
-        if isinstance(items[0], Token) and items[0].type == "NAME":
-            parties = str(items[0])
-            items = items[1:]
+        parties = str(items[0])
+        items = items[1:]
         lists = [i for i in items if isinstance(i, tuple)]
         bob = next((str(i) for i in items if isinstance(i, Token)), None)
         outcomes = lists[0]
