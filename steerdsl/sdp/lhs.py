@@ -20,20 +20,22 @@ real), so that equal traces need no equality constraint.  Equalities between
 an element and data are imposed as real rows, trace and traceless apart, only
 on a linearly independent set of elements: the other rows follow from the
 response functions ``D_λ`` and would make the equality system rank-deficient.
-Every solve goes through :func:`steerdsl.sdp.solve.run`; every quantifier
-returns its dual steering functional ``F`` and its LHS bound, with
-``value = β_F(σ) − bound`` when the dual is tight.
+Every solve goes through :func:`steerdsl.sdp.solve.run`.  Every quantifier
+returns its dual steering functional ``F`` (read off the constraint duals)
+and its LHS bound, normalised so that the quantifier equals ``β_F(σ) − bound``;
+``β_F(σ) > bound`` certifies steering.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 import numpy as np
 import picos
+from picos.expressions import AffineExpression, ComplexAffineExpression
 
 from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.scenario import Key, Scenario
@@ -77,20 +79,22 @@ class HiddenStateModel:
 
     @property
     def strategies(self) -> int:
+        """The number of deterministic strategies ``λ``."""
         return self.response.shape[1]
 
     def block_entries(self, block: int) -> list[int]:
+        """The entries ``e`` with ``c(e) = block``."""
         return [i for i, e in enumerate(self.entries) if e.block == block]
 
     @cached_property
     def trace_rows(self) -> list[int]:
         """Entries whose traces are independent: the other traces follow (no-signalling)."""
-        return independent_rows(self.response, range(len(self.entries)))
+        return _independent_rows(self.response, range(len(self.entries)))
 
     @cached_property
     def traceless_rows(self) -> tuple[list[int], ...]:
         """Per block, the entries whose traceless parts are independent."""
-        return tuple(independent_rows(self.response, self.block_entries(c)) for c in range(len(self.dims)))
+        return tuple(_independent_rows(self.response, self.block_entries(c)) for c in range(len(self.dims)))
 
     def values(self, assemblage: Assemblage) -> list[np.ndarray]:
         """The numeric matrices ``σ_e`` of an assemblage, in entry order."""
@@ -136,7 +140,7 @@ class HiddenStateModel:
         return Functional(self.scenario, terms, exact=False, name=name)
 
 
-def independent_rows(matrix: np.ndarray, rows) -> list[int]:
+def _independent_rows(matrix: np.ndarray, rows) -> list[int]:
     """A greedy choice, in the given order, of rows of ``matrix`` that are linearly independent
     and span all the given rows (Gram–Schmidt with re-orthogonalisation)."""
     basis: list[np.ndarray] = []
@@ -153,6 +157,7 @@ def independent_rows(matrix: np.ndarray, rows) -> list[int]:
     return chosen
 
 
+@lru_cache(maxsize=64)
 def hidden_state_model(scenario: Scenario) -> HiddenStateModel:
     """The LHS template of ``scenario`` (see the module docstring for the blocks of each kind)."""
     kind = scenario.kind
@@ -215,6 +220,7 @@ class TracelessBasis:
 
     @property
     def size(self) -> int:
+        """``d² − 1`` (Hermitian) or ``d(d + 1)/2 − 1`` (real symmetric)."""
         return len(self.matrices)
 
     def coordinates(self, matrix: np.ndarray) -> np.ndarray:
@@ -226,9 +232,12 @@ class TracelessBasis:
         return np.einsum("j,jab->ab", np.asarray(coordinates, dtype=float), self.matrices)
 
     def constant(self, matrix: np.ndarray) -> picos.Constant:
+        """``matrix`` as a picos constant of this basis' field."""
         return picos.Constant(matrix.real if self.real else matrix)
 
-    def expression(self, trace, coordinates):
+    def expression(
+        self, trace: AffineExpression, coordinates: AffineExpression | None
+    ) -> ComplexAffineExpression:
         """The picos matrix ``trace · I/d + Σ_j coordinates_j G_j`` (``coordinates``: a 1×size row)."""
         vec = self._identity_vec * trace
         if coordinates is not None:
@@ -236,7 +245,7 @@ class TracelessBasis:
         return vec.reshaped((self.dim, self.dim))
 
 
-class HiddenStates:
+class _HiddenStates:
     """The picos variables of an LHS template: ``p_λ = tr σ_{λ,c}`` and the traceless coordinates
     ``T_c[λ, j] = tr(G_j σ_{λ,c})`` of every block."""
 
@@ -250,7 +259,7 @@ class HiddenStates:
         ]
 
     @property
-    def total(self):
+    def total(self) -> AffineExpression:
         """``Σ_λ p_λ``."""
         return picos.sum(self.p)
 
@@ -266,14 +275,14 @@ class HiddenStates:
                 constraints.append(basis.expression(self.p[lam], self.coords[c][lam, :]) >> 0)
         return constraints
 
-    def element(self, e: int):
+    def element(self, e: int) -> ComplexAffineExpression:
         """``E_e = Σ_λ D_λ(e) σ_{λ,c(e)}`` as a picos matrix."""
         block = self.model.entries[e].block
         row = picos.Constant(self.model.response[e].reshape(1, -1))
         coords = self.coords[block]
         return self.bases[block].expression(row * self.p, None if coords is None else row * coords)
 
-    def traceless_sum(self, block: int):
+    def traceless_sum(self, block: int) -> AffineExpression:
         """The traceless coordinates of ``Σ_λ σ_{λ,c}`` (a 1×size row)."""
         ones = picos.Constant(np.ones((1, self.model.strategies)))
         return ones * self.coords[block]
@@ -282,7 +291,7 @@ class HiddenStates:
 # ------------------------------------------------------------------ data checks
 
 
-def is_real(matrices: list[np.ndarray]) -> bool:
+def _is_real(matrices: list[np.ndarray]) -> bool:
     """True when every matrix is real (then real symmetric hidden states suffice)."""
     return all(np.abs(m.imag).max(initial=0.0) <= 1e-12 for m in matrices)
 
@@ -335,7 +344,7 @@ def _dual_matrix(constraint, dim: int) -> np.ndarray:
     return np.atleast_2d(np.array(constraint.dual, dtype=complex)).reshape(dim, dim).T
 
 
-def enumerated_bound(model: HiddenStateModel, operators: list[np.ndarray], sense: str = "max") -> float:
+def _enumerated_bound(model: HiddenStateModel, operators: list[np.ndarray], sense: str = "max") -> float:
     """``max_λ Σ_c λ_max(Σ_{e ∈ c} D_λ(e) F_e)`` (``min``/``λ_min`` for ``sense="min"``): the
     extreme value of ``Σ_e tr(F_e σ_e)`` over LHS assemblages, attained at a deterministic
     strategy with pure hidden states (Cavalcanti & Skrzypczyk 2017, §5.1)."""
@@ -349,9 +358,10 @@ def enumerated_bound(model: HiddenStateModel, operators: list[np.ndarray], sense
     return float(per_strategy.max() if sense == "max" else per_strategy.min())
 
 
-def _bound_problem(model: HiddenStateModel, operators: list[np.ndarray], sense: str):
-    real = is_real(operators)
-    states = HiddenStates(model, real)
+def _bound_problem(model: HiddenStateModel, operators: list[np.ndarray], sense: str) -> picos.Problem:
+    """``max/min Σ_e tr(F_e E_e)`` over ``σ_{λ,c} ⪰ 0``, ``Σ_λ p_λ = 1``, written on ``(p, T)``."""
+    real = _is_real(operators)
+    states = _HiddenStates(model, real)
     problem = picos.Problem()
     problem.add_list_of_constraints(states.positivity())
     problem.add_constraint(states.total == 1)
@@ -389,7 +399,7 @@ def lhs_bound(functional: Functional, sense: str = "max", solver: str | None = N
     value = None if outcome.value is None else outcome.value + constant
     details = {}
     if model.strategies <= ENUMERATION_LIMIT:
-        details["enumerated"] = enumerated_bound(model, operators, sense) + constant
+        details["enumerated"] = _enumerated_bound(model, operators, sense) + constant
     return SDPResult(
         task=f"lhs_bound_{sense}", value=value, status=outcome.status, tolerance=DEFAULT_TOLERANCE,
         bound=value, problem=problem, solver=outcome.solver, compile_seconds=compiled,
@@ -403,12 +413,13 @@ def enumerated_lhs_bound(functional: Functional, sense: str = "max") -> float:
     Skrzypczyk, Rep. Prog. Phys. 80, 024001 (2017), §5.1); with Bob inputs or several Bobs
     the blocks ``c`` (inputs ``y``, Bobs ``k``) each contribute their extreme eigenvalue."""
     model = hidden_state_model(functional.scenario)
-    return enumerated_bound(model, model.operators(functional), sense) + constant_value(functional)
+    return _enumerated_bound(model, model.operators(functional), sense) + constant_value(functional)
 
 
 def _witness_bound(model: HiddenStateModel, operators: list[np.ndarray], solver: str | None) -> float:
+    """``max_LHS Σ_e tr(F_e σ_e)``: enumerated when small enough, else by the SDP."""
     if model.strategies <= ENUMERATION_LIMIT:
-        return enumerated_bound(model, operators)
+        return _enumerated_bound(model, operators)
     outcome = run(_bound_problem(model, operators, "max"), "lhs bound of a witness", solver=solver)
     return outcome.value
 
@@ -416,7 +427,7 @@ def _witness_bound(model: HiddenStateModel, operators: list[np.ndarray], solver:
 # ------------------------------------------------------------------ visibility (membership)
 
 
-def _visibility_problem(model, states: HiddenStates, values, noise):
+def _visibility_problem(model, states: _HiddenStates, values, noise):
     """``max v`` s.t. ``Σ_λ D_λ(e) σ_{λ,c(e)} = v σ_e + (1 − v) N_e`` on independent real rows,
     ``v ≤ cap``; returns the problem and its equalities ``(basis or None for traces, rows, constraint)``."""
     problem = picos.Problem()
@@ -480,11 +491,13 @@ def lhs(assemblage: Assemblage, solver: str | None = None, tolerance: float = DE
     """Is ``σ`` an LHS assemblage, ``σ_{a|x} = Σ_λ D_λ(a|x) σ_λ``?  Decided on the always-feasible
     white-noise form of :func:`visibility`: margin ``t = (1 − v*)/v*`` (Cavalcanti & Skrzypczyk,
     Rep. Prog. Phys. 80, 024001 (2017), eq. 5 and §6.1); ``member`` when ``t < −tolerance``,
-    ``excluded`` with a witness ``β_F(σ) > bound`` when ``t > tolerance``."""
+    ``excluded`` with a witness ``β_F(σ) > bound`` when ``t > tolerance``.  ``value`` is the
+    white-noise visibility ``v*`` (capped at 2)."""
     return _visibility(assemblage, "white", solver, tolerance, "lhs")
 
 
 def _visibility(assemblage, noise, solver, tolerance, task) -> SDPResult:
+    """Solve :func:`_visibility_problem` and read off ``v``, the margin ``t`` and the witness."""
     start = time.perf_counter()
     model = hidden_state_model(assemblage.scenario)
     values = model.values(assemblage)
@@ -493,7 +506,7 @@ def _visibility(assemblage, noise, solver, tolerance, task) -> SDPResult:
     noise_values = model.values(noise)
     check_assemblage(model, values, assemblage.name)
     check_assemblage(model, noise_values, noise.name)
-    states = HiddenStates(model, is_real(values + noise_values))
+    states = _HiddenStates(model, _is_real(values + noise_values))
     problem, equalities = _visibility_problem(model, states, values, noise_values)
     compiled = time.perf_counter() - start
     outcome = run(problem, f"{task} of {assemblage.name}", solver=solver)
@@ -524,7 +537,7 @@ class _Dominance(NamedTuple):
     transposed duals, times ``sign``, add up to the witness, and the instrumental trace budgets."""
 
     problem: picos.Problem
-    states: HiddenStates
+    states: _HiddenStates
     lmis: list
     budgets: list
 
@@ -535,7 +548,7 @@ def _dominance_problem(model: HiddenStateModel, values: list[np.ndarray], above:
     In the instrumental scenario the difference ``π_e`` must moreover extend to a no-signalling
     Bob-with-input assemblage: ``R_y ⪰ π_{y|x}`` for all ``x`` with ``tr R_y ≤ tr π`` (for each
     ``y`` with at least two inputs ``x``; with one input the condition holds already)."""
-    states = HiddenStates(model, is_real(values))
+    states = _HiddenStates(model, _is_real(values))
     problem = picos.Problem()
     problem.add_list_of_constraints(states.positivity())
     sign = 1 if above else -1
@@ -583,7 +596,8 @@ def _attach_witness(result, model, operators, values, solver, offset: float | No
     result.witness_value = float(sum(np.trace(f @ s).real for f, s in zip(operators, values, strict=True)))
 
 
-def _dominance_result(task, assemblage, model, values, dominance, outcome, value, compiled, tolerance):
+def _dominance_result(task, model, dominance, outcome, value, compiled, tolerance) -> SDPResult:
+    """The :class:`SDPResult` of a robustness or weight: its margin is the value (zero on LHS)."""
     result = SDPResult(task=task, value=value, status=outcome.status, tolerance=tolerance,
                        problem=dominance.problem, solver=outcome.solver, compile_seconds=compiled,
                        solve_seconds=outcome.seconds, details={"strategies": model.strategies})
@@ -632,8 +646,7 @@ def generalised_robustness(
     compiled = time.perf_counter() - start
     task = "consistent_robustness" if consistent else "generalised_robustness"
     outcome = run(problem, f"{task} of {assemblage.name}", solver=solver)
-    result = _dominance_result(task, assemblage, model, values, dominance, outcome, outcome.value,
-                               compiled, tolerance)
+    result = _dominance_result(task, model, dominance, outcome, outcome.value, compiled, tolerance)
     if outcome.status == "optimal":
         operators = _witness_from_duals(model, dominance.lmis)
         offset = -sum(float(np.sum(b.dual)) for b in dominance.budgets)
@@ -667,8 +680,7 @@ def steering_weight(
     compiled = time.perf_counter() - start
     outcome = run(dominance.problem, f"steering_weight of {assemblage.name}", solver=solver)
     weight = None if outcome.value is None else 1 - outcome.value
-    result = _dominance_result("steering_weight", assemblage, model, values, dominance, outcome, weight,
-                               compiled, tolerance)
+    result = _dominance_result("steering_weight", model, dominance, outcome, weight, compiled, tolerance)
     if outcome.status == "optimal":
         # the gradient of max Σ p in σ_e is −Σ sign · Z^T (max problem), and W = −gradient
         operators = _witness_from_duals(model, dominance.lmis)
