@@ -78,7 +78,7 @@ def _float_verdicts(sigma: Assemblage, tol: float = 1e-10) -> tuple[bool, bool, 
     psd = all(np.min(np.linalg.eigvalsh((m + m.conj().T) / 2)) > -tol and np.allclose(m, m.conj().T, atol=tol)
               for m in num.values())
     totals = {}
-    for (a, x, y), m in num.items():
+    for (_a, x, y), m in num.items():
         totals[(x, y)] = totals.get((x, y), 0) + np.trace(m)
     norm = all(abs(t - 1) < tol for t in totals.values())
     return ns, psd, norm

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache
 
 from flint import acb, arb, ctx, fmpq, fmpq_mat, fmpq_poly, fmpz_poly
 
@@ -33,13 +33,13 @@ class NotExact(ValueError):
 
 
 # ---------------------------------------------------------------- field data (cached)
-@lru_cache(maxsize=None)
+@cache
 def _phi(n: int) -> fmpq_poly:
     """The cyclotomic polynomial Φ_n."""
     return fmpq_poly(fmpz_poly.cyclotomic(n).coeffs())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _prime_factors(n: int) -> tuple[int, ...]:
     out, f = [], 2
     while f * f <= n:
@@ -88,13 +88,13 @@ def _galois(p: fmpq_poly, n: int, a: int) -> fmpq_poly:
     return fmpq_poly(coeffs) % _phi(n)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _kernel_generators(n: int, m: int) -> tuple[int, ...]:
     """Units ``a ≡ 1 (mod m)`` of Z/n generating the subgroup fixing Q(ζ_m) (all of them; small)."""
     return tuple(a for a in range(1, n) if a % m == 1 % m and math.gcd(a, n) == 1 and a != 1)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _descent(n: int, m: int) -> fmpq_mat:
     """A left inverse of the embedding Q(ζ_m) → Q(ζ_n) in power-basis coordinates."""
     dn, dm = _totient(n), _totient(m)
@@ -135,7 +135,7 @@ def _padded(p: fmpq_poly, length: int) -> list:
     return c + [fmpq(0)] * (length - len(c))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _zeta_ball(n: int, prec: int) -> acb:
     old = ctx.prec
     ctx.prec = prec
@@ -152,7 +152,7 @@ class Cyclo:
     Arithmetic mixes freely with ``int`` and ``Fraction``."""
 
     __slots__ = ("n", "p")
-    I: Cyclo
+    I: Cyclo  # noqa: E741  (the imaginary unit, as in the language)
 
     def __init__(self, value: int | Fraction | fmpq | Cyclo = 0):
         if isinstance(value, Cyclo):
