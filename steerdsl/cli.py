@@ -118,6 +118,87 @@ def cmd_compile(args) -> int:
     return EXIT_OK
 
 
+def _fmt_value(v) -> str:
+    return "—" if v is None else f"{v:.8g}"
+
+
+def print_run_report(report) -> None:
+    """A readable table of one model's answers."""
+    checks = report.checks
+    ok_checks = sum(r.ok for r in checks.results)
+    undecided = sum(r.status == "undecided" for r in checks.results)
+    print(f"{report.file}")
+    print(f"  exact checks: {ok_checks}/{len(checks.results)} as claimed" +
+          (f", {undecided} undecided" if undecided else ""))
+    if report.answers:
+        print(f"  {'line':>4}  {'question':<46} {'value':>12}  {'verdict':<9} {'margin':>9}  {'time':>6}  expect")
+        for a in report.answers:
+            r = a.result
+            margin = "—" if r is None or r.margin is None else f"{r.margin:+.1e}"
+            verdict = (r.verdict or "—") if r is not None else "—"
+            mark = "" if a.ok is None else ("✓ " if a.ok else "✗ ") + a.expectation
+            text = a.text if len(a.text) <= 46 else a.text[:45] + "…"
+            print(f"  {a.line:>4}  {text:<46} {_fmt_value(r.value if r else None):>12}  {verdict:<9} "
+                  f"{margin:>9}  {a.seconds:>5.2f}s  {mark}")
+    for d in checks.diagnostics + report.diagnostics:
+        print(render_text(d, report.sources))
+
+
+def cmd_run(args) -> int:
+    from steerdsl.run import run_model, stderr_progress
+
+    code = EXIT_OK
+    reports = []
+    progress = None if args.quiet or args.format == "json" else stderr_progress
+    for name, text in _read_sources(args.files):
+        try:
+            model = _load(name, text)
+        except SteerError as exc:
+            code = max(code, EXIT_MODEL)
+            if args.format == "json":
+                reports.append({"file": name, "ok": False, "diagnostics": [exc.diagnostic.to_json()]})
+            else:
+                _print_diag(exc.diagnostic, _sources_for(name, text), "text")
+            continue
+        report = run_model(model, progress=progress, solver=args.solver)
+        if not report.ok:
+            code = max(code, EXIT_MODEL)
+        if args.format == "json":
+            reports.append(report.to_json())
+        else:
+            print_run_report(report)
+    if args.format == "json":
+        print(json.dumps(reports if len(reports) != 1 else reports[0], indent=2, default=str))
+    return code
+
+
+def cmd_test(args) -> int:
+    from steerdsl.run import run_model
+
+    files = sorted(str(p) for d in args.dirs for p in (Path(d).glob("*.steer") if Path(d).is_dir() else [Path(d)]))
+    if not files:
+        print(f"steer: no .steer files in {' '.join(args.dirs)}", file=sys.stderr)
+        return EXIT_USAGE
+    failed = passed = 0
+    for f in files:
+        try:
+            report = run_model(_load(f, None), solver=args.solver)
+        except SteerError as exc:
+            failed += 1
+            print(f"✗ {f}: {render_text(exc.diagnostic)}")
+            continue
+        claims = [r.ok for r in report.checks.results] + [a.ok for a in report.answers if a.ok is not None]
+        bad = sum(1 for c in claims if not c) + len(report.diagnostics)
+        passed += sum(1 for c in claims if c)
+        failed += bad
+        print(f"{'✓' if report.ok else '✗'} {f}: {sum(1 for c in claims if c)} expectations hold"
+              + (f", {bad} do not" if bad else ""))
+        if not report.ok:
+            print_run_report(report)
+    print(f"{passed} passed, {failed} failed")
+    return EXIT_OK if failed == 0 else EXIT_MODEL
+
+
 def cmd_explain(args) -> int:
     from steerdsl.codes import CODES, explain
 
@@ -143,6 +224,16 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("file")
     k.add_argument("--emit", choices=("sympy", "json"), default="sympy")
     k.set_defaults(func=cmd_compile)
+    r = sub.add_parser("run", help="run every check and SDP question of the models, with a results table")
+    r.add_argument("files", nargs="+", help=".steer files ('-' reads standard input)")
+    r.add_argument("--format", choices=("text", "json"), default="text")
+    r.add_argument("--solver", help="SDP solver for lines that do not name one (e.g. cvxopt, qics)")
+    r.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    r.set_defaults(func=cmd_run)
+    t = sub.add_parser("test", help="run every model's expect lines in the given folders")
+    t.add_argument("dirs", nargs="+")
+    t.add_argument("--solver")
+    t.set_defaults(func=cmd_test)
     e = sub.add_parser("explain", help="explain a diagnostic code, e.g. steer explain E201")
     e.add_argument("code")
     e.set_defaults(func=cmd_explain)

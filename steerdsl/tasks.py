@@ -1,0 +1,135 @@
+"""The SDP tasks a model can ask for, by name, for each scenario kind.
+
+``solve NAME : TASK`` and ``bound max|min F over SET`` resolve here to the
+functions of :mod:`steerdsl.sdp`.  Every task returns an
+:class:`~steerdsl.sdp.result.SDPResult`.  Quantum relaxations come from the
+moment-matrix engine and are looked up lazily, so a missing optional piece
+gives a clear message instead of an import error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import import_module
+from typing import Any
+
+from steerdsl.model.assemblage import Assemblage, Functional
+
+
+class TaskError(ValueError):
+    """A task that does not apply to this object or scenario; the message says why."""
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.hint = hint
+
+
+def _fn(module: str, name: str) -> Callable:
+    try:
+        return getattr(import_module(module), name)
+    except (ImportError, AttributeError) as exc:
+        raise TaskError(f"{module}.{name} is not available in this installation ({exc})") from None
+
+
+def _level(options: dict[str, Any], default: str | None = None) -> str | None:
+    level = options.get("level", default)
+    return None if level is None else str(level)
+
+
+def _lhs_tasks() -> dict[str, Callable[[Assemblage, dict], Any]]:
+    lhs = "steerdsl.sdp.lhs"
+    return {
+        "lhs": lambda s, o: _fn(lhs, "lhs")(s, solver=o.get("solver")),
+        "steering_weight": lambda s, o: _fn(lhs, "steering_weight")(s, solver=o.get("solver")),
+        "robustness": lambda s, o: _fn(lhs, "generalised_robustness")(s, solver=o.get("solver")),
+        "generalised_robustness": lambda s, o: _fn(lhs, "generalised_robustness")(s, solver=o.get("solver")),
+        "consistent_robustness": lambda s, o: _fn(lhs, "generalised_robustness")(
+            s, consistent=True, solver=o.get("solver")),
+    }
+
+
+def default_quantum_task(sigma: Assemblage) -> tuple[str, dict]:
+    """The relaxation a bare ``quantum`` test uses for each scenario kind."""
+    kind = sigma.scenario.kind
+    if kind == "bwi":
+        return "bwi", {"level": "2"}
+    if kind == "instrumental":
+        return "instrumental", {"level": "1"}
+    if kind == "several_bobs":
+        return "several_bobs", {}
+    return "almost_quantum", {}
+
+
+def quantum_membership(sigma: Assemblage, task: str, options: dict) -> Any:
+    """Membership in a quantum relaxation (moment-matrix engine, physics.md §4)."""
+    solver = options.get("solver")
+    kind = sigma.scenario.kind
+    if task == "quantum":
+        task, defaults = default_quantum_task(sigma)
+        options = {**defaults, **options}
+    if task == "almost_quantum":
+        task, options = "npa", {**options, "level": "1+AB"}
+    if task in ("npa", "moments"):
+        if kind in ("bwi", "instrumental"):
+            task = kind
+        elif kind == "several_bobs":
+            task = "several_bobs"
+        else:
+            return _fn("steerdsl.sdp.quantum", "membership")(sigma, level=_level(options, "1+AB"), solver=solver)
+    if task == "bwi":
+        if kind != "bwi":
+            raise TaskError(f"the BWI hierarchy applies to Bob-with-input assemblages, not to a {kind} one")
+        return _fn("steerdsl.sdp.bwi", "bwi_membership")(sigma, level=int(_level(options, "1")), solver=solver)
+    if task == "instrumental":
+        if kind != "instrumental":
+            raise TaskError(f"the instrumental hierarchy applies to instrumental assemblages, not to a {kind} one")
+        return _fn("steerdsl.sdp.bwi", "instrumental_membership")(sigma, level=int(_level(options, "1")),
+                                                                  solver=solver)
+    if task in ("parent_states", "several_bobs"):
+        if kind != "several_bobs":
+            raise TaskError(f"parent states are for several-Bobs assemblages, not for a {kind} one")
+        if task == "parent_states":
+            return _fn("steerdsl.sdp.parent", "parent_states")(sigma, solver=solver)
+        return _fn("steerdsl.sdp.parent", "several_bobs_membership")(sigma, level=_level(options, "1+AB"),
+                                                                     solver=solver)
+    raise TaskError(f"unknown quantum test {task!r}")
+
+
+QUANTUM_TASKS = ("quantum", "almost_quantum", "npa", "moments", "bwi", "instrumental", "parent_states",
+                 "several_bobs")
+
+
+def solve_task(sigma: Assemblage, task: str, options: dict) -> Any:
+    """Run ``solve sigma : task [options]``."""
+    lhs_tasks = _lhs_tasks()
+    if task in lhs_tasks:
+        return lhs_tasks[task](sigma, options)
+    if task == "visibility":
+        against = options.get("against", "lhs")
+        noise = options.get("noise_value", options.get("noise", "white"))
+        if against == "lhs":
+            return _fn("steerdsl.sdp.lhs", "visibility")(sigma, noise=noise, solver=options.get("solver"))
+        inner = {**options}
+        inner.pop("against", None)
+        return _fn("steerdsl.sdp.quantum", "visibility")(sigma, against=against, noise=noise,
+                                                         level=_level(options), solver=options.get("solver"))
+    if task in QUANTUM_TASKS:
+        return quantum_membership(sigma, task, options)
+    known = sorted(list(lhs_tasks) + ["visibility"] + list(QUANTUM_TASKS))
+    raise TaskError(f"unknown task {task!r}", f"tasks: {', '.join(known)}")
+
+
+BOUND_SETS = ("lhs", "almost_quantum", "quantum", "npa", "moments", "nosignalling", "no_signalling")
+
+
+def bound_task(functional: Functional, sense: str, over: str, options: dict) -> Any:
+    """Run ``bound max|min F over SET [options]``."""
+    solver = options.get("solver")
+    if over == "lhs":
+        return _fn("steerdsl.sdp.lhs", "lhs_bound")(functional, sense=sense, solver=solver)
+    if over in ("nosignalling", "no_signalling"):
+        return _fn("steerdsl.sdp.quantum", "nosignalling_bound")(functional, sense=sense, solver=solver)
+    if over in ("almost_quantum", "quantum", "npa", "moments"):
+        level = "1+AB" if over == "almost_quantum" else _level(options, "1+AB")
+        return _fn("steerdsl.sdp.quantum", "bound")(functional, sense=sense, level=level, solver=solver)
+    raise TaskError(f"unknown set {over!r} to bound over", f"sets: {', '.join(BOUND_SETS)}")
