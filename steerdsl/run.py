@@ -111,7 +111,8 @@ def _line_text(model: Model, span: Span | None) -> str:
 def _lookup(model: Model, name: str, span, kind: type, what: str):
     if name not in model.definitions:
         near = did_you_mean(name, list(model.definitions))
-        raise SteerError(Diagnostic("E101", f"unknown name {name!r}", span, f'did you mean "{near}"?' if near else None))
+        hint = f'did you mean "{near}"?' if near else None
+        raise SteerError(Diagnostic("E101", f"unknown name {name!r}", span, hint))
     value = model[name]
     if not isinstance(value, kind):
         raise SteerError(Diagnostic("E103", f"{name} is not {what}", span))
