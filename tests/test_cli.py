@@ -1,0 +1,99 @@
+"""The steer command and the Python API give the same answers; packaging ships the grammar."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import steerdsl
+import steerdsl as sd
+from steerdsl.cli import main
+from steerdsl.syntax.parser import grammar_path
+
+ROOT = Path(__file__).resolve().parent.parent
+E04 = str(ROOT / "models" / "e04_pr_box_tripartite.steer")
+
+
+def run_cli(args, capsys, stdin: str | None = None, monkeypatch=None):
+    if stdin is not None:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code = main(args)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_check_exit_codes(capsys):
+    assert run_cli(["check", E04], capsys)[0] == 0
+    assert run_cli(["check", str(ROOT / "tests" / "bad" / "signalling.steer")], capsys)[0] == 1
+    assert run_cli(["check", "no/such/file.steer"], capsys)[0] == 1
+
+
+def test_usage_errors_exit_2(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as info:
+        main(["frobnicate"])
+    assert info.value.code == 2
+    assert "hint" in capsys.readouterr().err
+    assert run_cli(["explain", "E999"], capsys)[0] == 2
+
+
+def test_stdin_and_json_match_the_api(capsys, monkeypatch):
+    text = Path(E04).read_text(encoding="utf-8")
+    code, out, _ = run_cli(["check", "--format", "json", "-"], capsys, stdin=text, monkeypatch=monkeypatch)
+    assert code == 0
+    data = json.loads(out)
+    api = sd.check(sd.loads(text, "<stdin>")).to_json()
+    assert data == api
+    assert all(c["exactness"] == "exact" for c in data["checks"])
+
+
+def test_json_diagnostics_carry_position(capsys):
+    code, out, _ = run_cli(["check", "--format", "json", str(ROOT / "tests" / "bad" / "unknown_name.steer")], capsys)
+    assert code == 1
+    diag = json.loads(out)["diagnostics"][0]
+    assert (diag["code"], diag["line"], diag["column"]) == ("E101", 6, 23)
+    assert diag["hint"] == 'did you mean "sigma"?'
+
+
+def test_compile_emits_sympy_and_json(capsys):
+    code, out, _ = run_cli(["compile", E04, "--emit", "sympy"], capsys)
+    assert code == 0 and "Matrix([[1/4, 0], [0, 1/4]])" in out
+    code, out, _ = run_cli(["compile", E04, "--emit", "json"], capsys)
+    data = json.loads(out)
+    assert data["scenario"]["kind"] == "multipartite"
+    el = data["definitions"]["sigma"]["elements"]["[0 0|0 0]"]
+    assert el[0][0]["exact"] == "1/4"
+
+
+def test_explain_prints_the_code(capsys):
+    code, out, _ = run_cli(["explain", "E201"], capsys)
+    assert code == 0 and out.startswith("E201: signalling assemblage")
+
+
+def test_api_indexing_and_check_values():
+    model = sd.load(E04)
+    sigma = model["sigma"]
+    assert sigma.exact and sigma.scenario.kind == "multipartite"
+    assert sd.check(sigma, "nonsignalling").status == "pass"
+    assert "sigma" in model and "nothing" not in model
+
+
+def test_grammar_ships_inside_the_installed_package():
+    package_dir = Path(steerdsl.__file__).resolve().parent
+    path = grammar_path()
+    source = ROOT / "grammar" / "steer.lark"
+    assert path.read_text(encoding="utf-8") == source.read_text(encoding="utf-8")
+    if "site-packages" in str(package_dir):  # tested from an installed wheel (as CI does)
+        assert path.parent == package_dir / "syntax"
+
+
+def test_console_script_runs():
+    exe = Path(sys.executable).parent / "steer"
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "steerdsl"]
+    proc = subprocess.run(cmd + ["check", E04], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert "as claimed" in proc.stdout
