@@ -27,7 +27,6 @@ from fractions import Fraction
 from math import isqrt
 
 import numpy as np
-from sympy.solvers.diophantine.diophantine import sum_of_four_squares, sum_of_squares, sum_of_three_squares
 
 from steerdsl.exact import linalg
 from steerdsl.exact.cyclotomic import Cyclo, NotExact
@@ -50,6 +49,8 @@ class Realisation:
 
 def rational_squares(q: Fraction) -> list[Fraction]:
     """Rationals ``c_j`` (at most four) with ``Σ c_j² = q`` for ``q > 0`` (Lagrange's four-square theorem)."""
+    from sympy.solvers.diophantine.diophantine import sum_of_four_squares, sum_of_squares, sum_of_three_squares
+
     n = q.numerator * q.denominator
     den = q.denominator
     if isqrt(n) ** 2 == n:
