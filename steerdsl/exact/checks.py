@@ -12,12 +12,12 @@ from __future__ import annotations
 import numpy as np
 
 from steerdsl.exact import linalg
-from steerdsl.exact.report import FAIL, PASS, UNDECIDED, CheckResult, combine
+from steerdsl.exact.report import FAIL, NUMERIC_ATOL, PASS, UNDECIDED, CheckResult, combine
 from steerdsl.model import algebra as alg
 from steerdsl.model.assemblage import Assemblage
 from steerdsl.model.scenario import Key, Scenario
 
-ATOL = 1e-9
+ATOL = NUMERIC_ATOL
 RTOL = 1e-9
 
 

@@ -10,6 +10,9 @@ PASS = "pass"
 FAIL = "fail"
 UNDECIDED = "undecided"
 
+NUMERIC_ATOL = 1e-9
+"""Absolute tolerance of checks on floating-point (``numeric``) values."""
+
 
 @dataclass
 class CheckResult:
@@ -30,6 +33,10 @@ class CheckResult:
     span: Span | None = None
     expected: str = PASS
     notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.exact and self.tolerance is None:
+            self.tolerance = NUMERIC_ATOL
 
     @property
     def ok(self) -> bool:
