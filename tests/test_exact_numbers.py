@@ -89,7 +89,7 @@ def test_printing_is_exact_and_readable():
     assert str((1 + Cyclo.I) / 2) == "1/2 + i/2"
     assert str(-Cyclo.I / 2) == "-i/2"
     assert str(Cyclo.exp_i_pi(F(1, 3))) == "1/2 + sqrt(3)/2*i"
-    assert str(Cyclo.cos_pi(F(1, 5))) == "1/4 + sqrt(5)/4"
+    assert str(Cyclo.cos_pi(F(1, 5))) == "(1 + sqrt(5))/4"
     assert str(Cyclo(F(-3, 7))) == "-3/7"
 
 
