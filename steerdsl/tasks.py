@@ -75,22 +75,23 @@ def quantum_membership(sigma: Assemblage, task: str, options: dict) -> Any:
         elif kind == "several_bobs":
             task = "several_bobs"
         else:
-            return _fn("steerdsl.sdp.quantum", "membership")(sigma, level=_level(options, "1+AB"), solver=solver)
+            return _fn("steerdsl.sdp.relaxation", "membership")(sigma, level=_level(options, "1+AB"), solver=solver)
     if task == "bwi":
         if kind != "bwi":
             raise TaskError(f"the BWI hierarchy applies to Bob-with-input assemblages, not to a {kind} one")
-        return _fn("steerdsl.sdp.bwi", "bwi_membership")(sigma, level=int(_level(options, "1")), solver=solver)
+        bwi = _fn("steerdsl.sdp.bwi_hierarchy", "bwi_membership")
+        return bwi(sigma, level=int(_level(options, "1")), solver=solver)
     if task == "instrumental":
         if kind != "instrumental":
             raise TaskError(f"the instrumental hierarchy applies to instrumental assemblages, not to a {kind} one")
-        return _fn("steerdsl.sdp.bwi", "instrumental_membership")(sigma, level=int(_level(options, "1")),
+        return _fn("steerdsl.sdp.bwi_hierarchy", "instrumental_membership")(sigma, level=int(_level(options, "1")),
                                                                   solver=solver)
     if task in ("parent_states", "several_bobs"):
         if kind != "several_bobs":
             raise TaskError(f"parent states are for several-Bobs assemblages, not for a {kind} one")
         if task == "parent_states":
-            return _fn("steerdsl.sdp.parent", "parent_states")(sigma, solver=solver)
-        return _fn("steerdsl.sdp.parent", "several_bobs_membership")(sigma, level=_level(options, "1+AB"),
+            return _fn("steerdsl.sdp.parents", "parent_states")(sigma, solver=solver)
+        return _fn("steerdsl.sdp.parents", "several_bobs_membership")(sigma, level=_level(options, "1+AB"),
                                                                      solver=solver)
     raise TaskError(f"unknown quantum test {task!r}")
 
@@ -111,7 +112,7 @@ def solve_task(sigma: Assemblage, task: str, options: dict) -> Any:
             return _fn("steerdsl.sdp.lhs", "visibility")(sigma, noise=noise, solver=options.get("solver"))
         inner = {**options}
         inner.pop("against", None)
-        return _fn("steerdsl.sdp.quantum", "visibility")(sigma, against=against, noise=noise,
+        return _fn("steerdsl.sdp.relaxation", "visibility")(sigma, against=against, noise=noise,
                                                          level=_level(options), solver=options.get("solver"))
     if task in QUANTUM_TASKS:
         return quantum_membership(sigma, task, options)
@@ -128,8 +129,8 @@ def bound_task(functional: Functional, sense: str, over: str, options: dict) -> 
     if over == "lhs":
         return _fn("steerdsl.sdp.lhs", "lhs_bound")(functional, sense=sense, solver=solver)
     if over in ("nosignalling", "no_signalling"):
-        return _fn("steerdsl.sdp.quantum", "nosignalling_bound")(functional, sense=sense, solver=solver)
+        return _fn("steerdsl.sdp.relaxation", "nosignalling_bound")(functional, sense=sense, solver=solver)
     if over in ("almost_quantum", "quantum", "npa", "moments"):
         level = "1+AB" if over == "almost_quantum" else _level(options, "1+AB")
-        return _fn("steerdsl.sdp.quantum", "bound")(functional, sense=sense, level=level, solver=solver)
+        return _fn("steerdsl.sdp.relaxation", "bound")(functional, sense=sense, level=level, solver=solver)
     raise TaskError(f"unknown set {over!r} to bound over", f"sets: {', '.join(BOUND_SETS)}")

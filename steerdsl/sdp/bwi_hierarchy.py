@@ -1,0 +1,218 @@
+"""The dimension-free outer hierarchy for Bob-with-input and instrumental assemblages.
+
+For a quantum BWI assemblage ``σ_{a|xy} = E_y(tr_A[(M_{a|x} ⊗ I)ρ])`` the block
+matrices ``Γ^y(u, v) = E_y(tr_A[(u†v ⊗ I)ρ])`` are PSD for every y, have the
+moment structure of physics.md §4, first row ``Γ^y(∅, (a|x)) = σ_{a|xy}``,
+and — every ``E_y`` being trace preserving — ``tr Γ^y(w)`` does not depend on
+y (physics.md §4.3; Sainz, Hoban, Skrzypczyk, Aolita, PRL 125, 050404 (2020)).
+Instrumental: Bob's input is Alice's outcome, only ``Γ^{y=a}(∅,(a|x)) = σ_{a|x}``
+is data.  Sound for any dimension of Bob's internal system.
+
+Membership is decided on the white-noise robustness ``min t`` with
+``σ + t·N`` in the (conic) relaxation.  The shared traces are imposed as
+``tr X^y_w = tr X^{y₀}_w`` (one reference copy per word), so no row repeats
+another.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import picos
+
+from steerdsl.model.assemblage import Assemblage
+from steerdsl.model.scenario import Alice, Bob, Scenario
+from steerdsl.sdp.bases import traceless_basis
+from steerdsl.sdp.moment_matrix import build
+from steerdsl.sdp.npa_words import EMPTY, adjoint, is_data_word, level_words
+from steerdsl.sdp.result import SDPResult, verdict_from_margin
+from steerdsl.sdp.solve import run
+
+TOLERANCE = 1e-6
+
+
+def _numeric(m) -> np.ndarray:
+    m = np.asarray(m)
+    if m.dtype == object:
+        m = np.array([complex(v) for v in m.flat]).reshape(m.shape)
+    return m.astype(complex)
+
+
+def _alice_scenario(sc: Scenario) -> Scenario:
+    bob = sc.bobs[0]
+    return Scenario(tuple(Alice(a.name, a.inputs, a.outputs) for a in sc.alices), (Bob(bob.name, bob.dim),))
+
+
+def _hierarchy(values: dict, copies: list, sc: Scenario, level: int, real: bool, solver, name: str,
+               tolerance: float) -> SDPResult:
+    """``values[(y, w)]`` gives the data block (an affine expression in t) or None for a variable."""
+    start = time.perf_counter()
+    words = level_words(sc, level)
+    d = sc.dim
+    problem = picos.Problem()
+    t = values["t"]
+    mats = []
+    for y in copies:
+        mm = build(words, d, lambda w, y=y: values.get((y, w)), real, name=f"G{y}_")
+        mats.append((y, mm))
+        problem.add_constraint(mm.expression >> 0)
+    # shared traces: for each word, every copy's trace equals the first copy's
+    _share_traces(problem, [(y, mm) for y, mm in mats], values, real)
+    problem.add_constraint(t >= -1)
+    problem.set_objective("min", t)
+    compiled = time.perf_counter() - start
+    outcome = run(problem, f"{name} level {level}", solver=solver)
+    result = SDPResult(task=f"{name} level {level}", value=outcome.value, status=outcome.status,
+                       tolerance=tolerance, problem=problem, solver=outcome.solver,
+                       compile_seconds=compiled, solve_seconds=outcome.seconds,
+                       details={"copies": len(copies), "moment_matrix_size": len(words) * d})
+    if outcome.value is None:
+        result.verdict = "undecided"
+    else:
+        result.margin = outcome.value
+        result.verdict = verdict_from_margin(outcome.value, tolerance)
+    return result
+
+
+def _share_traces(problem: picos.Problem, mats: list, values: dict, real: bool) -> None:
+    """``tr Γ^y(w)`` equal for every copy y: each copy's trace equals a reference copy's — the first
+    copy where w is data, else the first copy.  Two data blocks are not compared (their traces agree
+    for a valid assemblage, and a row without variables would only carry rounding noise)."""
+    words: dict = {}
+    for y, mm in mats:
+        for w in mm.positions:
+            data = (y, w) in values
+            block = values[(y, w)] if data else mm.variables.get(w)
+            if block is not None:
+                words.setdefault(w, []).append((data, block))
+    for w, blocks in words.items():
+        blocks.sort(key=lambda e: not e[0])
+        ref_data, ref = blocks[0]
+        for data, block in blocks[1:]:
+            if data and ref_data:
+                continue
+            diff = picos.trace(block) - picos.trace(ref)
+            problem.add_constraint(diff.real == 0)
+            if not real and w != adjoint(w):
+                problem.add_constraint(diff.imag == 0)
+
+
+def bwi_membership(sigma: Assemblage, level: int = 1, solver: str | None = None,
+                   tolerance: float = TOLERANCE) -> SDPResult:
+    """Membership of a BWI assemblage in level ``level`` of the outer hierarchy (white-noise robustness)."""
+    sc = sigma.scenario
+    if sc.kind != "bwi" or len(sc.bob_inputs) != 1:
+        raise ValueError("the BWI hierarchy needs one Bob with an input")
+    base = _alice_scenario(sc)
+    d = sc.dim
+    t = picos.RealVariable("t")
+    num = {k: _numeric(v) for k, v in sigma.elements.items()}
+    real = all(np.allclose(m.imag, 0) for m in num.values())
+    values: dict = {"t": t}
+    words = [w for w in level_words(base, level) if is_data_word(w)]
+    for (y,) in sc.bob_input_tuples():
+        for w in words:
+            key_a = [None] * len(base.slots)
+            key_x = [0] * len(base.slots)
+            for j, x, a in w:
+                key_a[j], key_x[j] = a, x
+            block = _word_block(num, base, key_a, key_x, y)
+            noise = _white(base, w) * np.eye(d) / d
+            if real:
+                block, noise = block.real, noise.real
+            values[(y, w)] = picos.Constant(block) + t * picos.Constant(noise)
+    copies = [y for (y,) in sc.bob_input_tuples()]
+    return _hierarchy(values, copies, base, level, real, solver, "bwi", tolerance)
+
+
+def _white(sc: Scenario, w) -> float:
+    p = 1.0
+    for j, x, _ in w:
+        p /= sc.slots[j].outputs[x]
+    return p
+
+
+def _word_block(num: dict, sc: Scenario, key_a: list, key_x: list, y: int) -> np.ndarray:
+    """``σ_{a_S|x_S, y}``: sum over the outcomes of unmeasured slots (their input fixed at 0)."""
+    import itertools
+
+    free = [j for j, a in enumerate(key_a) if a is None]
+    total = np.zeros_like(next(iter(num.values())))
+    for combo in itertools.product(*(range(sc.slots[j].outputs[0]) for j in free)):
+        a = list(key_a)
+        for j, v in zip(free, combo):
+            a[j] = v
+        total = total + num[(tuple(a), tuple(key_x), (y,))]
+    return total
+
+
+def instrumental_membership(sigma: Assemblage, level: int = 1, solver: str | None = None,
+                            tolerance: float = TOLERANCE) -> SDPResult:
+    """Membership of an instrumental assemblage (Bob's input y = Alice's outcome a) in level ``level``:
+    only ``Γ^{y=a}(∅, (a|x)) = σ_{a|x}`` is data; the last outcome, implied in Collins–Gisin words, is
+    imposed as ``Γ^{k−1}(∅, ∅) − Σ_{a<k−1} Γ^{k−1}(∅, (a|x)) = σ_{k−1|x}``."""
+    sc = sigma.scenario
+    if sc.kind != "instrumental":
+        raise ValueError("the instrumental hierarchy needs an instrumental scenario")
+    base = _alice_scenario(sc)
+    alice = base.slots[0]
+    d = sc.dim
+    if len(set(alice.outputs)) != 1:
+        raise ValueError("the instrumental hierarchy needs the same number of outcomes for every input")
+    k = alice.outputs[0]
+    t = picos.RealVariable("t")
+    num = {kk: _numeric(v) for kk, v in sigma.elements.items()}
+    real = all(np.allclose(m.imag, 0) for m in num.values())
+    values: dict = {"t": t}
+    for y in range(k - 1):
+        for x in range(alice.inputs):
+            block = num[((y,), (x,), ())]
+            noise = np.eye(d) / (d * k)
+            if real:
+                block, noise = block.real, noise.real
+            values[(y, ((0, x, y),))] = picos.Constant(block) + t * picos.Constant(noise)
+    result = _instrumental_solve(values, base, level, real, solver, tolerance, num, k, d, t)
+    return result
+
+
+def _instrumental_solve(values, base, level, real, solver, tolerance, num, k, d, t):
+    start = time.perf_counter()
+    words = level_words(base, level)
+    problem = picos.Problem()
+    mats = {}
+    for y in range(k):
+        mm = build(words, d, lambda w, y=y: values.get((y, w)), real, name=f"G{y}_")
+        mats[y] = mm
+        problem.add_constraint(mm.expression >> 0)
+    last = mats[k - 1]
+    for x in range(base.slots[0].inputs):
+        block = num[((k - 1,), (x,), ())]
+        noise = np.eye(d) / (d * k)
+        if real:
+            block, noise = block.real, noise.real
+        implied = last.variables[EMPTY] - sum(last.variables[((0, x, a),)] for a in range(k - 1))
+        # traceless part only: its trace follows from the shared traces (and would repeat them)
+        for g in traceless_basis(d):
+            if real and not np.allclose(g.imag, 0):
+                continue  # ⟨g, X⟩ vanishes on real symmetric X
+            gc = picos.Constant(g.real if real else g)
+            target = float(np.trace(g.conj().T @ block).real)
+            problem.add_constraint((gc | implied).real == target + t * float(np.trace(g.conj().T @ noise).real))
+    problem.add_constraint(picos.trace(mats[0].variables[EMPTY]).real == 1 + t)
+    _share_traces(problem, list(mats.items()), values, real)
+    problem.add_constraint(t >= -1)
+    problem.set_objective("min", t)
+    compiled = time.perf_counter() - start
+    outcome = run(problem, f"instrumental level {level}", solver=solver)
+    result = SDPResult(task=f"instrumental level {level}", value=outcome.value, status=outcome.status,
+                       tolerance=tolerance, problem=problem, solver=outcome.solver, compile_seconds=compiled,
+                       solve_seconds=outcome.seconds, details={"copies": k, "moment_matrix_size": len(words) * d})
+    if outcome.value is None:
+        result.verdict = "undecided"
+    else:
+        result.margin = outcome.value
+        result.verdict = verdict_from_margin(outcome.value, tolerance)
+    result.details["reading"] = ("dimension-free outer hierarchy: 'excluded' proves post-quantumness for any "
+                                 "internal dimension of Bob; 'not excluded' proves nothing")
+    return result

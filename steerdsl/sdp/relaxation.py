@@ -1,0 +1,193 @@
+"""Quantum relaxations of multipartite assemblages: membership, witnesses, bounds.
+
+Membership in a level (almost quantum "1+AB", NPA-like levels n, unions) is
+decided on an always-feasible robustness form (physics.md §4.1):
+
+    t* = min t  s.t.  Γ(σ + t·N) ⪰ 0,   t ≥ −1,
+
+where ``Γ(τ)`` has the data blocks ``τ_w`` (unnormalised: the set is a cone)
+and free variable blocks elsewhere, and ``N`` is white noise.  ``t* > tol``
+excludes σ (post-quantum); ``t* < −tol`` puts it strictly inside.  With the
+LMI dual ``Z ⪰ 0``, ``F_w = −(Z-blocks of the entries labelled w)`` satisfies
+``β_F(σ) = t*`` and ``β_F(τ) ≤ 0`` for every τ in the relaxation, so F is a
+steering functional with bound 0 certifying exclusion (Navascués, Pironio,
+Acín, NJP 10, 073013 (2008); almost quantum: Navascués et al., Nat. Commun.
+6, 6288 (2015); post-quantum steering: Sainz et al., PRL 115, 190403 (2015)).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import picos
+
+from steerdsl.model.assemblage import Assemblage, Functional
+from steerdsl.model.marginals import marginal
+from steerdsl.model.scenario import Scenario
+from steerdsl.sdp.moment_matrix import build, cg_expansion, data_words, dual_blocks, word_key
+from steerdsl.sdp.npa_words import EMPTY, level_words
+from steerdsl.sdp.result import SDPResult, verdict_from_margin
+from steerdsl.sdp.solve import run
+
+TOLERANCE = 1e-6
+"""Verdict tolerance on margins (solves run at 1e-8)."""
+
+
+def _numeric(m) -> np.ndarray:
+    m = np.asarray(m)
+    if m.dtype == object:
+        m = np.array([complex(v) for v in m.flat]).reshape(m.shape)
+    return np.atleast_2d(m.astype(complex))
+
+
+def _hermitian_part(m: np.ndarray) -> np.ndarray:
+    return (m + m.conj().T) / 2
+
+
+def _check_kind(sigma: Assemblage) -> None:
+    kind = sigma.scenario.kind
+    if kind not in ("standard", "multipartite", "bell"):
+        raise ValueError(f"this relaxation is for assemblages with one Bob without input, not a {kind} one")
+
+
+def white_marginal(scenario: Scenario, w) -> np.ndarray:
+    """White noise ``Π_{j∈w} 1/k_j · I/d`` on a data word."""
+    p = 1.0
+    for j, x, _ in w:
+        p /= scenario.slots[j].outputs[x]
+    return p * np.eye(scenario.dim) / scenario.dim
+
+
+def membership(sigma: Assemblage, level: str | int = "1+AB", solver: str | None = None,
+               tolerance: float = TOLERANCE, noise: Assemblage | None = None) -> SDPResult:
+    """Is σ in the relaxation of ``level``?  ``value`` is the white-noise robustness t*; the verdict
+    reads ``margin = t*`` with ``tolerance``; the witness F (bound 0) has ``β_F(σ) = t*``."""
+    _check_kind(sigma)
+    start = time.perf_counter()
+    sc = sigma.scenario
+    num = sigma.to_numeric()
+    words = level_words(sc, level)
+    values = {w: _numeric(marginal(num, word_key(sc, w))) for w in data_words(sc)}
+    if noise is not None:
+        noise_num = noise.to_numeric()
+        noise_values = {w: _numeric(marginal(noise_num, word_key(sc, w))) for w in values}
+    else:
+        noise_values = {w: white_marginal(sc, w) for w in values}
+    real = all(np.allclose(v.imag, 0) for v in list(values.values()) + list(noise_values.values()))
+    t = picos.RealVariable("t")
+
+    def data(w):
+        s, n = values[w], noise_values[w]
+        s, n = (s.real, n.real) if real else (s, n)
+        return picos.Constant(s) + t * picos.Constant(n)
+
+    mm = build(words, sc.dim, data, real)
+    problem = picos.Problem()
+    problem.set_objective("min", t)
+    lmi = problem.add_constraint(mm.expression >> 0)
+    problem.add_constraint(t >= -1)
+    compiled = time.perf_counter() - start
+    outcome = run(problem, f"{level} membership of {sigma.name}", solver=solver)
+    result = SDPResult(task=f"quantum level {level}", value=outcome.value, status=outcome.status,
+                       tolerance=tolerance, problem=problem, solver=outcome.solver,
+                       compile_seconds=compiled, solve_seconds=outcome.seconds,
+                       details={"moment_matrix_size": mm.size, "variables": len(mm.variables),
+                                "level": str(level)})
+    if outcome.value is None:
+        result.verdict = "undecided"
+        return result
+    result.margin = outcome.value
+    result.verdict = verdict_from_margin(outcome.value, tolerance)
+    dual = np.asarray(lmi.dual, dtype=complex) if lmi.dual is not None else None
+    if dual is not None:
+        blocks = dual_blocks(mm, _dual_matrix(dual, real))
+        terms = {word_key(sc, w): -_hermitian_part(blocks[w]) for w in values if w in blocks}
+        witness = Functional(sc, terms, exact=False, name=f"F_{sigma.name}")
+        result.witness = witness
+        result.bound = 0.0
+        result.witness_value = float(sum(np.trace(terms[word_key(sc, w)] @ values[w]).real
+                                         for w in values if word_key(sc, w) in terms))
+    return result
+
+
+def _dual_matrix(dual: np.ndarray, real: bool) -> np.ndarray:
+    """picos' LMI dual ``Z`` such that ``tr(ZΓ)`` is the Lagrangian term (its transpose for complex LMIs)."""
+    return dual if real else dual.T
+
+
+def _functional_objective(functional: Functional, block_of):
+    """``Σ_key tr(F_key σ_key)`` with σ_key expanded on Collins–Gisin data words."""
+    sc = functional.scenario
+    total = 0
+    for key, op in functional.terms.items():
+        F = _numeric(op)
+        for sign, w in cg_expansion(sc, key):
+            total = total + sign * picos.trace(picos.Constant(F) * block_of(w)).real
+    return total
+
+
+def bound(functional: Functional, sense: str = "max", level: str | int = "1+AB",
+          solver: str | None = None) -> SDPResult:
+    """``max`` (or ``min``) of ``β_F(σ) = Σ tr(F_w σ_w) + c`` over the relaxation of ``level``:
+    every block of Γ is a variable, ``tr ρ_B = 1``.  An outer bound: every quantum assemblage
+    satisfies it (physics.md §4.2)."""
+    sc = functional.scenario
+    if sc.kind not in ("standard", "multipartite", "bell"):
+        raise ValueError(f"bounds over this relaxation are for one Bob without input, not a {sc.kind} scenario")
+    start = time.perf_counter()
+    real = all(np.allclose(_numeric(op).imag, 0) for op in functional.terms.values())
+    mm = build(level_words(sc, level), sc.dim, lambda w: None, real, name="S")
+    problem = picos.Problem()
+    problem.add_constraint(mm.expression >> 0)
+    problem.add_constraint(picos.trace(mm.variables[EMPTY]) == 1)
+    objective = _functional_objective(functional, lambda w: mm.variables[w])
+    problem.set_objective(sense, objective)
+    compiled = time.perf_counter() - start
+    outcome = run(problem, f"{sense} of {functional.name} over level {level}", solver=solver)
+    value = None if outcome.value is None else outcome.value + complex(functional.constant).real
+    return SDPResult(task=f"bound {sense} over level {level}", value=value, status=outcome.status,
+                     tolerance=TOLERANCE, bound=value, problem=problem, solver=outcome.solver,
+                     compile_seconds=compiled, solve_seconds=outcome.seconds,
+                     details={"moment_matrix_size": mm.size, "level": str(level)})
+
+
+def nosignalling_bound(functional: Functional, sense: str = "max", solver: str | None = None) -> SDPResult:
+    """``max`` (or ``min``) of ``β_F`` over all no-signalling assemblages: Collins–Gisin variables
+    for every marginal, every full element ``⪰ 0`` and ``tr ρ_B = 1`` (the trivial relaxation)."""
+    sc = functional.scenario
+    start = time.perf_counter()
+    d = sc.dim
+    real = all(np.allclose(_numeric(op).imag, 0) for op in functional.terms.values())
+    var = {w: (picos.SymmetricVariable if real else picos.HermitianVariable)(f"s{k}", d)
+           for k, w in enumerate(data_words(sc))}
+    problem = picos.Problem()
+    problem.add_constraint(picos.trace(var[EMPTY]) == 1)
+    for key in sc.keys():
+        element = sum(sign * var[w] for sign, w in cg_expansion(sc, key))
+        problem.add_constraint(element >> 0)
+    problem.set_objective(sense, _functional_objective(functional, lambda w: var[w]))
+    compiled = time.perf_counter() - start
+    outcome = run(problem, f"{sense} of {functional.name} over no-signalling assemblages", solver=solver)
+    value = None if outcome.value is None else outcome.value + complex(functional.constant).real
+    return SDPResult(task=f"bound {sense} over no-signalling", value=value, status=outcome.status,
+                     tolerance=TOLERANCE, bound=value, problem=problem, solver=outcome.solver,
+                     compile_seconds=compiled, solve_seconds=outcome.seconds)
+
+
+def visibility(sigma: Assemblage, against: str = "almost_quantum", noise="white", level: str | None = None,
+               solver: str | None = None) -> SDPResult:
+    """Largest ``v`` with ``vσ + (1−v)N`` in the relaxation: ``v = 1/(1 + t*)`` from :func:`membership`."""
+    lvl = level or "1+AB"
+    noise_assemblage = noise if isinstance(noise, Assemblage) else None
+    if isinstance(noise, str) and noise != "white":
+        from steerdsl.sdp.noise import noise_assemblage as make_noise
+
+        noise_assemblage = make_noise(sigma.scenario, noise)
+    result = membership(sigma, level=lvl, solver=solver, noise=noise_assemblage)
+    if result.value is not None:
+        t = result.value
+        result.details.update(robustness=t, visibility=1 / (1 + t) if t > -1 else float("inf"))
+        result.value = result.details["visibility"]
+    result.task = f"visibility against level {lvl}"
+    return result
