@@ -100,6 +100,13 @@ CODES: dict[str, tuple[str, str]] = {
     "E213": ("no GHJW realisation",
              "The GHJW construction applies to valid assemblages of the standard bipartite scenario; this one "
              "is of another kind, or is not valid."),
+    "E300": ("solver failed",
+             "Every strategy for this SDP failed (cvxopt's KKT solvers qr, ldl and chol in turn, or the "
+             "chosen solver). The notes list each attempt. Try another solver with 'solver NAME' on the line "
+             "or steer run --solver NAME."),
+    "E301": ("cannot set up the problem",
+             "The SDP could not be built for this object, e.g. an assemblage that is not valid enough to be "
+             "tested, or a noise model that does not fit the scenario."),
     "W301": ("undecided",
              "A check could not be decided: a numeric value within the tolerance of the boundary, or a "
              "property for which no exact test applies. Never read as pass or fail."),
