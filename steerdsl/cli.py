@@ -113,9 +113,39 @@ def cmd_compile(args) -> int:
         return EXIT_MODEL
     if args.emit == "json":
         print(json.dumps(emit_json(model), indent=2))
+    elif args.emit == "sdp":
+        return _emit_sdp(model, args.write)
     else:
         print(emit_sympy(model))
     return EXIT_OK
+
+
+def _emit_sdp(model, prefix: str | None) -> int:
+    """Print (and optionally write, as CBF or SDPA sparse) the picos problem of every SDP line."""
+    from steerdsl.run import run_model
+
+    report = run_model(model)
+    if not report.answers:
+        print(f"{model.file}: no solve or bound lines")
+    for a in report.answers:
+        problem = a.result.problem if a.result is not None else None
+        print(f"# {model.file}:{a.line}: {a.text}")
+        if problem is None:
+            print("#   (no SDP: answered without a solver)")
+            continue
+        print(problem)
+        if prefix:
+            for ext in (".cbf", ".dat-s"):
+                path = f"{prefix}_line{a.line}{ext}"
+                try:
+                    problem.write_to_file(path)
+                    print(f"#   written to {path}")
+                except Exception as exc:  # picos cannot write every problem in every format
+                    Path(path).unlink(missing_ok=True)
+                    print(f"#   not written as {ext}: {type(exc).__name__} {exc}")
+    for d in report.diagnostics:
+        print(render_text(d, model.sources))
+    return EXIT_OK if report.ok else EXIT_MODEL
 
 
 def _fmt_value(v) -> str:
@@ -222,7 +252,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_check)
     k = sub.add_parser("compile", help="print the exact objects of a model")
     k.add_argument("file")
-    k.add_argument("--emit", choices=("sympy", "json"), default="sympy")
+    k.add_argument("--emit", choices=("sympy", "json", "sdp"), default="sympy",
+                   help="sdp: the picos problem of every solve/bound line (solved, so its value is known)")
+    k.add_argument("--write", metavar="PREFIX", help="with --emit sdp: also write PREFIX_lineN.cbf and .dat-s")
     k.set_defaults(func=cmd_compile)
     r = sub.add_parser("run", help="run every check and SDP question of the models, with a results table")
     r.add_argument("files", nargs="+", help=".steer files ('-' reads standard input)")

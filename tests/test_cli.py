@@ -97,3 +97,20 @@ def test_console_script_runs():
     proc = subprocess.run(cmd + ["check", E04], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert "as claimed" in proc.stdout
+
+
+def test_compile_emits_the_sdp_and_writes_sdpa(capsys, tmp_path):
+    code, out, _ = run_cli(["compile", E04, "--emit", "sdp", "--write", str(tmp_path / "e04")], capsys)
+    assert code == 0
+    assert "Semidefinite Program" in out and "[18×18] ≽ 0" in out
+    assert (tmp_path / "e04_line16.dat-s").read_text().strip()
+
+
+def test_run_json_carries_exactness_tolerance_and_margin(capsys):
+    code, out, _ = run_cli(["run", "--format", "json", E04], capsys)
+    assert code == 0
+    data = json.loads(out)
+    (answer,) = data["answers"]
+    assert answer["exactness"] == "numeric" and answer["tolerance"] > 0
+    assert answer["verdict"] == "excluded" and answer["margin"] > answer["tolerance"]
+    assert answer["ok"] is True
