@@ -69,7 +69,8 @@ class Answer:
                 out["bound"] = r.bound
             if r.witness_value is not None:
                 out["witness_value"] = r.witness_value
-            details = {k: v for k, v in r.details.items() if isinstance(v, (int, float, str, bool)) or v is None}
+            details = {k: v for k, v in r.details.items()
+                       if isinstance(v, (int, float, str, bool)) or v is None or k == "bracket"}
             if details:
                 out["details"] = details
         return out

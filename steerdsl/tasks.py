@@ -120,7 +120,13 @@ def solve_task(sigma: Assemblage, task: str, options: dict) -> Any:
     raise TaskError(f"unknown task {task!r}", f"tasks: {', '.join(known)}")
 
 
-BOUND_SETS = ("lhs", "almost_quantum", "quantum", "npa", "moments", "nosignalling", "no_signalling")
+def _seesaw(functional: Functional, sense: str, options: dict) -> Any:
+    return _fn("steerdsl.sdp.seesaw", "seesaw")(functional, sense=sense, dims=options.get("dims"),
+                                                restarts=options.get("restarts", 10), seed=options.get("seed", 0),
+                                                solver=options.get("solver"))
+
+
+BOUND_SETS = ("seesaw", "lhs", "almost_quantum", "quantum", "npa", "moments", "nosignalling", "no_signalling")
 
 
 def bound_task(functional: Functional, sense: str, over: str, options: dict) -> Any:
@@ -130,7 +136,14 @@ def bound_task(functional: Functional, sense: str, over: str, options: dict) -> 
         return _fn("steerdsl.sdp.lhs", "lhs_bound")(functional, sense=sense, solver=solver)
     if over in ("nosignalling", "no_signalling"):
         return _fn("steerdsl.sdp.relaxation", "nosignalling_bound")(functional, sense=sense, solver=solver)
+    if over == "seesaw":
+        return _seesaw(functional, sense, options)
     if over in ("almost_quantum", "quantum", "npa", "moments"):
         level = "1+AB" if over == "almost_quantum" else _level(options, "1+AB")
-        return _fn("steerdsl.sdp.relaxation", "bound")(functional, sense=sense, level=level, solver=solver)
+        outer = _fn("steerdsl.sdp.relaxation", "bound")(functional, sense=sense, level=level, solver=solver)
+        if "dims" in options and outer.value is not None:
+            inner = _seesaw(functional, sense, options)
+            outer.details["bracket"] = (inner.value, outer.value) if sense == "max" else (outer.value, inner.value)
+            outer.details["inner_bound"] = inner.value
+        return outer
     raise TaskError(f"unknown set {over!r} to bound over", f"sets: {', '.join(BOUND_SETS)}")

@@ -208,3 +208,19 @@ def test_solver_failure_becomes_a_diagnostic():
     report = run_model(m)
     assert not report.ok
     assert report.diagnostics[0].code == "E300"
+
+
+def test_seesaw_is_an_inner_bound():
+    from steerdsl.sdp.seesaw import seesaw
+
+    chsh = model("e11_chsh.steer")["chsh"]
+    assert seesaw(chsh, dims=(2, 2)).value == pytest.approx(2 * 2**0.5, abs=1e-6)
+    sc = Scenario((Alice("A", 2, (2, 2)), Alice("C", 2, (2, 2))), (Bob("B", 2),))
+    for _ in range(2):
+        terms = {}
+        for key in sc.keys():
+            g = rng.normal(size=(2, 2)) + 1j * rng.normal(size=(2, 2))
+            terms[key] = (g + g.conj().T) / 2
+        F = Functional(sc, terms, exact=False, name="F")
+        inner = seesaw(F, dims=(2, 2), restarts=4).value
+        assert lhs_bound(F).value <= inner + 1e-6 <= bound(F, level=2).value + 2e-6
