@@ -100,6 +100,23 @@ def _options(stmt) -> dict[str, Any]:
     return {o.key: o.value for o in getattr(stmt, "options", ())}
 
 
+NAMED_NOISES = ("white", "ghz", "w")
+
+
+def _noise_option(model: Model, options: dict[str, Any], stmt) -> dict[str, Any]:
+    """``noise NAME``: an assemblage of the model by that name, else one of the named noises
+    (``white``, ``ghz``, ``w``)."""
+    name = options.get("noise")
+    user = name in model.definitions and isinstance(model[name], Assemblage)
+    if name is None or (name in NAMED_NOISES and not user):
+        return options
+    if name not in model.definitions:
+        near = did_you_mean(name, list(model.definitions) + list(NAMED_NOISES))
+        hint = f'did you mean "{near}"?' if near else f"noises: {', '.join(NAMED_NOISES)} or an assemblage"
+        raise SteerError(Diagnostic("E101", f"unknown noise {name!r}", stmt.span, hint))
+    return {**options, "noise_value": _lookup(model, name, stmt.span, Assemblage, "an assemblage")}
+
+
 def _line_text(model: Model, span: Span | None) -> str:
     if span is None:
         return ""
@@ -174,7 +191,7 @@ def answer_question(model: Model, stmt, defaults: dict | None = None) -> Answer 
     if isinstance(stmt, ast.Solve):
         sigma = _lookup(model, stmt.target, stmt.target_span, Assemblage, "an assemblage")
         answer = Answer(stmt.span.line, text, stmt.target, stmt.task, span=stmt.span)
-        answer.result = solve_task(sigma, stmt.task, {**defaults, **_options(stmt)})
+        answer.result = solve_task(sigma, stmt.task, _noise_option(model, {**defaults, **_options(stmt)}, stmt))
         _judge(answer, stmt.expect, model)
     elif isinstance(stmt, ast.Bound):
         functional = _lookup(model, stmt.target, stmt.target_span, Functional, "a functional")

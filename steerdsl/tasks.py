@@ -60,9 +60,9 @@ def default_quantum_task(sigma: Assemblage) -> tuple[str, dict]:
     return "almost_quantum", {}
 
 
-def quantum_membership(sigma: Assemblage, task: str, options: dict) -> Any:
-    """Membership in a quantum relaxation (moment-matrix engine, physics.md §4)."""
-    solver = options.get("solver")
+def quantum_test(sigma: Assemblage, task: str, options: dict) -> tuple[str, dict]:
+    """The concrete test a quantum task names for σ's scenario kind: ``npa`` (moment matrices of one Bob
+    without input), ``bwi``, ``instrumental``, ``parent_states`` or ``several_bobs``, with its options."""
     kind = sigma.scenario.kind
     if task == "quantum":
         task, defaults = default_quantum_task(sigma)
@@ -70,30 +70,49 @@ def quantum_membership(sigma: Assemblage, task: str, options: dict) -> Any:
     if task == "almost_quantum":
         task, options = "npa", {**options, "level": "1+AB"}
     if task in ("npa", "moments"):
-        if kind in ("bwi", "instrumental"):
-            task = kind
-        elif kind == "several_bobs":
-            task = "several_bobs"
-        else:
-            return _fn("steerdsl.sdp.relaxation", "membership")(sigma, level=_level(options, "1+AB"), solver=solver)
-    if task == "bwi":
-        if kind != "bwi":
-            raise TaskError(f"the BWI hierarchy applies to Bob-with-input assemblages, not to a {kind} one")
-        bwi = _fn("steerdsl.sdp.bwi_hierarchy", "bwi_membership")
-        return bwi(sigma, level=int(_level(options, "1")), solver=solver)
-    if task == "instrumental":
-        if kind != "instrumental":
-            raise TaskError(f"the instrumental hierarchy applies to instrumental assemblages, not to a {kind} one")
-        return _fn("steerdsl.sdp.bwi_hierarchy", "instrumental_membership")(sigma, level=int(_level(options, "1")),
-                                                                  solver=solver)
-    if task in ("parent_states", "several_bobs"):
-        if kind != "several_bobs":
-            raise TaskError(f"parent states are for several-Bobs assemblages, not for a {kind} one")
-        if task == "parent_states":
-            return _fn("steerdsl.sdp.parents", "parent_states")(sigma, solver=solver)
-        return _fn("steerdsl.sdp.parents", "several_bobs_membership")(sigma, level=_level(options, "1+AB"),
-                                                                     solver=solver)
-    raise TaskError(f"unknown quantum test {task!r}")
+        task = kind if kind in ("bwi", "instrumental", "several_bobs") else "npa"
+    needs = {"bwi": ("bwi", "the BWI hierarchy applies to Bob-with-input assemblages"),
+             "instrumental": ("instrumental", "the instrumental hierarchy applies to instrumental assemblages"),
+             "parent_states": ("several_bobs", "parent states are for several-Bobs assemblages"),
+             "several_bobs": ("several_bobs", "parent states are for several-Bobs assemblages")}
+    if task in needs and kind != needs[task][0]:
+        raise TaskError(f"{needs[task][1]}, not to a {kind} one")
+    if task not in ("npa", *needs):
+        raise TaskError(f"unknown quantum test {task!r}", f"tests: {', '.join(QUANTUM_TASKS)}")
+    return task, options
+
+
+def quantum_membership(sigma: Assemblage, task: str, options: dict) -> Any:
+    """Membership in a quantum relaxation (moment-matrix engine, physics.md §4)."""
+    solver = options.get("solver")
+    task, options = quantum_test(sigma, task, options)
+    if task == "npa":
+        return _fn("steerdsl.sdp.relaxation", "membership")(sigma, level=_level(options, "1+AB"), solver=solver)
+    if task in ("bwi", "instrumental"):
+        test = _fn("steerdsl.sdp.bwi_hierarchy", f"{task}_membership")
+        return test(sigma, level=int(_level(options, "1")), solver=solver)
+    if task == "parent_states":
+        return _fn("steerdsl.sdp.parents", "parent_states")(sigma, solver=solver)
+    return _fn("steerdsl.sdp.parents", "several_bobs_membership")(sigma, level=_level(options, "1+AB"),
+                                                                 solver=solver)
+
+
+def quantum_visibility(sigma: Assemblage, against: str, noise: Any, options: dict) -> Any:
+    """Robustness to ``noise`` against a quantum test (physics.md §5): the largest ``v`` with
+    ``vσ + (1 − v)N`` passing it; the least noise fraction is ``1 − v``."""
+    solver = options.get("solver")
+    task, options = quantum_test(sigma, against, options)
+    if task == "npa":
+        return _fn("steerdsl.sdp.relaxation", "noise_visibility")(sigma, level=_level(options, "1+AB"),
+                                                                 noise=noise, solver=solver)
+    if task in ("bwi", "instrumental"):
+        test = _fn("steerdsl.sdp.bwi_hierarchy", f"{task}_membership")
+        result = test(sigma, level=int(_level(options, "1")), solver=solver, noise=noise,
+                      mixing=_fn("steerdsl.sdp.noise", "VISIBILITY"))
+        result.task = f"visibility against {result.task}"
+        return result
+    level = None if task == "parent_states" else _level(options, "1+AB")
+    return _fn("steerdsl.sdp.parents", "parent_visibility")(sigma, noise=noise, level=level, solver=solver)
 
 
 QUANTUM_TASKS = ("quantum", "almost_quantum", "npa", "moments", "bwi", "instrumental", "parent_states",
@@ -110,10 +129,7 @@ def solve_task(sigma: Assemblage, task: str, options: dict) -> Any:
         noise = options.get("noise_value", options.get("noise", "white"))
         if against == "lhs":
             return _fn("steerdsl.sdp.lhs", "visibility")(sigma, noise=noise, solver=options.get("solver"))
-        inner = {**options}
-        inner.pop("against", None)
-        return _fn("steerdsl.sdp.relaxation", "visibility")(sigma, against=against, noise=noise,
-                                                         level=_level(options), solver=options.get("solver"))
+        return quantum_visibility(sigma, against, noise, options)
     if task in QUANTUM_TASKS:
         return quantum_membership(sigma, task, options)
     known = sorted(list(lhs_tasks) + ["visibility"] + list(QUANTUM_TASKS))

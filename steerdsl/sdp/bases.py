@@ -25,11 +25,14 @@ def traceless_basis(d: int) -> list[np.ndarray]:
     return basis
 
 
-def traceless_rows(expression, target: np.ndarray, d: int) -> list:
+def traceless_rows(expression, target: np.ndarray, d: int, direction: np.ndarray | None = None, s=None) -> list:
     """``⟨g, X⟩ = ⟨g, T⟩`` for every traceless basis element g: the traceless part of ``X = T`` as
-    independent real rows (the trace row is left to the caller, so it is never imposed twice)."""
+    independent real rows (the trace row is left to the caller, so it is never imposed twice).  With
+    ``direction`` D and a scalar variable ``s`` the target is the affine ``T + s·D``."""
     rows = []
     for g in traceless_basis(d):
         value = float(np.trace(g.conj().T @ target).real)
+        if direction is not None:
+            value = value + s * float(np.trace(g.conj().T @ direction).real)
         rows.append((picos.Constant(g) | expression).real == value)
     return rows

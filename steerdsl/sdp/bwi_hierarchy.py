@@ -25,6 +25,7 @@ from steerdsl.model.assemblage import Assemblage
 from steerdsl.model.scenario import Alice, Bob, Scenario
 from steerdsl.sdp.bases import traceless_basis
 from steerdsl.sdp.moment_matrix import build
+from steerdsl.sdp.noise import ROBUSTNESS, Mixing, noise_assemblage
 from steerdsl.sdp.npa_words import EMPTY, adjoint, is_data_word, level_words
 from steerdsl.sdp.result import SDPResult, verdict_from_margin
 from steerdsl.sdp.solve import run
@@ -45,7 +46,7 @@ def _alice_scenario(sc: Scenario) -> Scenario:
 
 
 def _hierarchy(values: dict, copies: list, sc: Scenario, level: int, real: bool, solver, name: str,
-               tolerance: float) -> SDPResult:
+               tolerance: float, mixing: Mixing) -> SDPResult:
     """``values[(y, w)]`` gives the data block (an affine expression in t) or None for a variable."""
     start = time.perf_counter()
     words = level_words(sc, level)
@@ -59,19 +60,23 @@ def _hierarchy(values: dict, copies: list, sc: Scenario, level: int, real: bool,
         problem.add_constraint(mm.expression >> 0)
     # shared traces: for each word, every copy's trace equals the first copy's
     _share_traces(problem, [(y, mm) for y, mm in mats], values, real)
-    problem.add_constraint(t >= -1)
-    problem.set_objective("min", t)
+    mixing.pose(problem, t)
     compiled = time.perf_counter() - start
     outcome = run(problem, f"{name} level {level}", solver=solver)
     result = SDPResult(task=f"{name} level {level}", value=outcome.value, status=outcome.status,
                        tolerance=tolerance, problem=problem, solver=outcome.solver,
                        compile_seconds=compiled, solve_seconds=outcome.seconds,
                        details={"copies": len(copies), "moment_matrix_size": len(words) * d})
-    if outcome.value is None:
+    return _read_margin(result, outcome.value, mixing)
+
+
+def _read_margin(result: SDPResult, value: float | None, mixing: Mixing) -> SDPResult:
+    if value is None:
         result.verdict = "undecided"
     else:
-        result.margin = outcome.value
-        result.verdict = verdict_from_margin(outcome.value, tolerance)
+        result.margin = mixing.margin(value)
+        result.details.update(mixing.describe(value))
+        result.verdict = verdict_from_margin(result.margin, result.tolerance)
     return result
 
 
@@ -99,16 +104,18 @@ def _share_traces(problem: picos.Problem, mats: list, values: dict, real: bool) 
 
 
 def bwi_membership(sigma: Assemblage, level: int = 1, solver: str | None = None,
-                   tolerance: float = TOLERANCE) -> SDPResult:
-    """Membership of a BWI assemblage in level ``level`` of the outer hierarchy (white-noise robustness)."""
+                   tolerance: float = TOLERANCE, noise: str | Assemblage = "white",
+                   mixing: Mixing = ROBUSTNESS) -> SDPResult:
+    """Membership of a BWI assemblage in level ``level`` of the outer hierarchy, decided on the
+    robustness to ``noise`` (white by default; ``mixing`` chooses ``σ + tN`` or ``vσ + (1 − v)N``)."""
     sc = sigma.scenario
     if sc.kind != "bwi" or len(sc.bob_inputs) != 1:
         raise ValueError("the BWI hierarchy needs one Bob with an input")
     base = _alice_scenario(sc)
-    d = sc.dim
-    t = picos.RealVariable("t")
+    t = picos.RealVariable("v" if mixing.visibility else "t")
     num = {k: _numeric(v) for k, v in sigma.elements.items()}
-    real = all(np.allclose(m.imag, 0) for m in num.values())
+    noise_num = {k: _numeric(v) for k, v in noise_assemblage(sc, noise).elements.items()}
+    real = all(np.allclose(m.imag, 0) for m in [*num.values(), *noise_num.values()])
     values: dict = {"t": t}
     words = [w for w in level_words(base, level) if is_data_word(w)]
     for (y,) in sc.bob_input_tuples():
@@ -117,20 +124,13 @@ def bwi_membership(sigma: Assemblage, level: int = 1, solver: str | None = None,
             key_x = [0] * len(base.slots)
             for j, x, a in w:
                 key_a[j], key_x[j] = a, x
-            block = _word_block(num, base, key_a, key_x, y)
-            noise = _white(base, w) * np.eye(d) / d
+            block, direction = mixing.parts(_word_block(num, base, key_a, key_x, y),
+                                            _word_block(noise_num, base, key_a, key_x, y))
             if real:
-                block, noise = block.real, noise.real
-            values[(y, w)] = picos.Constant(block) + t * picos.Constant(noise)
+                block, direction = block.real, direction.real
+            values[(y, w)] = picos.Constant(block) + t * picos.Constant(direction)
     copies = [y for (y,) in sc.bob_input_tuples()]
-    return _hierarchy(values, copies, base, level, real, solver, "bwi", tolerance)
-
-
-def _white(sc: Scenario, w) -> float:
-    p = 1.0
-    for j, x, _ in w:
-        p /= sc.slots[j].outputs[x]
-    return p
+    return _hierarchy(values, copies, base, level, real, solver, "bwi", tolerance, mixing)
 
 
 def _word_block(num: dict, sc: Scenario, key_a: list, key_x: list, y: int) -> np.ndarray:
@@ -148,7 +148,8 @@ def _word_block(num: dict, sc: Scenario, key_a: list, key_x: list, y: int) -> np
 
 
 def instrumental_membership(sigma: Assemblage, level: int = 1, solver: str | None = None,
-                            tolerance: float = TOLERANCE) -> SDPResult:
+                            tolerance: float = TOLERANCE, noise: str | Assemblage = "white",
+                            mixing: Mixing = ROBUSTNESS) -> SDPResult:
     """Membership of an instrumental assemblage (Bob's input y = Alice's outcome a) in level ``level``:
     only ``Γ^{y=a}(∅, (a|x)) = σ_{a|x}`` is data; the last outcome, implied in Collins–Gisin words, is
     imposed as ``Γ^{k−1}(∅, ∅) − Σ_{a<k−1} Γ^{k−1}(∅, (a|x)) = σ_{k−1|x}``."""
@@ -161,22 +162,22 @@ def instrumental_membership(sigma: Assemblage, level: int = 1, solver: str | Non
     if len(set(alice.outputs)) != 1:
         raise ValueError("the instrumental hierarchy needs the same number of outcomes for every input")
     k = alice.outputs[0]
-    t = picos.RealVariable("t")
+    t = picos.RealVariable("v" if mixing.visibility else "t")
     num = {kk: _numeric(v) for kk, v in sigma.elements.items()}
-    real = all(np.allclose(m.imag, 0) for m in num.values())
+    noise_num = {kk: _numeric(v) for kk, v in noise_assemblage(sc, noise).elements.items()}
+    real = all(np.allclose(m.imag, 0) for m in [*num.values(), *noise_num.values()])
+    parts = {key: mixing.parts(num[key], noise_num[key]) for key in num}
+    if real:
+        parts = {key: (b.real, n.real) for key, (b, n) in parts.items()}
     values: dict = {"t": t}
     for y in range(k - 1):
         for x in range(alice.inputs):
-            block = num[((y,), (x,), ())]
-            noise = np.eye(d) / (d * k)
-            if real:
-                block, noise = block.real, noise.real
-            values[(y, ((0, x, y),))] = picos.Constant(block) + t * picos.Constant(noise)
-    result = _instrumental_solve(values, base, level, real, solver, tolerance, num, k, d, t)
-    return result
+            block, direction = parts[((y,), (x,), ())]
+            values[(y, ((0, x, y),))] = picos.Constant(block) + t * picos.Constant(direction)
+    return _instrumental_solve(values, base, level, real, solver, tolerance, parts, k, d, t, mixing)
 
 
-def _instrumental_solve(values, base, level, real, solver, tolerance, num, k, d, t):
+def _instrumental_solve(values, base, level, real, solver, tolerance, parts, k, d, t, mixing):
     start = time.perf_counter()
     words = level_words(base, level)
     problem = picos.Problem()
@@ -187,10 +188,7 @@ def _instrumental_solve(values, base, level, real, solver, tolerance, num, k, d,
         problem.add_constraint(mm.expression >> 0)
     last = mats[k - 1]
     for x in range(base.slots[0].inputs):
-        block = num[((k - 1,), (x,), ())]
-        noise = np.eye(d) / (d * k)
-        if real:
-            block, noise = block.real, noise.real
+        block, noise = parts[((k - 1,), (x,), ())]
         implied = last.variables[EMPTY] - sum(last.variables[((0, x, a),)] for a in range(k - 1))
         # traceless part only: its trace follows from the shared traces (and would repeat them)
         for g in traceless_basis(d):
@@ -199,20 +197,17 @@ def _instrumental_solve(values, base, level, real, solver, tolerance, num, k, d,
             gc = picos.Constant(g.real if real else g)
             target = float(np.trace(g.conj().T @ block).real)
             problem.add_constraint((gc | implied).real == target + t * float(np.trace(g.conj().T @ noise).real))
-    problem.add_constraint(picos.trace(mats[0].variables[EMPTY]).real == 1 + t)
+    # tr Γ(∅, ∅) = tr of the data's ρ_B: 1 + t (σ + tN) or 1 (vσ + (1 − v)N)
+    norm = sum(np.trace(parts[((a,), (0,), ())][1]).real for a in range(k))
+    problem.add_constraint(picos.trace(mats[0].variables[EMPTY]).real == 1 + t * float(norm))
     _share_traces(problem, list(mats.items()), values, real)
-    problem.add_constraint(t >= -1)
-    problem.set_objective("min", t)
+    mixing.pose(problem, t)
     compiled = time.perf_counter() - start
     outcome = run(problem, f"instrumental level {level}", solver=solver)
     result = SDPResult(task=f"instrumental level {level}", value=outcome.value, status=outcome.status,
                        tolerance=tolerance, problem=problem, solver=outcome.solver, compile_seconds=compiled,
                        solve_seconds=outcome.seconds, details={"copies": k, "moment_matrix_size": len(words) * d})
-    if outcome.value is None:
-        result.verdict = "undecided"
-    else:
-        result.margin = outcome.value
-        result.verdict = verdict_from_margin(outcome.value, tolerance)
+    _read_margin(result, outcome.value, mixing)
     result.details["reading"] = ("dimension-free outer hierarchy: 'excluded' proves post-quantumness for any "
                                  "internal dimension of Bob; 'not excluded' proves nothing")
     return result

@@ -40,7 +40,7 @@ from picos.expressions import AffineExpression, ComplexAffineExpression
 from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.scenario import Key, Scenario
 from steerdsl.sdp.functional import constant_value, full_key_terms, numeric_element
-from steerdsl.sdp.noise import noise_assemblage
+from steerdsl.sdp.noise import VISIBILITY_CAP, noise_assemblage
 from steerdsl.sdp.result import MEMBER, UNDECIDED, SDPResult, verdict_from_margin
 from steerdsl.sdp.solve import run
 
@@ -48,8 +48,6 @@ DEFAULT_TOLERANCE = 1e-6
 """Verdict tolerance on a margin (the solver itself runs at 1e-8)."""
 VALIDITY_TOLERANCE = 1e-7
 """How far an assemblage may be from positive, normalised and no-signalling."""
-VISIBILITY_CAP = 2.0
-"""Visibilities above this cap are reported as the cap (the point is deep inside the LHS set)."""
 ENUMERATION_LIMIT = 1 << 16
 """Largest number of deterministic strategies for which bounds are enumerated instead of solved."""
 

@@ -13,6 +13,7 @@ and ``|W⟩ = (|10…0⟩ + … + |0…01⟩)/√n`` on ``n`` = #Alices + #Bobs 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from math import prod
 
 import numpy as np
@@ -111,3 +112,56 @@ def noise_assemblage(scenario: Scenario, noise: str | Assemblage) -> Assemblage:
     if noise not in NOISES:
         raise ValueError(f"unknown noise {noise!r}; choose one of {', '.join(NOISES)} or give an assemblage")
     return NOISES[noise](scenario)
+
+
+VISIBILITY_CAP = 2.0
+"""Largest visibility a solve may report: ``v > 1`` puts σ strictly inside the set (then a margin), the cap
+keeps the problem bounded when σ and the noise coincide."""
+
+
+@dataclass(frozen=True)
+class Mixing:
+    """How noise ``N`` enters the data of a membership SDP: an affine family ``τ(s) = base + s·direction``
+    in one scalar variable ``s``.
+
+    * robustness (``visibility=False``): ``τ = σ + t·N`` in the (conic) set, ``min t ≥ −1``; ``t*`` is the
+      noise robustness and the margin (physics.md §4.1).  Always feasible when ``N`` is in the interior
+      of the set (white noise).
+    * visibility (``visibility=True``): ``τ = N + v(σ − N) = vσ + (1 − v)N``, ``max v ≤ 2``; the least
+      noise that makes σ quantum is ``r = 1 − v*`` (Sainz 2026 §6) and the margin ``t = (1 − v*)/v*``.
+      Feasible whenever ``N`` is in the set — GHZ and W noise lie on its boundary, where the robustness
+      form can be infeasible."""
+
+    visibility: bool = False
+
+    def parts(self, sigma_block: np.ndarray, noise_block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(base, direction)`` of one data block."""
+        if self.visibility:
+            return noise_block, sigma_block - noise_block
+        return sigma_block, noise_block
+
+    def pose(self, problem, s) -> None:
+        """Set the objective on ``s`` and its bound: ``min t, t ≥ −1`` or ``max v, v ≤ 2``."""
+        if self.visibility:
+            problem.add_constraint(s <= VISIBILITY_CAP)
+            problem.set_objective("max", s)
+        else:
+            problem.add_constraint(s >= -1)
+            problem.set_objective("min", s)
+
+    def margin(self, s: float) -> float:
+        """The signed distance to the set read off the optimum: ``t*``, or ``(1 − v*)/v*``."""
+        if not self.visibility:
+            return s
+        return (1 - s) / s if s > 0 else float("inf")
+
+    def describe(self, s: float) -> dict:
+        """``robustness``, ``visibility`` and the least noise fraction ``r`` at the optimum ``s``."""
+        if self.visibility:
+            return {"visibility": s, "noise_fraction": 1 - s, "robustness": self.margin(s)}
+        return {"robustness": s, "visibility": 1 / (1 + s) if s > -1 else float("inf"),
+                "noise_fraction": s / (1 + s) if s > -1 else float("-inf")}
+
+
+ROBUSTNESS = Mixing(visibility=False)
+VISIBILITY = Mixing(visibility=True)

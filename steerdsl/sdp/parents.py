@@ -29,6 +29,7 @@ from steerdsl.model.marginals import marginal
 from steerdsl.model.scenario import Bob, Scenario
 from steerdsl.sdp.bases import traceless_rows
 from steerdsl.sdp.moment_matrix import build, cg_expansion, data_words, word_key
+from steerdsl.sdp.noise import VISIBILITY, noise_assemblage
 from steerdsl.sdp.npa_words import level_words
 from steerdsl.sdp.result import SDPResult, verdict_from_margin
 from steerdsl.sdp.solve import run
@@ -64,32 +65,47 @@ def _bob_values(sigma: Assemblage):
     return comps
 
 
-def _parent_problem(sigma: Assemblage, level: str | None):
+def _parent_problem(sigma: Assemblage, level: str | None, noise: Assemblage | None = None):
+    """Without noise: ``max λ`` with every parent element ``⪰ λI``.  With noise N: ``max v ≤ 2`` with
+    PSD parents of ``vσ + (1 − v)N`` (the robustness to noise, Sainz 2026 §6)."""
     sc = sigma.scenario
     dims = sc.bob_dims
     D = int(np.prod(dims))
     comps = _bob_values(sigma)
+    noise_comps = _bob_values(noise) if noise is not None else None
     words = data_words(Scenario(sc.alices, (sc.bobs[0],)))
     merged = Scenario(sc.alices, (Bob("B", D),))
     var = {w: picos.HermitianVariable(f"P{i}", D) for i, w in enumerate(words)}
     problem = picos.Problem()
-    lam = picos.RealVariable("lambda")
+    lam = picos.RealVariable("lambda" if noise is None else "v")
     for w, X in var.items():
         key = word_key(merged, w)
         targets = [np.asarray(marginal(c, key), dtype=complex) for c in comps]
         reduced = [_ptrace_expr(X, dims, k) for k in range(len(dims))]
-        problem.add_constraint(picos.trace(X).real == float(np.trace(targets[0]).real))
+        if noise is None:
+            problem.add_constraint(picos.trace(X).real == float(np.trace(targets[0]).real))
+            for k, red in enumerate(reduced):
+                problem.add_list_of_constraints(traceless_rows(red, targets[k], dims[k]))
+            continue
+        mixed = [VISIBILITY.parts(t, np.asarray(marginal(c, key), dtype=complex))
+                 for t, c in zip(targets, noise_comps, strict=True)]
+        base, direction = mixed[0]
+        problem.add_constraint(picos.trace(X).real == float(np.trace(base).real)
+                               + lam * float(np.trace(direction).real))
         for k, red in enumerate(reduced):
-            for row in traceless_rows(red, targets[k], dims[k]):
-                problem.add_constraint(row)
+            problem.add_list_of_constraints(traceless_rows(red, mixed[k][0], dims[k], mixed[k][1], lam))
+    margin = lam if noise is None else 0
     for key in merged.keys():
         element = sum(sign * var[w] for sign, w in cg_expansion(merged, key))
-        problem.add_constraint(element - lam * picos.Constant(np.eye(D)) >> 0)
+        problem.add_constraint(element - margin * picos.Constant(np.eye(D)) >> 0)
     if level is not None and len(sc.alices) > 1:
         mm = build(level_words(merged, level), D, lambda w: var[w], real=False, name="Q")
-        problem.add_constraint(mm.expression - lam * picos.Constant(np.eye(mm.size)) >> 0)
-    problem.add_constraint(lam <= 1)
-    problem.set_objective("max", lam)
+        problem.add_constraint(mm.expression - margin * picos.Constant(np.eye(mm.size)) >> 0)
+    if noise is None:
+        problem.add_constraint(lam <= 1)
+        problem.set_objective("max", lam)
+    else:
+        VISIBILITY.pose(problem, lam)
     return problem, lam
 
 
@@ -116,6 +132,38 @@ def parent_states(sigma: Assemblage, solver: str | None = None, tolerance: float
         result.verdict = verdict_from_margin(result.margin, tolerance)
     else:
         result.verdict = "undecided"
+    return result
+
+
+def parent_visibility(sigma: Assemblage, noise: str | Assemblage = "white", level: str | None = None,
+                      solver: str | None = None, tolerance: float = TOLERANCE) -> SDPResult:
+    """Robustness to noise against the parent-state test (with ``level`` for several Alices): the
+    largest ``v ≤ 2`` such that ``vσ + (1 − v)N`` has PSD parent states (Sainz 2026 §6: the least
+    noise fraction is ``r = 1 − v``).  Margin ``(1 − v)/v``; white, GHZ and W noise are quantum, so
+    ``v > 1`` proves membership for them."""
+    sc = sigma.scenario
+    if sc.kind != "several_bobs":
+        raise ValueError(f"parent states are for several-Bobs assemblages, not for a {sc.kind} one")
+    if level is None and len(sc.alices) > 1:
+        level = "1+AB"
+    start = time.perf_counter()
+    noise_asm = noise_assemblage(sc, noise)
+    problem, v = _parent_problem(sigma, level, noise_asm)
+    compiled = time.perf_counter() - start
+    outcome = run(problem, f"parent-state visibility of {sigma.name}", solver=solver)
+    result = SDPResult(task="parent-state visibility", value=outcome.value, status=outcome.status,
+                       tolerance=tolerance, problem=problem, solver=outcome.solver, compile_seconds=compiled,
+                       solve_seconds=outcome.seconds, details={"noise": noise_asm.name})
+    if outcome.value is None:
+        result.verdict = "undecided"
+        result.details["note"] = "no mixture with the noise has parent states: does the noise?"
+        return result
+    result.margin = VISIBILITY.margin(outcome.value)
+    result.details.update(VISIBILITY.describe(outcome.value))
+    result.verdict = verdict_from_margin(result.margin, tolerance)
+    if result.verdict == "member" and not isinstance(noise, str):
+        result.verdict = "undecided"
+        result.details["note"] = "v > 1 proves membership only for noise known to be quantum"
     return result
 
 

@@ -26,6 +26,7 @@ from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.marginals import marginal
 from steerdsl.model.scenario import Scenario
 from steerdsl.sdp.moment_matrix import build, cg_expansion, data_words, dual_blocks, word_key
+from steerdsl.sdp.noise import ROBUSTNESS, VISIBILITY, Mixing, noise_assemblage
 from steerdsl.sdp.npa_words import EMPTY, level_words
 from steerdsl.sdp.result import SDPResult, verdict_from_margin
 from steerdsl.sdp.solve import run
@@ -63,6 +64,13 @@ def membership(sigma: Assemblage, level: str | int = "1+AB", solver: str | None 
                tolerance: float = TOLERANCE, noise: Assemblage | None = None) -> SDPResult:
     """Is σ in the relaxation of ``level``?  ``value`` is the white-noise robustness t*; the verdict
     reads ``margin = t*`` with ``tolerance``; the witness F (bound 0) has ``β_F(σ) = t*``."""
+    return _mixed_membership(sigma, level, solver, tolerance, noise, ROBUSTNESS)
+
+
+def _mixed_membership(sigma: Assemblage, level, solver, tolerance, noise: Assemblage | None,
+                      mixing: Mixing) -> SDPResult:
+    """Solve ``Γ(base + s·direction) ⪰ 0`` with ``mixing``'s objective; verdict on its margin, and the
+    witness from the LMI dual scaled so that its bound is 0 and ``β_F(σ) =`` the margin."""
     _check_kind(sigma)
     start = time.perf_counter()
     sc = sigma.scenario
@@ -75,20 +83,21 @@ def membership(sigma: Assemblage, level: str | int = "1+AB", solver: str | None 
     else:
         noise_values = {w: white_marginal(sc, w) for w in values}
     real = all(np.allclose(v.imag, 0) for v in list(values.values()) + list(noise_values.values()))
-    t = picos.RealVariable("t")
+    s = picos.RealVariable("v" if mixing.visibility else "t")
+    parts = {w: mixing.parts(values[w], noise_values[w]) for w in values}
 
     def data(w):
-        s, n = values[w], noise_values[w]
-        s, n = (s.real, n.real) if real else (s, n)
-        return picos.Constant(s) + t * picos.Constant(n)
+        base, direction = parts[w]
+        base, direction = (base.real, direction.real) if real else (base, direction)
+        return picos.Constant(base) + s * picos.Constant(direction)
 
     mm = build(words, sc.dim, data, real)
     problem = picos.Problem()
-    problem.set_objective("min", t)
     lmi = problem.add_constraint(mm.expression >> 0)
-    problem.add_constraint(t >= -1)
+    mixing.pose(problem, s)
     compiled = time.perf_counter() - start
-    outcome = run(problem, f"{level} membership of {sigma.name}", solver=solver)
+    what = "visibility" if mixing.visibility else "membership"
+    outcome = run(problem, f"{level} {what} of {sigma.name}", solver=solver)
     result = SDPResult(task=f"quantum level {level}", value=outcome.value, status=outcome.status,
                        tolerance=tolerance, problem=problem, solver=outcome.solver,
                        compile_seconds=compiled, solve_seconds=outcome.seconds,
@@ -97,17 +106,47 @@ def membership(sigma: Assemblage, level: str | int = "1+AB", solver: str | None 
     if outcome.value is None:
         result.verdict = "undecided"
         return result
-    result.margin = outcome.value
-    result.verdict = verdict_from_margin(outcome.value, tolerance)
+    result.margin = mixing.margin(outcome.value)
+    result.details.update(mixing.describe(outcome.value))
+    result.verdict = verdict_from_margin(result.margin, tolerance)
     dual = np.asarray(lmi.dual, dtype=complex) if lmi.dual is not None else None
-    if dual is not None:
+    if dual is not None and np.isfinite(result.margin):
         blocks = dual_blocks(mm, _dual_matrix(dual, real))
         terms = {word_key(sc, w): -_hermitian_part(blocks[w]) for w in values if w in blocks}
-        witness = Functional(sc, terms, exact=False, name=f"F_{sigma.name}")
-        result.witness = witness
+
+        def beta(vals: dict) -> float:
+            return float(sum(np.trace(terms[word_key(sc, w)] @ vals[w]).real
+                             for w in vals if word_key(sc, w) in terms))
+
+        if mixing.visibility:
+            # β(N + v*(σ − N)) = 0 at the optimum, so β(σ) = c(1 − v*) with c = β(σ) − β(N); rescale to
+            # β_F(σ) = (1 − v*)/v* = the margin
+            scale = (beta(values) - beta(noise_values)) * outcome.value
+            if abs(scale) < 1e-12:
+                return result
+            terms = {k: op / scale for k, op in terms.items()}
+        result.witness = Functional(sc, terms, exact=False, name=f"F_{sigma.name}")
         result.bound = 0.0
-        result.witness_value = float(sum(np.trace(terms[word_key(sc, w)] @ values[w]).real
-                                         for w in values if word_key(sc, w) in terms))
+        result.witness_value = beta(values)
+    return result
+
+
+def noise_visibility(sigma: Assemblage, level: str | int = "1+AB", noise: str | Assemblage = "white",
+                     solver: str | None = None, tolerance: float = TOLERANCE) -> SDPResult:
+    """Robustness to noise against the relaxation of ``level`` (physics.md §5; Sainz 2026 §6): the
+    largest ``v`` with ``vσ + (1 − v)N`` in the relaxation, i.e. the least noise fraction ``r = 1 − v``.
+    ``N`` is ``white``, ``ghz``, ``w`` (quantum, so ``v > 1`` proves membership) or a user assemblage
+    (then only exclusion is proved).  ``value`` is ``v``; margin ``(1 − v)/v``; witness with bound 0."""
+    named = isinstance(noise, str)
+    noise_asm = noise_assemblage(sigma.scenario, noise)
+    result = _mixed_membership(sigma, level, solver, tolerance, noise_asm, VISIBILITY)
+    result.task = f"visibility against level {level}"
+    result.details["noise"] = noise_asm.name
+    if result.value is None:
+        result.details["note"] = "no mixture with the noise is in the relaxation: is the noise in it?"
+    elif result.verdict == "member" and not named:
+        result.verdict = "undecided"
+        result.details["note"] = "v > 1 proves membership only for noise known to be in the set"
     return result
 
 
@@ -177,17 +216,5 @@ def nosignalling_bound(functional: Functional, sense: str = "max", solver: str |
 
 def visibility(sigma: Assemblage, against: str = "almost_quantum", noise="white", level: str | None = None,
                solver: str | None = None) -> SDPResult:
-    """Largest ``v`` with ``vσ + (1−v)N`` in the relaxation: ``v = 1/(1 + t*)`` from :func:`membership`."""
-    lvl = level or "1+AB"
-    noise_assemblage = noise if isinstance(noise, Assemblage) else None
-    if isinstance(noise, str) and noise != "white":
-        from steerdsl.sdp.noise import noise_assemblage as make_noise
-
-        noise_assemblage = make_noise(sigma.scenario, noise)
-    result = membership(sigma, level=lvl, solver=solver, noise=noise_assemblage)
-    if result.value is not None:
-        t = result.value
-        result.details.update(robustness=t, visibility=1 / (1 + t) if t > -1 else float("inf"))
-        result.value = result.details["visibility"]
-    result.task = f"visibility against level {lvl}"
-    return result
+    """:func:`noise_visibility` at ``level`` (almost quantum by default)."""
+    return noise_visibility(sigma, level or "1+AB", noise, solver)

@@ -17,6 +17,10 @@ import picos
 
 DEFAULT_SOLVER = "cvxopt"
 KKT_ORDER = ("qr", "ldl", "chol")
+FALLBACK_SOLVERS = ("qics",)
+"""Tried, when installed, after every cvxopt strategy failed and no solver was asked for: an interior-point
+method of another family often gets through problems without a strictly feasible point (Slater fails,
+e.g. a visibility against noise on the boundary of the set) where cvxopt divides by zero."""
 MAX_ITERATIONS = 200
 
 
@@ -46,10 +50,15 @@ def available_solvers() -> list[str]:
     return list(picos.available_solvers())
 
 
-def _strategies(solver: str) -> list[dict]:
+def _strategies(solver: str, fallback: bool = False) -> list[dict]:
     if solver == "cvxopt":
-        return [{"solver": "cvxopt", "cvxopt_kktsolver": kkt} for kkt in KKT_ORDER]
-    return [{"solver": solver}]
+        strategies = [{"solver": "cvxopt", "cvxopt_kktsolver": kkt} for kkt in KKT_ORDER]
+    else:
+        strategies = [{"solver": solver}]
+    if fallback:
+        installed = available_solvers()
+        strategies += [{"solver": other} for other in FALLBACK_SOLVERS if other != solver and other in installed]
+    return strategies
 
 
 def run(
@@ -70,7 +79,7 @@ def run(
         raise SolverError(task, [f"solver {name!r} is not installed (available: {', '.join(available_solvers())})"])
     attempts: list[str] = []
     start = time.perf_counter()
-    for options in _strategies(name):
+    for options in _strategies(name, fallback=solver is None):
         label = ", ".join(f"{k}={v}" for k, v in options.items())
         try:
             solution = problem.solve(
@@ -96,6 +105,6 @@ def run(
                     value = float(problem.value) if problem.objective.function is not None else 0.0
                 except (TypeError, ValueError, AttributeError):
                     value = None
-            return SolveOutcome(status, value, name, time.perf_counter() - start, label, attempts)
+            return SolveOutcome(status, value, options["solver"], time.perf_counter() - start, label, attempts)
         attempts.append(f"{label}: status {status} ({solution.problemStatus})")
     raise SolverError(task, attempts)
