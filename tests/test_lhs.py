@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from steerdsl.model.assemblage import Assemblage, Functional
+from steerdsl.model.marginals import functional_value
 from steerdsl.model.scenario import Alice, Bob, Scenario
-from steerdsl.sdp.functional import functional_value
 from steerdsl.sdp.lhs import (
     DEFAULT_TOLERANCE,
     enumerated_lhs_bound,

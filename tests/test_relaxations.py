@@ -9,10 +9,10 @@ import pytest
 
 import steerdsl as sd
 from steerdsl.model.assemblage import Assemblage, Functional
+from steerdsl.model.marginals import functional_value
 from steerdsl.model.scenario import Alice, Bob, Scenario
 from steerdsl.run import run_model
 from steerdsl.sdp.bwi_hierarchy import bwi_membership, instrumental_membership
-from steerdsl.sdp.functional import functional_value
 from steerdsl.sdp.lhs import lhs_bound
 from steerdsl.sdp.npa_words import adjoint, level_words, product, reduce_word
 from steerdsl.sdp.parents import parent_states, several_bobs_membership
@@ -162,6 +162,19 @@ def random_several_bobs():
     return Assemblage(sc, el, False, "s")
 
 
+def random_two_alices_two_bobs():
+    """Two Alices measure qubits 1, 2 of a random 4-qubit state; Bobs B1, B2 keep qubits 3, 4."""
+    sc = Scenario((Alice("A", 2, (2, 2)), Alice("C", 2, (2, 2))), (Bob("B1", 2), Bob("B2", 2)))
+    rho = _state(16)
+    P1, P2 = [_projective() for _ in range(2)], [_projective() for _ in range(2)]
+    el = {}
+    for x in [(0, 0), (0, 1), (1, 0), (1, 1)]:
+        for a in [(0, 0), (0, 1), (1, 0), (1, 1)]:
+            joint = _bob_state(rho, [P1[x[0]][a[0]], P2[x[1]][a[1]]], None, 4).reshape(2, 2, 2, 2)
+            el[(a, x, ())] = (np.einsum("ijkj->ik", joint), np.einsum("jijk->ik", joint))
+    return Assemblage(sc, el, False, "s")
+
+
 def _never_excluded(count: int):
     for _ in range(count):
         for level in ("1+AB", 2):
@@ -171,28 +184,52 @@ def _never_excluded(count: int):
         assert parent_states(random_several_bobs()).value >= -1e-7
 
 
+def _combined_never_excluded(count: int):
+    for _ in range(count):
+        assert several_bobs_membership(random_two_alices_two_bobs()).verdict != "excluded"
+
+
 def test_random_quantum_assemblages_are_never_excluded():
     _never_excluded(N_RANDOM)
+    _combined_never_excluded(2)
 
 
 @pytest.mark.slow
 def test_random_quantum_assemblages_are_never_excluded_many():
     _never_excluded(50)
+    _combined_never_excluded(50)
+
+
+def _random_functional(sc: Scenario) -> Functional:
+    terms = {}
+    for key in sc.keys():
+        g = rng.normal(size=(2, 2)) + 1j * rng.normal(size=(2, 2))
+        terms[key] = (g + g.conj().T) / 2
+    return Functional(sc, terms, exact=False, name="F")
 
 
 def test_bounds_are_ordered_for_random_functionals():
     sc = Scenario((Alice("A", 2, (2, 2)), Alice("C", 2, (2, 2))), (Bob("B", 2),))
     for _ in range(3):
-        terms = {}
-        for key in sc.keys():
-            g = rng.normal(size=(2, 2)) + 1j * rng.normal(size=(2, 2))
-            terms[key] = (g + g.conj().T) / 2
-        F = Functional(sc, terms, exact=False, name="F")
+        F = _random_functional(sc)
         values = [lhs_bound(F).value, bound(F, level=2).value, bound(F, level="1+AB").value,
                   nosignalling_bound(F).value]
         assert all(a <= b + 1e-6 for a, b in zip(values, values[1:])), values
         quantum = functional_value(F, random_multipartite())
         assert quantum <= values[1] + 1e-6
+
+
+@pytest.mark.slow
+def test_bound_chain_on_many_random_functionals():
+    """LHS ≤ see-saw (qubits) ≤ level 2 ≤ level 1+AB ≤ level 1 ≤ no-signalling, for 50 random functionals."""
+    from steerdsl.sdp.seesaw import seesaw
+
+    sc = Scenario((Alice("A", 2, (2, 2)), Alice("C", 2, (2, 2))), (Bob("B", 2),))
+    for _ in range(50):
+        F = _random_functional(sc)
+        chain = [lhs_bound(F).value, seesaw(F, dims=(2, 2), restarts=3).value, bound(F, level=2).value,
+                 bound(F, level="1+AB").value, bound(F, level=1).value, nosignalling_bound(F).value]
+        assert all(a <= b + 2e-6 for a, b in zip(chain, chain[1:])), chain
 
 
 # ---------------------------------------------------------------- failures
@@ -217,10 +254,6 @@ def test_seesaw_is_an_inner_bound():
     assert seesaw(chsh, dims=(2, 2)).value == pytest.approx(2 * 2**0.5, abs=1e-6)
     sc = Scenario((Alice("A", 2, (2, 2)), Alice("C", 2, (2, 2))), (Bob("B", 2),))
     for _ in range(2):
-        terms = {}
-        for key in sc.keys():
-            g = rng.normal(size=(2, 2)) + 1j * rng.normal(size=(2, 2))
-            terms[key] = (g + g.conj().T) / 2
-        F = Functional(sc, terms, exact=False, name="F")
+        F = _random_functional(sc)
         inner = seesaw(F, dims=(2, 2), restarts=4).value
         assert lhs_bound(F).value <= inner + 1e-6 <= bound(F, level=2).value + 2e-6

@@ -24,6 +24,7 @@ import picos
 from steerdsl.model.assemblage import Assemblage
 from steerdsl.model.scenario import Alice, Bob, Scenario
 from steerdsl.sdp.bases import traceless_basis
+from steerdsl.sdp.functional import numeric_matrix
 from steerdsl.sdp.moment_matrix import build
 from steerdsl.sdp.noise import ROBUSTNESS, Mixing, noise_assemblage
 from steerdsl.sdp.npa_words import EMPTY, adjoint, is_data_word, level_words
@@ -31,13 +32,6 @@ from steerdsl.sdp.result import SDPResult, verdict_from_margin
 from steerdsl.sdp.solve import run
 
 TOLERANCE = 1e-6
-
-
-def _numeric(m) -> np.ndarray:
-    m = np.asarray(m)
-    if m.dtype == object:
-        m = np.array([complex(v) for v in m.flat]).reshape(m.shape)
-    return m.astype(complex)
 
 
 def _alice_scenario(sc: Scenario) -> Scenario:
@@ -113,8 +107,8 @@ def bwi_membership(sigma: Assemblage, level: int = 1, solver: str | None = None,
         raise ValueError("the BWI hierarchy needs one Bob with an input")
     base = _alice_scenario(sc)
     t = picos.RealVariable("v" if mixing.visibility else "t")
-    num = {k: _numeric(v) for k, v in sigma.elements.items()}
-    noise_num = {k: _numeric(v) for k, v in noise_assemblage(sc, noise).elements.items()}
+    num = {k: numeric_matrix(v) for k, v in sigma.elements.items()}
+    noise_num = {k: numeric_matrix(v) for k, v in noise_assemblage(sc, noise).elements.items()}
     real = all(np.allclose(m.imag, 0) for m in [*num.values(), *noise_num.values()])
     values: dict = {"t": t}
     words = [w for w in level_words(base, level) if is_data_word(w)]
@@ -163,8 +157,8 @@ def instrumental_membership(sigma: Assemblage, level: int = 1, solver: str | Non
         raise ValueError("the instrumental hierarchy needs the same number of outcomes for every input")
     k = alice.outputs[0]
     t = picos.RealVariable("v" if mixing.visibility else "t")
-    num = {kk: _numeric(v) for kk, v in sigma.elements.items()}
-    noise_num = {kk: _numeric(v) for kk, v in noise_assemblage(sc, noise).elements.items()}
+    num = {kk: numeric_matrix(v) for kk, v in sigma.elements.items()}
+    noise_num = {kk: numeric_matrix(v) for kk, v in noise_assemblage(sc, noise).elements.items()}
     real = all(np.allclose(m.imag, 0) for m in [*num.values(), *noise_num.values()])
     parts = {key: mixing.parts(num[key], noise_num[key]) for key in num}
     if real:

@@ -3,8 +3,8 @@
 A functional ``β_F(σ) = Σ_w tr(F_w σ_w) + c`` (physics.md §4.2) may be written
 on marginal (Collins–Gisin) keys, in which an unmeasured slot is ``None``.
 The SDP engine works on full keys only: :func:`full_key_terms` rewrites a
-marginal term on every full key it sums over, and :func:`functional_value`
-evaluates ``β_F`` on a numeric assemblage.
+marginal term on every full key it sums over.  The value ``β_F(σ)`` is
+:func:`steerdsl.model.marginals.functional_value`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import itertools
 
 import numpy as np
 
-from steerdsl.model.assemblage import Assemblage, Element, Functional
+from steerdsl.model.assemblage import Element, Functional
 from steerdsl.model.scenario import Key, Scenario
 
 
@@ -73,19 +73,3 @@ def full_key_terms(functional: Functional) -> dict[Key, Element]:
 def constant_value(functional: Functional) -> float:
     """The constant ``c`` of ``β_F`` as a float."""
     return complex(functional.constant).real
-
-
-def functional_value(functional: Functional, assemblage: Assemblage) -> float:
-    """``β_F(σ) = Σ_{a,x,y} tr(F_{a|xy} σ_{a|xy}) + c`` (physics.md §4.2).
-
-    With several Bobs an operator and an element are tuples, one per Bob, and
-    ``tr(F σ)`` is ``Σ_k tr(F^(k) σ^(k))``."""
-    total = constant_value(functional)
-    elements = assemblage.elements
-    for key, operator in full_key_terms(functional).items():
-        element = numeric_element(elements[key])
-        if isinstance(operator, tuple):
-            total += sum(np.trace(f @ s).real for f, s in zip(operator, element, strict=True))
-        else:
-            total += np.trace(operator @ element).real
-    return float(total)

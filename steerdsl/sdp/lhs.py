@@ -39,6 +39,7 @@ from picos.expressions import AffineExpression, ComplexAffineExpression
 
 from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.scenario import Key, Scenario
+from steerdsl.sdp.bases import traceless_basis
 from steerdsl.sdp.functional import constant_value, full_key_terms, numeric_element
 from steerdsl.sdp.noise import VISIBILITY_CAP, noise_assemblage
 from steerdsl.sdp.result import MEMBER, UNDECIDED, SDPResult, verdict_from_margin
@@ -194,21 +195,7 @@ class TracelessBasis:
     def __init__(self, dim: int, real: bool):
         self.dim = dim
         self.real = real
-        mats = []
-        for size in range(1, dim):
-            g = np.zeros((dim, dim), dtype=complex)
-            g[:size, :size] = np.eye(size)
-            g[size, size] = -size
-            mats.append(g / np.sqrt(size * (size + 1)))
-        for i in range(dim):
-            for j in range(i + 1, dim):
-                g = np.zeros((dim, dim), dtype=complex)
-                g[i, j] = g[j, i] = 1 / np.sqrt(2)
-                mats.append(g)
-                if not real:
-                    g = np.zeros((dim, dim), dtype=complex)
-                    g[i, j], g[j, i] = -1j / np.sqrt(2), 1j / np.sqrt(2)
-                    mats.append(g)
+        mats = [g for g in traceless_basis(dim) if not (real and np.any(g.imag))]
         self.matrices = np.array(mats).reshape(len(mats), dim, dim)
         dtype = float if real else complex
         self._identity_vec = picos.Constant((np.eye(dim) / dim).reshape(-1, 1, order="F").astype(dtype))

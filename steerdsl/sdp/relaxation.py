@@ -25,6 +25,7 @@ import picos
 from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.marginals import marginal
 from steerdsl.model.scenario import Scenario
+from steerdsl.sdp.functional import numeric_matrix
 from steerdsl.sdp.moment_matrix import build, cg_expansion, data_words, dual_blocks, word_key
 from steerdsl.sdp.noise import ROBUSTNESS, VISIBILITY, Mixing, noise_assemblage
 from steerdsl.sdp.npa_words import EMPTY, level_words
@@ -33,13 +34,6 @@ from steerdsl.sdp.solve import run
 
 TOLERANCE = 1e-6
 """Verdict tolerance on margins (solves run at 1e-8)."""
-
-
-def _numeric(m) -> np.ndarray:
-    m = np.asarray(m)
-    if m.dtype == object:
-        m = np.array([complex(v) for v in m.flat]).reshape(m.shape)
-    return np.atleast_2d(m.astype(complex))
 
 
 def _hermitian_part(m: np.ndarray) -> np.ndarray:
@@ -76,10 +70,10 @@ def _mixed_membership(sigma: Assemblage, level, solver, tolerance, noise: Assemb
     sc = sigma.scenario
     num = sigma.to_numeric()
     words = level_words(sc, level)
-    values = {w: _numeric(marginal(num, word_key(sc, w))) for w in data_words(sc)}
+    values = {w: numeric_matrix(marginal(num, word_key(sc, w))) for w in data_words(sc)}
     if noise is not None:
         noise_num = noise.to_numeric()
-        noise_values = {w: _numeric(marginal(noise_num, word_key(sc, w))) for w in values}
+        noise_values = {w: numeric_matrix(marginal(noise_num, word_key(sc, w))) for w in values}
     else:
         noise_values = {w: white_marginal(sc, w) for w in values}
     real = all(np.allclose(v.imag, 0) for v in list(values.values()) + list(noise_values.values()))
@@ -160,7 +154,7 @@ def _functional_objective(functional: Functional, block_of):
     sc = functional.scenario
     total = 0
     for key, op in functional.terms.items():
-        F = _numeric(op)
+        F = numeric_matrix(op)
         for sign, w in cg_expansion(sc, key):
             total = total + sign * picos.trace(picos.Constant(F) * block_of(w)).real
     return total
@@ -175,7 +169,7 @@ def bound(functional: Functional, sense: str = "max", level: str | int = "1+AB",
     if sc.kind not in ("standard", "multipartite", "bell"):
         raise ValueError(f"bounds over this relaxation are for one Bob without input, not a {sc.kind} scenario")
     start = time.perf_counter()
-    real = all(np.allclose(_numeric(op).imag, 0) for op in functional.terms.values())
+    real = all(np.allclose(numeric_matrix(op).imag, 0) for op in functional.terms.values())
     mm = build(level_words(sc, level), sc.dim, lambda w: None, real, name="S")
     problem = picos.Problem()
     problem.add_constraint(mm.expression >> 0)
@@ -197,7 +191,7 @@ def nosignalling_bound(functional: Functional, sense: str = "max", solver: str |
     sc = functional.scenario
     start = time.perf_counter()
     d = sc.dim
-    real = all(np.allclose(_numeric(op).imag, 0) for op in functional.terms.values())
+    real = all(np.allclose(numeric_matrix(op).imag, 0) for op in functional.terms.values())
     var = {w: (picos.SymmetricVariable if real else picos.HermitianVariable)(f"s{k}", d)
            for k, w in enumerate(data_words(sc))}
     problem = picos.Problem()
