@@ -12,6 +12,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from steerdsl.exact import linalg
 from steerdsl.exact.cyclotomic import Cyclo
 
 Scalar = int | Cyclo | complex | float
@@ -97,10 +98,6 @@ def _scalar_op(op: str, a, b):
     raise AlgebraError(f"unknown operator {op}")
 
 
-def _exact_array(m: np.ndarray) -> np.ndarray:
-    return m if m.dtype == object else m
-
-
 def binary(op: str, a, b):
     """``a op b`` for ``op`` in ``+ - * /``; ``*`` is the matrix product."""
     am, bm = is_matrix(a), is_matrix(b)
@@ -122,7 +119,7 @@ def binary(op: str, a, b):
         if am and bm:
             if a.shape[1] != b.shape[0]:
                 raise AlgebraError(f"dimension mismatch in a product: {shape_text(a)} times {shape_text(b)}")
-            return a @ b
+            return linalg.matmul(a, b) if a.dtype == object else a @ b
         return a * b if am else b * a
     if op == "/":
         if bm:
@@ -187,47 +184,27 @@ def identity_like(m: np.ndarray) -> np.ndarray:
     return np.eye(n, dtype=complex)
 
 
-def identity(n: int) -> np.ndarray:
-    out = np.empty((n, n), dtype=object)
-    zero, one = Cyclo(0), Cyclo(1)
-    for i in range(n):
-        for j in range(n):
-            out[i, j] = one if i == j else zero
-    return out
-
-
-def zeros(n: int, m: int) -> np.ndarray:
-    out = np.empty((n, m), dtype=object)
-    zero = Cyclo(0)
-    out.fill(zero)
-    return out
+identity = linalg.identity
+zeros = linalg.zeros
 
 
 def exact_array(rows) -> np.ndarray:
-    """An exact object matrix from nested lists of ints/Fractions/Cyclos."""
-    arr = np.array(rows, dtype=object)
-    if arr.ndim == 1:
-        arr = arr.reshape(-1, 1)
-    flat = [exact_scalar(v) for v in arr.flat]
-    out = np.empty(arr.shape, dtype=object)
-    out.flat[:] = flat
-    return out
+    """An exact object matrix from nested lists of ints/Fractions/Cyclos (a flat list is a column)."""
+    arr = linalg.exact_array(rows)
+    return arr.reshape(-1, 1) if arr.ndim == 1 else arr
 
 
 def kron(a, b):
     """Tensor product ``a ⊗ b`` (numbers act as scalars)."""
     if not is_matrix(a) or not is_matrix(b):
         return binary("*", a, b)
-    a, b = _unify(a, b)
-    return np.kron(a, b)
+    return linalg.kron(*_unify(a, b))
 
 
 def dagger(a):
     """Conjugate transpose ``a†``."""
     if is_matrix(a):
-        if a.dtype == object:
-            return np.vectorize(lambda v: v.conjugate(), otypes=[object])(a.T)
-        return a.conj().T
+        return linalg.dagger(a)
     return conjugate(a)
 
 
@@ -246,12 +223,7 @@ def trace(a):
         return a
     if a.shape[0] != a.shape[1]:
         raise AlgebraError(f"trace of a non-square {shape_text(a)} matrix")
-    if a.dtype == object:
-        total = Cyclo(0)
-        for i in range(a.shape[0]):
-            total = total + a[i, i]
-        return total
-    return complex(np.trace(a))
+    return linalg.trace(a)
 
 
 def equal(a, b) -> bool:
