@@ -170,11 +170,20 @@ def bound(functional: Functional, sense: str = "max", level: str | int = "1+AB",
         raise ValueError(f"bounds over this relaxation are for one Bob without input, not a {sc.kind} scenario")
     start = time.perf_counter()
     real = all(np.allclose(numeric_matrix(op).imag, 0) for op in functional.terms.values())
-    mm = build(level_words(sc, level), sc.dim, lambda w: None, real, name="S")
+    words = level_words(sc, level)
+    mm = build(words, sc.dim, lambda w: None, real, name="S")
     problem = picos.Problem()
     problem.add_constraint(mm.expression >> 0)
     problem.add_constraint(picos.trace(mm.variables[EMPTY]) == 1)
-    objective = _functional_objective(functional, lambda w: mm.variables[w])
+    blocks = dict(mm.variables)
+    for k, w in enumerate(w for w in data_words(sc) if w not in blocks):  # products beyond the level
+        blocks[w] = (picos.SymmetricVariable if real else picos.HermitianVariable)(f"E{k}", sc.dim)
+    if not set(data_words(sc)) <= set(words):
+        # σ_{a|x} ⪰ 0 follows from Γ ⪰ 0 only when every data word labels a row (Γ(w, w) = σ_w): below
+        # that level (e.g. level 1 with two Alices) impose it, so the relaxation stays inside no-signalling
+        for key in sc.keys():
+            problem.add_constraint(sum(sign * blocks[w] for sign, w in cg_expansion(sc, key)) >> 0)
+    objective = _functional_objective(functional, lambda w: blocks[w])
     problem.set_objective(sense, objective)
     compiled = time.perf_counter() - start
     outcome = run(problem, f"{sense} of {functional.name} over level {level}", solver=solver)
