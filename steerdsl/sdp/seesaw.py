@@ -50,7 +50,8 @@ def _best_povm(G: list[np.ndarray], solver: str | None) -> list[np.ndarray]:
 
 def seesaw(functional: Functional, sense: str = "max", dims: tuple[int, ...] | None = None, restarts: int = 10,
            iterations: int = 200, seed: int = 0, solver: str | None = None) -> SDPResult:
-    """The best ``β_F`` found over realisations with Alice dimensions ``dims`` (default 2 each)."""
+    """The best ``β_F`` found over realisations with Alice dimensions ``dims`` (default 2 each): the first
+    start is the best deterministic strategy (so the value is at least the LHS bound), the others random."""
     sc = functional.scenario
     if sc.kind not in ("standard", "multipartite", "bell"):
         raise ValueError(f"see-saw is implemented for one Bob without input, not a {sc.kind} scenario")
@@ -64,8 +65,12 @@ def seesaw(functional: Functional, sense: str = "max", dims: tuple[int, ...] | N
     d = sc.dim
     rng = np.random.default_rng(seed)
     best, best_real = -np.inf, None
-    for _ in range(restarts):
-        povms = [[_random_povm(rng, dj, s.outputs[x]) for x in range(s.inputs)] for dj, s in zip(dims, slots)]
+    classical = _classical_start(sc, terms, dims)
+    for restart in range(restarts):
+        if restart == 0 and classical is not None:
+            povms = classical
+        else:
+            povms = [[_random_povm(rng, dj, s.outputs[x]) for x in range(s.inputs)] for dj, s in zip(dims, slots)]
         value = -np.inf
         for _ in range(iterations):
             W = sum(_kron([povms[j][x[j]][a[j]] for j in range(len(slots))] + [F]) for (a, x, _), F in terms.items())
@@ -87,6 +92,35 @@ def seesaw(functional: Functional, sense: str = "max", dims: tuple[int, ...] | N
                      compile_seconds=0.0, solve_seconds=time.perf_counter() - start,
                      details={"dims": list(dims), "restarts": restarts, "realisation": best_real,
                               "reading": "inner bound: achieved by the explicit realisation in details"})
+
+
+CLASSICAL_START_LIMIT = 4096
+"""Most deterministic strategies enumerated for the classical first start."""
+
+
+def _classical_start(sc, terms, dims) -> list | None:
+    """Deterministic POVMs of the best deterministic strategy λ, ``max_λ λ_max(Σ_x F_{λ(x)|x})``: from there
+    the see-saw can only climb, so its value is never below the LHS bound (Alices measure trivially,
+    Bob gets the top eigenvector)."""
+    strategies = sc.deterministic_strategies() if _strategy_count(sc) <= CLASSICAL_START_LIMIT else []
+    best, choice = -np.inf, None
+    for strategy in strategies:
+        W = sum(F for (a, x, _), F in terms.items() if a == sc.strategy_outcomes(strategy, x))
+        top = float(np.linalg.eigvalsh((W + W.conj().T) / 2)[-1])
+        if top > best:
+            best, choice = top, strategy
+    if choice is None:
+        return None
+    return [[[np.eye(dj) * (a == choice[(j, (x,))]) for a in range(s.outputs[x])] for x in range(s.inputs)]
+            for j, (dj, s) in enumerate(zip(dims, sc.slots))]
+
+
+def _strategy_count(sc) -> int:
+    count = 1
+    for s in sc.slots:
+        for x in range(s.inputs):
+            count *= s.outputs[x]
+    return count
 
 
 def _kron(ops: list[np.ndarray]) -> np.ndarray:
