@@ -17,6 +17,8 @@ _EXPORTS = {
     "load": "steerdsl.api",
     "loads": "steerdsl.api",
     "ghjw": "steerdsl.exact.ghjw",
+    "sweep": "steerdsl.sweeps.run",
+    "SweepTable": "steerdsl.sweeps.table",
     "Diagnostic": "steerdsl.diagnostics",
     "SteerError": "steerdsl.diagnostics",
     "Assemblage": "steerdsl.model.assemblage",

@@ -19,7 +19,7 @@ from steerdsl.model.model import Definition, Model
 from steerdsl.model.objects import ObjectBuilder
 from steerdsl.model.scenario import Scenario
 from steerdsl.model.scenario_build import build_scenario
-from steerdsl.sweep.declare import check_overrides_used, declare_sweep, parse_overrides
+from steerdsl.sweeps.declare import check_overrides_used, declare_sweep, parse_overrides
 from steerdsl.syntax import ast
 from steerdsl.syntax.parser import parse
 

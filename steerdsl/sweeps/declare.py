@@ -16,7 +16,7 @@ from typing import Any
 from steerdsl.diagnostics import Span, did_you_mean, error
 from steerdsl.exact.cyclotomic import Cyclo
 from steerdsl.model.values import Angle
-from steerdsl.sweep.grid import Point, SweepSpec, fraction_text, positions
+from steerdsl.sweeps.grid import Point, SweepSpec, fraction_text, positions
 from steerdsl.syntax import ast
 from steerdsl.syntax.parser import parse
 
@@ -102,7 +102,7 @@ def _interval_points(param: ast.SweepParam, evaluate, text: str) -> list[Point]:
 
 
 def sweep_points(param: ast.SweepParam, evaluate, text: str) -> list[Point]:
-    """The points of one parameter (see :mod:`steerdsl.sweep.grid`); ``evaluate(expr)`` is exact."""
+    """The points of one parameter (see :mod:`steerdsl.sweeps.grid`); ``evaluate(expr)`` is exact."""
     if param.kind == "values":
         out = []
         for expr in param.values:

@@ -26,12 +26,12 @@ from typing import Any
 from steerdsl.diagnostics import did_you_mean, error
 from steerdsl.model.model import Model
 from steerdsl.model.resolve import load_text
-from steerdsl.sweep.declare import source_text
-from steerdsl.sweep.execute import execute
-from steerdsl.sweep.grid import SweepSpec, fraction_text
-from steerdsl.sweep.store import ResultStore
-from steerdsl.sweep.table import SweepStats, SweepTable, row_from_record
-from steerdsl.sweep.task import make_task, parse_question
+from steerdsl.sweeps.declare import source_text
+from steerdsl.sweeps.execute import execute
+from steerdsl.sweeps.grid import SweepSpec, fraction_text
+from steerdsl.sweeps.store import ResultStore
+from steerdsl.sweeps.table import SweepStats, SweepTable, row_from_record
+from steerdsl.sweeps.task import make_task, parse_question
 from steerdsl.syntax import ast
 
 QUESTION_KINDS = (ast.Solve, ast.Bound, ast.ValueOf, ast.Check, ast.ExpectStmt)
@@ -106,7 +106,7 @@ def sweep(model: Model | str | Path, params: dict[str, str | Iterable[Any]] | No
           progress: Callable[[int, int, dict], None] | None = None) -> SweepTable:
     """Re-ask a model's questions over a grid of parameter values; see the module docstring.
 
-    A task is (model text, parameter values, question) → JSON result (:mod:`steerdsl.sweep.task`), so
+    A task is (model text, parameter values, question) → JSON result (:mod:`steerdsl.sweeps.task`), so
     the table is the same serially, with ``jobs``, or on Dask.  ``progress(done, total, record)`` is
     called after each newly computed task."""
     text, file = model_source(model, file)

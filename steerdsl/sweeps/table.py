@@ -15,7 +15,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from steerdsl.sweep.task import TIMING_FIELDS
+from steerdsl.sweeps.task import TIMING_FIELDS
 
 ANSWER_COLUMNS = ("question", "value", "verdict", "margin", "tolerance", "ok", "status", "error")
 

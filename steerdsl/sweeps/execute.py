@@ -1,6 +1,6 @@
 """Where sweep tasks run: in this process, in a local process pool, or on a Dask cluster.
 
-All three call the same pure :func:`steerdsl.sweep.task.run_task` on the same
+All three call the same pure :func:`steerdsl.sweeps.task.run_task` on the same
 task dicts and hand each record to ``on_result`` as soon as it arrives (in
 completion order), so results are saved incrementally whatever the backend.
 The pool uses the ``spawn`` start method: workers import steerdsl afresh and
@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
 from steerdsl.diagnostics import error
-from steerdsl.sweep.task import run_task
+from steerdsl.sweeps.task import run_task
 
 OnResult = Callable[[dict], None]
 

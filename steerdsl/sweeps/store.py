@@ -1,7 +1,7 @@
 """Saved sweep results: one JSON line per finished task, appended as it finishes.
 
 The file is the sweep's memory: a rerun with the same file skips every task
-whose key (:func:`steerdsl.sweep.task.task_key`) is already there.  Lines are
+whose key (:func:`steerdsl.sweeps.task.task_key`) is already there.  Lines are
 written whole and flushed at once, so an interrupted run loses at most the line
 being written; a torn last line is ignored on reading (its task runs again).
 Records marked ``internal`` (an unexpected error) are not treated as done.
