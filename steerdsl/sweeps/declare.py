@@ -90,7 +90,7 @@ def _interval_points(param: ast.SweepParam, evaluate, text: str) -> list[Point]:
             exact = fraction_text(q_lo + t * (q_hi - q_lo))
         elif r_lo is not None and r_hi is not None:
             r = r_lo + t * (r_hi - r_lo)
-            exact = "0" if r == 0 else f"{fraction_text(r)}*pi"
+            exact = {0: "0", 1: "pi"}.get(r, f"{fraction_text(r)}*pi")
         elif t == 0:
             exact = lo_text
         elif t == 1:
