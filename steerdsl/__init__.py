@@ -18,6 +18,7 @@ _EXPORTS = {
     "loads": "steerdsl.api",
     "ghjw": "steerdsl.exact.ghjw",
     "sweep": "steerdsl.sweeps.run",
+    "search_functional": "steerdsl.sweeps.search",
     "SweepTable": "steerdsl.sweeps.table",
     "Diagnostic": "steerdsl.diagnostics",
     "SteerError": "steerdsl.diagnostics",

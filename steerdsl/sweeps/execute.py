@@ -18,22 +18,25 @@ from steerdsl.diagnostics import error
 from steerdsl.sweeps.task import run_task
 
 OnResult = Callable[[dict], None]
+TaskFunction = Callable[[dict], dict]
 
 
-def run_serial(tasks: Iterable[dict], on_result: OnResult) -> None:
+def run_serial(tasks: Iterable[dict], on_result: OnResult, function: TaskFunction | None = None) -> None:
     """Run the tasks one after another in this process."""
+    function = function or run_task
     for task in tasks:
-        on_result(run_task(task))
+        on_result(function(task))
 
 
-def run_pool(tasks: list[dict], jobs: int, on_result: OnResult) -> None:
+def run_pool(tasks: list[dict], jobs: int, on_result: OnResult, function: TaskFunction | None = None) -> None:
     """Run the tasks on ``jobs`` local worker processes (at most ``2·jobs`` queued at a time)."""
+    function = function or run_task
     pending = iter(tasks)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
         running = set()
         try:
             for task in pending:
-                running.add(pool.submit(run_task, task))
+                running.add(pool.submit(function, task))
                 if len(running) >= 2 * jobs:
                     break
             while running:
@@ -42,7 +45,7 @@ def run_pool(tasks: list[dict], jobs: int, on_result: OnResult) -> None:
                     on_result(future.result())
                     task = next(pending, None)
                     if task is not None:
-                        running.add(pool.submit(run_task, task))
+                        running.add(pool.submit(function, task))
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
@@ -57,8 +60,9 @@ def _distributed():
     return distributed
 
 
-def run_dask(tasks: list[dict], scheduler, on_result: OnResult) -> None:
+def run_dask(tasks: list[dict], scheduler, on_result: OnResult, function: TaskFunction | None = None) -> None:
     """Run the tasks on a Dask cluster: ``scheduler`` is an address (``tcp://host:8786``) or a Client."""
+    function = function or run_task
     distributed = _distributed()
     own = not isinstance(scheduler, distributed.Client)
     try:
@@ -68,7 +72,7 @@ def run_dask(tasks: list[dict], scheduler, on_result: OnResult) -> None:
                     "start one with 'dask scheduler' (and workers with 'dask worker ADDRESS') or check the "
                     "address") from None
     try:
-        futures = client.map(run_task, tasks, key=[f"steer-task-{t['key']}" for t in tasks], pure=False)
+        futures = client.map(function, tasks, key=[f"steer-task-{t['key']}" for t in tasks], pure=False)
         try:
             for future in distributed.as_completed(futures, loop=client.loop):
                 on_result(future.result())
@@ -80,11 +84,15 @@ def run_dask(tasks: list[dict], scheduler, on_result: OnResult) -> None:
             client.close()
 
 
-def execute(tasks: list[dict], on_result: OnResult, jobs: int = 1, scheduler=None) -> None:
-    """Run the tasks serially (``jobs = 1``), on a local pool (``jobs > 1``) or on Dask (``scheduler``)."""
+def execute(tasks: list[dict], on_result: OnResult, jobs: int = 1, scheduler=None,
+            function: TaskFunction | None = None) -> None:
+    """Run the tasks serially (``jobs = 1``), on a local pool (``jobs > 1``) or on Dask (``scheduler``).
+
+    ``function`` (default :func:`~steerdsl.sweeps.task.run_task`) maps a task dict to a JSON record with
+    the task's ``key``; it must be importable by name in the workers (a module-level function)."""
     if scheduler is not None:
-        run_dask(tasks, scheduler, on_result)
+        run_dask(tasks, scheduler, on_result, function)
     elif jobs > 1 and len(tasks) > 1:
-        run_pool(tasks, jobs, on_result)
+        run_pool(tasks, jobs, on_result, function)
     else:
-        run_serial(tasks, on_result)
+        run_serial(tasks, on_result, function)
