@@ -17,6 +17,8 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from steerdsl.diagnostics import error
 from steerdsl.sweeps.task import run_task
 
+CONNECT_TIMEOUT = "15s"
+"""How long to wait for a Dask scheduler before giving up."""
 OnResult = Callable[[dict], None]
 TaskFunction = Callable[[dict], dict]
 
@@ -66,7 +68,7 @@ def run_dask(tasks: list[dict], scheduler, on_result: OnResult, function: TaskFu
     distributed = _distributed()
     own = not isinstance(scheduler, distributed.Client)
     try:
-        client = distributed.Client(scheduler, set_as_default=False) if own else scheduler
+        client = distributed.Client(scheduler, set_as_default=False, timeout=CONNECT_TIMEOUT) if own else scheduler
     except OSError as exc:
         raise error("E164", f"cannot reach the Dask scheduler at {scheduler}: {exc}", None,
                     "start one with 'dask scheduler' (and workers with 'dask worker ADDRESS') or check the "

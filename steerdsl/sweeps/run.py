@@ -72,6 +72,7 @@ def python_sweep(text: str, file: str, params: dict[str, str | Iterable[Any]],
     line = "sweep " + ", ".join(_spec_text(n, v) for n, v in params.items()) + " { }"
     model = load_text(f"{text}\n{line}\n", file)
     spec = model.sweeps[-1]
+    spec.span, spec.line = None, 0  # the sweep line is not part of the file: diagnostics must not point there
     if questions is None:
         questions = [source_text(text, q.span).strip() for q in model.questions if isinstance(q, QUESTION_KINDS)]
     spec.questions = list(questions)
@@ -117,7 +118,7 @@ def sweep(model: Model | str | Path, params: dict[str, str | Iterable[Any]] | No
                     "add e.g. 'sweep v in 0..1 points 11 { solve sigma : lhs }' to the model")
     if questions is not None and not params:
         for spec in specs:
-            spec.questions = list(questions)
+            spec.questions, spec.question_spans = list(questions), []
     imports = imported_sources(base)
     names: list[str] = []
     plan: list[tuple[dict[str, float], str, dict]] = []
