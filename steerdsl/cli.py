@@ -197,6 +197,8 @@ def cmd_run(args) -> int:
             reports.append(report.to_json())
         else:
             print_run_report(report)
+            for spec in model.sweeps:
+                print(f"  sweep at line {spec.line}: {spec.size} tasks — run them with: steer sweep {name}")
     if args.format == "json":
         print(json.dumps(reports if len(reports) != 1 else reports[0], indent=2, default=str))
     return code
@@ -266,6 +268,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("dirs", nargs="+")
     t.add_argument("--solver")
     t.set_defaults(func=cmd_test)
+    from steerdsl.sweeps.command import add_parser as add_sweep_parser
+
+    add_sweep_parser(sub)
     e = sub.add_parser("explain", help="explain a diagnostic code, e.g. steer explain E201")
     e.add_argument("code")
     e.set_defaults(func=cmd_explain)

@@ -65,6 +65,24 @@ CODES: dict[str, tuple[str, str]] = {
     "E150": ("map is not linear",
              "A map given by a formula must be linear in its argument. The formula is compared with its "
              "Choi-matrix extension on a generic Hermitian input."),
+    "E160": ("cannot sweep this parameter",
+             "A sweep (or an override from Python) sets a name that is not a number defined by "
+             "'let NAME = …': an assemblage, a function, a name swept twice, or a name the model never "
+             "defines. A parameter that no let defines is declared by the sweep itself, at its position, "
+             "so the definitions that use it must come after the sweep.\n"
+             "Example:  sweep sigma in 0..1 points 5 { … }   (sigma is an assemblage)"),
+    "E161": ("bad sweep values",
+             "Sweep values must be real numbers (exact or numeric), and 'points n' needs n ≥ 2 for an "
+             "interval.\nExample:  sweep v in 0..1 points 1 { … }   or   sweep v in {i, 1} { … }"),
+    "E162": ("no sweep questions",
+             "A sweep needs questions — solve, bound, value, check or expect lines between its braces — "
+             "and 'steer sweep' needs a file with a sweep statement (or parameters given from Python)."),
+    "E163": ("unreadable saved results",
+             "The --out file of a sweep holds one JSON object per line, each with the key of its task. "
+             "This file is not such a file (a torn last line from an interruption is fine and is dropped)."),
+    "E164": ("Dask scheduler unavailable",
+             "--scheduler ADDRESS runs the sweep on a Dask cluster: it needs the 'distributed' package "
+             "(pip install 'steerdsl[dask]') and a reachable scheduler (dask scheduler; dask worker ADDRESS)."),
     "E200": ("check failed", "A check answered 'fail'."),
     "E201": ("signalling assemblage",
              "An Alice's input changes Bob's reduced state: Σ_a σ[a|x] depends on x. The message names the "

@@ -36,6 +36,7 @@ class Model:
     sources: dict[str, str] = field(default_factory=dict)
     scenario_span: Span | None = None
     evaluator: Any = None
+    sweeps: list = field(default_factory=list)
 
     def __getitem__(self, name: str) -> Any:
         try:

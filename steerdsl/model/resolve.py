@@ -19,6 +19,7 @@ from steerdsl.model.model import Definition, Model
 from steerdsl.model.objects import ObjectBuilder
 from steerdsl.model.scenario import Scenario
 from steerdsl.model.scenario_build import build_scenario
+from steerdsl.sweeps.declare import check_overrides_used, declare_sweep, parse_overrides
 from steerdsl.syntax import ast
 from steerdsl.syntax.parser import parse
 
@@ -28,7 +29,8 @@ QUESTIONS = (ast.Check, ast.Solve, ast.Bound, ast.ValueOf, ast.ExpectStmt, ast.A
 class Resolver:
     """Turns one module (and, recursively, its imports) into a :class:`Model`."""
 
-    def __init__(self, file: str, text: str, stack: tuple[str, ...] = (), sources: dict[str, str] | None = None):
+    def __init__(self, file: str, text: str, stack: tuple[str, ...] = (), sources: dict[str, str] | None = None,
+                 overrides: dict[str, str] | None = None):
         self.file = file
         self.text = text
         self.stack = stack
@@ -38,6 +40,9 @@ class Resolver:
         self.scenario: Scenario | None = None
         self.scenario_span = None
         self.questions: list[ast.Statement] = []
+        self.sweeps: list = []
+        self.overrides = parse_overrides(overrides)  # sweep parameters: {name: expression}
+        self.let_names: set[str] = set()
         self.objects = ObjectBuilder(self)
         self.evaluator = Evaluator(
             lookup=self.lookup,
@@ -70,10 +75,12 @@ class Resolver:
     # ------------------------------------------------------------------ driver
     def resolve(self) -> Model:
         module = parse(self.text, self.file)
+        self.let_names = {s.name for s in module.statements if isinstance(s, ast.Let) and s.params is None}
         for stmt in module.statements:
             self.statement(stmt)
+        check_overrides_used(self)
         return Model(self.file, self.scenario, self.definitions, self.questions, self.sources,
-                     self.scenario_span, self.evaluator)
+                     self.scenario_span, self.evaluator, self.sweeps)
 
     def statement(self, stmt) -> None:
         if isinstance(stmt, ast.ScenarioDecl):
@@ -93,7 +100,8 @@ class Resolver:
                 self.define(stmt.name, "function", Function(stmt.name, stmt.params, stmt.body, stmt.span),
                             stmt.span, stmt)
             else:
-                self.define(stmt.name, "let", self.evaluator.eval(stmt.body, {}), stmt.span, stmt)
+                body = self.overrides.pop(stmt.name, stmt.body)
+                self.define(stmt.name, "let", self.evaluator.eval(body, {}), stmt.span, stmt)
         elif isinstance(stmt, ast.StateDef):
             self.define(stmt.name, "state", self.objects.state(stmt), stmt.span, stmt)
         elif isinstance(stmt, ast.MeasurementDef):
@@ -104,6 +112,8 @@ class Resolver:
             self.define(stmt.name, stmt.kind, self.objects.object_def(stmt), stmt.span, stmt)
         elif isinstance(stmt, ast.TableDef):
             self.define(stmt.name, stmt.kind, self.objects.table(stmt), stmt.span, stmt)
+        elif isinstance(stmt, ast.Sweep):
+            self.sweeps.append(declare_sweep(self, stmt))
         elif isinstance(stmt, QUESTIONS):
             self.questions.append(stmt)
         else:  # pragma: no cover - the transformer only makes the kinds above
@@ -143,9 +153,12 @@ class Resolver:
             self.scenario_span = model.scenario_span
 
 
-def load_text(text: str, file: str = "<string>") -> Model:
-    """Parse and resolve model text (raises :class:`SteerError` on a mistake)."""
-    return Resolver(file, text).resolve()
+def load_text(text: str, file: str = "<string>", overrides: dict[str, str] | None = None) -> Model:
+    """Parse and resolve model text (raises :class:`SteerError` on a mistake).
+
+    ``overrides`` (``{name: exact expression text}``) replace the values of ``let`` parameters
+    or sweep-declared parameters, as a sweep does at each of its points."""
+    return Resolver(file, text, overrides=overrides).resolve()
 
 
 def load_file(path: str | Path) -> Model:

@@ -425,6 +425,29 @@ class Assert(Statement):
 
 
 @dataclass(frozen=True)
+class SweepParam:
+    """One swept parameter: ``v in lo..hi points n`` (evenly spaced, ends included),
+    ``v in lo..hi random n seed s`` (seeded uniform draws) or ``v in {e1, e2, …}`` (a list)."""
+
+    name: str
+    kind: str
+    range: Range | None = None
+    count: int = 0
+    seed: int = 0
+    values: tuple[Expr, ...] = ()
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class Sweep(Statement):
+    """``sweep v in … , w in … { questions }``: the questions re-asked at every point of the grid."""
+
+    params: tuple[SweepParam, ...]
+    questions: tuple[Statement, ...]
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
 class Module:
     """A parsed file."""
 

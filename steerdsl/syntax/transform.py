@@ -288,6 +288,27 @@ class ToAst(Transformer):
         cond, *fors = items
         return ast.Assert(cond, tuple(f for group in fors for f in group), self._sp(meta))
 
+    @v_args(meta=True)
+    def sweep_stmt(self, meta, items):
+        params = tuple(i for i in items if isinstance(i, ast.SweepParam))
+        questions = tuple(i for i in items if not isinstance(i, ast.SweepParam))
+        return ast.Sweep(params, questions, self._sp(meta))
+
+    @v_args(meta=True)
+    def sweep_points(self, meta, items):
+        name, rng, count = items
+        return ast.SweepParam(str(name), "points", rng, int(count), span=self._sp(meta))
+
+    @v_args(meta=True)
+    def sweep_random(self, meta, items):
+        name, rng, count, *seed = items
+        return ast.SweepParam(str(name), "random", rng, int(count), int(seed[0]) if seed else 0, span=self._sp(meta))
+
+    @v_args(meta=True)
+    def sweep_values(self, meta, items):
+        name, *values = items
+        return ast.SweepParam(str(name), "values", values=tuple(values), count=len(values), span=self._sp(meta))
+
     def _opt(self, key, meta, value):
         return ast.Option(key, value, self._sp(meta))
 
