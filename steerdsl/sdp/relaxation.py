@@ -190,7 +190,7 @@ def bound(functional: Functional, sense: str = "max", level: str | int = "1+AB",
     value = None if outcome.value is None else outcome.value + complex(functional.constant).real
     details = {"moment_matrix_size": mm.size, "level": str(level)}
     if value is not None:  # the optimal Γ's first row: the maximising assemblage's Collins–Gisin blocks
-        details["optimiser_blocks"] = {w: _numeric(mm.variables[w].value) for w in data_words(sc)}
+        details["optimiser_blocks"] = {w: numeric_matrix(blocks[w].value) for w in data_words(sc)}
     return SDPResult(task=f"bound {sense} over level {level}", value=value, status=outcome.status,
                      tolerance=TOLERANCE, bound=value, problem=problem, solver=outcome.solver,
                      compile_seconds=compiled, solve_seconds=outcome.seconds, details=details)
