@@ -96,6 +96,16 @@ def test_statements():
     assert bound.expect.kind == "approx" and bound.expect.tol == Fraction(1, 10**6)
 
 
+@pytest.mark.parametrize("question", ["solve s : lhs", "check s : valid", "bound max F over lhs", "value F on s"])
+def test_expect_statement_after_a_question_without_clause(question):
+    """Newlines are insignificant: ``expect s : …`` after a question is the next statement, not its clause."""
+    module = parse(f"{question}\nexpect s : not postquantum\n{question} expect excluded\n", "f.steer")
+    first, claim, second = module.statements
+    assert first.expect is None and second.expect.word == "excluded"
+    assert isinstance(claim, ast.ExpectStmt) and claim.words == ("not", "postquantum")
+    assert (claim.span.line, claim.span.column) == (2, 1)
+
+
 def test_spans_point_at_the_source():
     module = parse("let x = 1\nlet yy = 2", "f.steer")
     sp = module.statements[1].span
@@ -127,7 +137,7 @@ def test_every_grammar_rule_is_exercised_by_the_models():
                  'bound min F over lhs level 2 against lhs noise white tol 1e-3 dims 2 2 restarts 3 seed 1\n'
                  'import "x.steer"\nlet k = a != b\nassemblage u[a|x] { on B : I }\n'
                  'measurement P[a|x] on A { x == 0 and a == 1 : I }\nvalue F on s expect <= 2\n'
-                 'scenario { alice A : inputs 2, outputs 2, rounds 2 }')
+                 'scenario { alice A : inputs 2, outputs 2, rounds 2 }\nsolve s : lhs\nexpect s : lhs')
     used = set()
     for t in texts:
         tree = _parser().parse(t)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from fractions import Fraction
 
 from lark import Token, Transformer, Tree, v_args
@@ -39,7 +40,7 @@ class ToAst(Transformer):
 
     # -------------------------------------------------------------- top level
     def start(self, items):
-        return ast.Module(self.file, tuple(items))
+        return ast.Module(self.file, _flatten(items))
 
     @v_args(meta=True)
     def scenario_decl(self, meta, items):
@@ -247,8 +248,8 @@ class ToAst(Transformer):
     def check_stmt(self, meta, items):
         target, *rest = items
         props = tuple(r for r in rest if isinstance(r, ast.Property))
-        exp = next((r for r in rest if isinstance(r, ast.Expectation)), None)
-        return ast.Check(str(target), props, exp, self._sp(meta), self._tok(target))
+        exp, trailing = _clause(rest)
+        return _with(ast.Check(str(target), props, exp, self._sp(meta), self._tok(target)), trailing)
 
     @v_args(meta=True)
     def property(self, meta, items):
@@ -260,23 +261,24 @@ class ToAst(Transformer):
     def solve_stmt(self, meta, items):
         target, task, *rest = items
         opts = tuple(r for r in rest if isinstance(r, ast.Option))
-        exp = next((r for r in rest if isinstance(r, ast.Expectation)), None)
-        return ast.Solve(str(target), str(task), opts, exp, self._sp(meta), self._tok(target), self._tok(task))
+        exp, trailing = _clause(rest)
+        return _with(ast.Solve(str(target), str(task), opts, exp, self._sp(meta), self._tok(target),
+                               self._tok(task)), trailing)
 
     @v_args(meta=True)
     def bound_stmt(self, meta, items):
         sense, target, over, *rest = items
         opts = tuple(r for r in rest if isinstance(r, ast.Option))
-        exp = next((r for r in rest if isinstance(r, ast.Expectation)), None)
-        return ast.Bound(str(sense), str(target), str(over), opts, exp, self._sp(meta),
-                         self._tok(target), self._tok(over))
+        exp, trailing = _clause(rest)
+        return _with(ast.Bound(str(sense), str(target), str(over), opts, exp, self._sp(meta),
+                               self._tok(target), self._tok(over)), trailing)
 
     @v_args(meta=True)
     def value_stmt(self, meta, items):
         functional, target, *rest = items
-        exp = rest[0] if rest else None
-        return ast.ValueOf(str(functional), str(target), exp, self._sp(meta),
-                           self._tok(functional), self._tok(target))
+        exp, trailing = _clause(rest)
+        return _with(ast.ValueOf(str(functional), str(target), exp, self._sp(meta),
+                                 self._tok(functional), self._tok(target)), trailing)
 
     @v_args(meta=True)
     def expect_stmt(self, meta, items):
@@ -291,7 +293,7 @@ class ToAst(Transformer):
     @v_args(meta=True)
     def sweep_stmt(self, meta, items):
         params = tuple(i for i in items if isinstance(i, ast.SweepParam))
-        questions = tuple(i for i in items if not isinstance(i, ast.SweepParam))
+        questions = _flatten(i for i in items if not isinstance(i, ast.SweepParam))
         return ast.Sweep(params, questions, self._sp(meta))
 
     @v_args(meta=True)
@@ -346,8 +348,16 @@ class ToAst(Transformer):
     def opt_seed(self, meta, items):
         return self._opt("seed", meta, int(items[0]))
 
-    def expect_clause(self, items):
-        return items[0]
+    @v_args(meta=True)
+    def expect_clause(self, meta, items):
+        clause = items[0]
+        if isinstance(clause, ast.ExpectStmt):  # the statement starts at its 'expect'
+            return dataclasses.replace(clause, span=self._sp(meta))
+        return clause
+
+    @v_args(meta=True)
+    def expect_trailing_stmt(self, meta, items):
+        return self.expect_stmt(meta, items)
 
     @v_args(meta=True)
     def expect_word(self, meta, items):
@@ -496,3 +506,25 @@ class ToAst(Transformer):
 
     def __default__(self, data, children, meta):  # pragma: no cover - grammar and transformer agree
         return Tree(data, children, meta)
+
+
+def _flatten(items) -> tuple:
+    """Statements, with a question followed by an ``expect NAME : …`` statement split in two."""
+    out: list = []
+    for item in items:
+        out.extend(item if isinstance(item, tuple) else (item,))
+    return tuple(out)
+
+
+def _clause(rest) -> tuple[ast.Expectation | None, ast.ExpectStmt | None]:
+    """A question's own ``expect`` clause, or the ``expect NAME : …`` statement that follows it."""
+    for r in rest:
+        if isinstance(r, ast.Expectation):
+            return r, None
+        if isinstance(r, ast.ExpectStmt):
+            return None, r
+    return None, None
+
+
+def _with(statement, trailing: ast.ExpectStmt | None):
+    return statement if trailing is None else (statement, trailing)
