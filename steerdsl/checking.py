@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from steerdsl.diagnostics import Diagnostic, SteerError, did_you_mean, error
 from steerdsl.exact import checks as ac
+from steerdsl.exact import map_positivity as mp
 from steerdsl.exact import operator_checks as oc
 from steerdsl.exact.ghjw import realisation_check
 from steerdsl.exact.report import FAIL, PASS, UNDECIDED, CheckResult, combine
@@ -49,7 +50,9 @@ MAP_PROPERTIES: dict[str, Callable[[LinearMap], CheckResult]] = {
     "cp": oc.completely_positive,
     "tp": oc.trace_preserving,
     "hermiticity_preserving": oc.hermiticity_preserving,
-    "positive": oc.positive,
+    "positive": mp.positive,
+    "decomposable": mp.decomposable,
+    "co_completely_positive": mp.co_completely_positive,
 }
 
 STATE_PROPERTIES = {"valid": oc.state_checks, "state": oc.state_checks}

@@ -65,6 +65,10 @@ CODES: dict[str, tuple[str, str]] = {
     "E150": ("map is not linear",
              "A map given by a formula must be linear in its argument. The formula is compared with its "
              "Choi-matrix extension on a generic Hermitian input."),
+    "E151": ("invalid map parameters",
+             "A library map was asked for with parameters it cannot take: e.g. breuer_hall(U) needs an exact "
+             "antisymmetric unitary U (Uᵀ = −U, UU† = I; such U exist only in even dimension, e.g. X ⊗ Y), "
+             "and dimensions are positive integers."),
     "E200": ("check failed", "A check answered 'fail'."),
     "E201": ("signalling assemblage",
              "An Alice's input changes Bob's reduced state: Σ_a σ[a|x] depends on x. The message names the "
@@ -89,6 +93,13 @@ CODES: dict[str, tuple[str, str]] = {
     "E209": ("map not positive",
              "A product vector x⊗y with ⟨x⊗y|J|x⊗y⟩ < 0 was found, so the map sends some state to a "
              "non-positive matrix."),
+    "E214": ("map not co-completely positive",
+             "The partial transpose J^Γ of the map's Choi matrix is not positive semidefinite, so the map is "
+             "not a transpose composed with a completely positive map."),
+    "E215": ("map not decomposable",
+             "The map is not a sum Λ1 + T∘Λ2 of a CP map and a transpose of a CP map: the SDP J = P + Q^Γ, "
+             "P, Q ⪰ 0 is infeasible. The certificate is a PPT operator W (W ⪰ 0, W^Γ ⪰ 0) with tr(WJ) < 0, "
+             "verified exactly when its rounding succeeds (otherwise the answer says 'numeric')."),
     "E210": ("negated claim is false",
              "The model claims an object does NOT have a property ('check M : not completely_positive'), but "
              "it has it."),
