@@ -100,6 +100,10 @@ CODES: dict[str, tuple[str, str]] = {
              "The map is not a sum Λ1 + T∘Λ2 of a CP map and a transpose of a CP map: the SDP J = P + Q^Γ, "
              "P, Q ⪰ 0 is infeasible. The certificate is a PPT operator W (W ⪰ 0, W^Γ ⪰ 0) with tr(WJ) < 0, "
              "verified exactly when its rounding succeeds (otherwise the answer says 'numeric')."),
+    "E216": ("not an entanglement witness",
+             "A witness must be Hermitian, not positive semidefinite (else it is a state), and non-negative on "
+             "every product vector. The message shows which fails; positivity on product vectors is only "
+             "estimated numerically, so a passing witness is reported as undecided."),
     "E210": ("negated claim is false",
              "The model claims an object does NOT have a property ('check M : not completely_positive'), but "
              "it has it."),

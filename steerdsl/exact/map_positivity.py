@@ -144,7 +144,7 @@ def decide_decomposability(lin: LinearMap, solver: str | None = None) -> Decompo
         if cert is not None:
             value = cert.values["tr(WJ)"]
             return Decomposability(FAIL, True, f"a PPT witness W (W ⪰ 0, W^Γ ⪰ 0 exactly) has tr(WJ) = "
-                                   f"{float(value.to_fraction()):.6g} < 0 exactly (SDP t* = {t:.6g})", t, cert, res)
+                                   f"{complex(value).real:.6g} < 0 exactly (SDP t* = {t:.6g})", t, cert, res)
         reason = numeric_reason
         if witness is not None:
             reason += (f"; dual PPT witness W: tr(WJ) = {d['tr_WJ']:.6g}, λ_min(W) = {d['min_eig_W']:.2g}, "

@@ -9,6 +9,7 @@ mistake becomes a diagnostic at the offending span.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from steerdsl.model.model import Definition, Model
 from steerdsl.model.objects import ObjectBuilder
 from steerdsl.model.scenario import Scenario
 from steerdsl.model.scenario_build import build_scenario
+from steerdsl.model.values import LinearMap
 from steerdsl.syntax import ast
 from steerdsl.syntax.parser import parse
 
@@ -93,7 +95,10 @@ class Resolver:
                 self.define(stmt.name, "function", Function(stmt.name, stmt.params, stmt.body, stmt.span),
                             stmt.span, stmt)
             else:
-                self.define(stmt.name, "let", self.evaluator.eval(stmt.body, {}), stmt.span, stmt)
+                value = self.evaluator.eval(stmt.body, {})
+                if isinstance(value, LinearMap) and value.kind == "library":
+                    value = replace(value, name=stmt.name)  # messages name the map as the model does
+                self.define(stmt.name, "let", value, stmt.span, stmt)
         elif isinstance(stmt, ast.StateDef):
             self.define(stmt.name, "state", self.objects.state(stmt), stmt.span, stmt)
         elif isinstance(stmt, ast.MeasurementDef):

@@ -325,6 +325,10 @@ class ToAst(Transformer):
     def opt_seed(self, meta, items):
         return self._opt("seed", meta, int(items[0]))
 
+    @v_args(meta=True)
+    def opt_plane(self, meta, items):
+        return self._opt("plane", meta, str(items[0]))
+
     def expect_clause(self, items):
         return items[0]
 
