@@ -30,7 +30,7 @@ def _guard(fn: Callable) -> Callable:
         try:
             return fn(*args)
         except ml.MapParameterError as exc:
-            raise BuiltinError(str(exc), code="E151") from None
+            raise BuiltinError(str(exc), exc.hint, code="E151") from None
         except tf.TransformError as exc:
             raise BuiltinError(str(exc)) from None
     return call

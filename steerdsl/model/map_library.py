@@ -24,6 +24,13 @@ from steerdsl.model.values import LinearMap
 class MapParameterError(ValueError):
     """A library map asked for with parameters it cannot take (the message says why)."""
 
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.hint = hint
+
+
+_BH_HINT = "U must satisfy Uᵀ = −U and UU† = I; such U exist in even dimension only, e.g. U = X ⊗ Y"
+
 
 def _unit(n: int, i: int, j: int) -> np.ndarray:
     m = alg.zeros(n, n)
@@ -94,11 +101,11 @@ def check_antisymmetric_unitary(u: np.ndarray) -> None:
     bad = linalg.first_nonzero(u + u.T)
     if bad is not None:
         (i, j), v = bad
-        raise MapParameterError(f"U is not antisymmetric: (U + Uᵀ) has entry ({i},{j}) = {v}")
+        raise MapParameterError(f"U is not antisymmetric: (U + Uᵀ) has entry ({i},{j}) = {v}", _BH_HINT)
     bad = linalg.first_nonzero(linalg.matmul(u, linalg.dagger(u)) - alg.identity(u.shape[0]))
     if bad is not None:
         (i, j), v = bad
-        raise MapParameterError(f"U is not unitary: (UU† − I) has entry ({i},{j}) = {v}")
+        raise MapParameterError(f"U is not unitary: (UU† − I) has entry ({i},{j}) = {v}", _BH_HINT)
 
 
 def breuer_hall_map(u: np.ndarray) -> LinearMap:
