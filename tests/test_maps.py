@@ -256,3 +256,12 @@ def test_positivity_beyond_small_dimensions_is_never_an_exact_pass_without_a_pro
     r = sd.check(formula, "positive")
     assert r.status == "undecided" and not r.exact
     assert sd.check(sd.load("models/e05_breuer_map.steer")["BH"], "positive").status == "pass"
+
+
+def test_python_api_exposes_the_constructions():
+    for name in ("transpose_map", "reduction_map", "breuer_hall_map", "choi_map", "depolarising_channel",
+                 "decide_decomposability", "decomposability", "product_minimum", "noisy", "qutrit_lift",
+                 "bob_filter", "chsh_value", "local", "npa", "planar_locality"):
+        assert callable(getattr(sd, name)), name
+    assert sd.decide_decomposability(sd.reduction_map(3)).status == "pass"
+    assert ml.dephasing_channel(2, 0.5).name == "dephasing_2(0.5)"

@@ -15,6 +15,7 @@ from math import prod
 import numpy as np
 
 from steerdsl.exact import linalg
+from steerdsl.exact.checks import fmt
 from steerdsl.exact.cyclotomic import Cyclo
 from steerdsl.model import algebra as alg
 from steerdsl.model.constructs import choi_from_images, choi_from_kraus
@@ -166,7 +167,7 @@ def depolarising_channel(d: int, p) -> LinearMap:
     def image(e: np.ndarray) -> np.ndarray:
         return alg.binary("+", alg.binary("*", one - p, e), alg.binary("*", p * alg.trace(e) / d, eye))
 
-    return _from_images(f"depolarising_{d}({p})", d, d, image)
+    return _from_images(f"depolarising_{d}({fmt(p)})", d, d, image)
 
 
 def dephasing_channel(d: int, p) -> LinearMap:
@@ -181,7 +182,7 @@ def dephasing_channel(d: int, p) -> LinearMap:
             diag[i, i] = e[i, i]
         return alg.binary("+", alg.binary("*", one - p, e), alg.binary("*", p, diag))
 
-    return _from_images(f"dephasing_{d}({p})", d, d, image)
+    return _from_images(f"dephasing_{d}({fmt(p)})", d, d, image)
 
 
 def amplitude_damping_channel(gamma) -> LinearMap:
@@ -195,7 +196,7 @@ def amplitude_damping_channel(gamma) -> LinearMap:
         gf = complex(g)
         k0 = np.array([[1, 0], [0, np.sqrt(1 - gf)]], dtype=complex)
         k1 = np.array([[0, np.sqrt(gf)], [0, 0]], dtype=complex)
-    return LinearMap(f"amplitude_damping({gamma})", 2, 2, choi_from_kraus(2, [k0, k1]), "library", [k0, k1])
+    return LinearMap(f"amplitude_damping({fmt(g)})", 2, 2, choi_from_kraus(2, [k0, k1]), "library", [k0, k1])
 
 
 def choi_matrix(lin: LinearMap) -> np.ndarray:

@@ -18,6 +18,8 @@ measurements in the plane.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 
 from steerdsl.exact.cyclotomic import Cyclo
@@ -62,7 +64,7 @@ def plane_measurements(plane: str = "XZ") -> Measurement:
     half = Cyclo(1) / 2
     elements = {}
     for k in range(4):
-        n = e1 * Cyclo.cos_pi(Cyclo(k).to_fraction() / 4) + e2 * Cyclo.sin_pi(Cyclo(k).to_fraction() / 4)
+        n = e1 * Cyclo.cos_pi(Fraction(k, 4)) + e2 * Cyclo.sin_pi(Fraction(k, 4))
         for b in (0, 1):
             elements[(b, k)] = (eye + n * (-1) ** b) * half
     return Measurement(f"octagon_{axes}", 2, 4, (2, 2, 2, 2), elements)
