@@ -121,11 +121,11 @@ def decide_decomposability(lin: LinearMap, solver: str | None = None) -> Decompo
     """Decide decomposability: exact CP / co-CP tests, then the SDP with rounded certificates."""
     from steerdsl.sdp.decomposable import decomposability
 
-    if lin.exact:
-        if _is_psd(lin.choi):
-            return Decomposability(PASS, True, "completely positive (J ⪰ 0 exactly)")
-        if _is_psd(_pt(lin.choi, lin)):
-            return Decomposability(PASS, True, "a transpose after a CP map (J^Γ ⪰ 0 exactly)")
+    how = "exactly" if lin.exact else "numerically"
+    if _is_psd(lin.choi):
+        return Decomposability(PASS, lin.exact, f"completely positive (J ⪰ 0 {how})")
+    if _is_psd(_pt(lin.choi, lin)):
+        return Decomposability(PASS, lin.exact, f"a transpose after a CP map (J^Γ ⪰ 0 {how})")
     res = decomposability(lin, solver=solver)
     t = res.value
     if t is None:
@@ -183,11 +183,11 @@ def positive(lin: LinearMap, restarts: int = 40, seed: int = 7) -> CheckResult:
 
     if lin.positive_by:
         return result(PASS, f"map {lin.name} is positive by a theorem: {lin.positive_by}")
-    if lin.exact:
-        if _is_psd(lin.choi):
-            return result(PASS, f"map {lin.name} is completely positive (J ⪰ 0 exactly)")
-        if _is_psd(_pt(lin.choi, lin)):
-            return result(PASS, f"map {lin.name} is a transpose after a CP map (J^Γ ⪰ 0 exactly)")
+    how = "exactly" if lin.exact else "numerically"
+    if _is_psd(lin.choi):
+        return result(PASS, f"map {lin.name} is completely positive (J ⪰ 0 {how})", exact=lin.exact)
+    if _is_psd(_pt(lin.choi, lin)):
+        return result(PASS, f"map {lin.name} is a transpose after a CP map (J^Γ ⪰ 0 {how})", exact=lin.exact)
     J = alg.to_numeric(lin.choi)
     est = product_minimum(J, (lin.din, lin.dout), restarts=restarts, seed=seed)
     if est.value < -ATOL:

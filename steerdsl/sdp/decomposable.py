@@ -76,4 +76,12 @@ def decomposability(lin: LinearMap, solver: str | None = None, tolerance: float 
         result.details["min_eig_W"] = float(np.linalg.eigvalsh(w)[0])
         result.details["min_eig_W_gamma"] = float(np.linalg.eigvalsh(output_partial_transpose(w, lin.din,
                                                                                            lin.dout))[0])
+    d = result.details
+    if result.verdict == "excluded" and "W" in d:
+        d["note"] = (f"dual PPT witness W: tr(WJ) = {d['tr_WJ']:.6g} < 0, λ_min(W) = {d['min_eig_W']:.2g}, "
+                     f"λ_min(W^Γ) = {d['min_eig_W_gamma']:.2g} (numeric; 'check {lin.name} : decomposable' "
+                     "verifies a rounded W exactly)")
+    elif result.verdict == "member":
+        d["note"] = (f"J = P + Q^Γ with λ_min(P) = {np.linalg.eigvalsh(d['P'])[0]:.2g}, "
+                     f"λ_min(Q) = {np.linalg.eigvalsh(d['Q'])[0]:.2g} (numeric)")
     return result
