@@ -28,6 +28,34 @@ _EXPORTS = {
     "Alice": "steerdsl.model.scenario",
     "Bob": "steerdsl.model.scenario",
     "Scenario": "steerdsl.model.scenario",
+    # map library, map checks (physics.md §6)
+    "transpose_map": "steerdsl.model.map_library",
+    "partial_transpose_map": "steerdsl.model.map_library",
+    "reduction_map": "steerdsl.model.map_library",
+    "breuer_hall_map": "steerdsl.model.map_library",
+    "choi_map": "steerdsl.model.map_library",
+    "identity_map": "steerdsl.model.map_library",
+    "unitary_map": "steerdsl.model.map_library",
+    "depolarising_channel": "steerdsl.model.map_library",
+    "dephasing_channel": "steerdsl.model.map_library",
+    "amplitude_damping_channel": "steerdsl.model.map_library",
+    "decide_decomposability": "steerdsl.exact.map_positivity",
+    "decomposability": "steerdsl.sdp.decomposable",
+    "product_minimum": "steerdsl.numeric.product_minimum",
+    # transforms
+    "noisy": "steerdsl.model.transforms",
+    "qutrit_lift": "steerdsl.model.transforms",
+    "bob_filter": "steerdsl.model.transforms",
+    "mixture": "steerdsl.model.transforms",
+    "relabel_outcomes": "steerdsl.model.transforms",
+    "relabel_inputs": "steerdsl.model.transforms",
+    "permute_alices": "steerdsl.model.transforms",
+    # Bell tools
+    "behaviour_from_assemblage": "steerdsl.model.behaviours",
+    "chsh_value": "steerdsl.model.behaviours",
+    "local": "steerdsl.sdp.bell",
+    "npa": "steerdsl.sdp.bell",
+    "planar_locality": "steerdsl.sdp.bell",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 
 from steerdsl.diagnostics import Diagnostic, SteerError, did_you_mean, error
 from steerdsl.exact import checks as ac
+from steerdsl.exact import map_positivity as mp
 from steerdsl.exact import operator_checks as oc
+from steerdsl.exact import witness_checks as wc
 from steerdsl.exact.ghjw import realisation_check
 from steerdsl.exact.report import FAIL, PASS, UNDECIDED, CheckResult, combine
 from steerdsl.model import algebra as alg
@@ -49,10 +51,28 @@ MAP_PROPERTIES: dict[str, Callable[[LinearMap], CheckResult]] = {
     "cp": oc.completely_positive,
     "tp": oc.trace_preserving,
     "hermiticity_preserving": oc.hermiticity_preserving,
-    "positive": oc.positive,
+    "positive": mp.positive,
+    "decomposable": mp.decomposable,
+    "co_completely_positive": mp.co_completely_positive,
 }
 
-STATE_PROPERTIES = {"valid": oc.state_checks, "state": oc.state_checks}
+STATE_PROPERTIES = {"valid": oc.state_checks, "state": oc.state_checks, "psd": wc.state_psd,
+                    "entanglement_witness": wc.entanglement_witness}
+
+
+def _on_behaviour(check: Callable[[Assemblage, str], CheckResult | list[CheckResult]]) -> Callable:
+    """An assemblage check applied to a behaviour's dimension-1 assemblage."""
+    return lambda p: check(p.as_assemblage(), p.name)
+
+
+BEHAVIOUR_PROPERTIES = {
+    "valid": _on_behaviour(ac.valid_assemblage),
+    "nonsignalling": _on_behaviour(ac.no_signalling),
+    "no_signalling": _on_behaviour(ac.no_signalling),
+    "normalised": _on_behaviour(ac.normalised),
+    "normalized": _on_behaviour(ac.normalised),
+    "positive": _on_behaviour(ac.elements_psd),
+}
 MEASUREMENT_PROPERTIES = {"valid": oc.povm_checks, "povm": oc.povm_checks}
 
 
@@ -107,6 +127,8 @@ def _properties_for(value) -> dict[str, Callable]:
         return STATE_PROPERTIES
     if isinstance(value, Measurement):
         return MEASUREMENT_PROPERTIES
+    if isinstance(value, Behaviour):
+        return BEHAVIOUR_PROPERTIES
     return {}
 
 

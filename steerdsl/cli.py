@@ -170,6 +170,8 @@ def print_run_report(report) -> None:
             text = a.text if len(a.text) <= 46 else a.text[:45] + "…"
             print(f"  {a.line:>4}  {text:<46} {_fmt_value(r.value if r else None):>12}  {verdict:<9} "
                   f"{margin:>9}  {a.seconds:>5.2f}s  {mark}")
+            if r is not None and isinstance(r.details.get("note"), str):
+                print(f"        {r.details['note']}")
     for d in checks.diagnostics + report.diagnostics:
         print(render_text(d, report.sources))
 

@@ -65,6 +65,10 @@ CODES: dict[str, tuple[str, str]] = {
     "E150": ("map is not linear",
              "A map given by a formula must be linear in its argument. The formula is compared with its "
              "Choi-matrix extension on a generic Hermitian input."),
+    "E151": ("invalid map parameters",
+             "A library map was asked for with parameters it cannot take: e.g. breuer_hall(U) needs an exact "
+             "antisymmetric unitary U (Uᵀ = −U, UU† = I; such U exist only in even dimension, e.g. X ⊗ Y), "
+             "and dimensions are positive integers."),
     "E160": ("cannot sweep this parameter",
              "A sweep (or an override from Python) sets a name that is not a number defined by "
              "'let NAME = …': an assemblage, a function, a name swept twice, or a name the model never "
@@ -107,6 +111,17 @@ CODES: dict[str, tuple[str, str]] = {
     "E209": ("map not positive",
              "A product vector x⊗y with ⟨x⊗y|J|x⊗y⟩ < 0 was found, so the map sends some state to a "
              "non-positive matrix."),
+    "E214": ("map not co-completely positive",
+             "The partial transpose J^Γ of the map's Choi matrix is not positive semidefinite, so the map is "
+             "not a transpose composed with a completely positive map."),
+    "E215": ("map not decomposable",
+             "The map is not a sum Λ1 + T∘Λ2 of a CP map and a transpose of a CP map: the SDP J = P + Q^Γ, "
+             "P, Q ⪰ 0 is infeasible. The certificate is a PPT operator W (W ⪰ 0, W^Γ ⪰ 0) with tr(WJ) < 0, "
+             "verified exactly when its rounding succeeds (otherwise the answer says 'numeric')."),
+    "E216": ("not an entanglement witness",
+             "A witness must be Hermitian, not positive semidefinite (else it is a state), and non-negative on "
+             "every product vector. The message shows which fails; positivity on product vectors is only "
+             "estimated numerically, so a passing witness is reported as undecided."),
     "E210": ("negated claim is false",
              "The model claims an object does NOT have a property ('check M : not completely_positive'), but "
              "it has it."),

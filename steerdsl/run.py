@@ -15,10 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from steerdsl.checking import ModelReport, check_model
 from steerdsl.diagnostics import Diagnostic, Span, SteerError, did_you_mean
 from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.model import Model
+from steerdsl.model.values import Behaviour, LinearMap, State
+from steerdsl.object_tasks import object_task
 from steerdsl.sdp.result import EXCLUDED, MEMBER, UNDECIDED, SDPResult
 from steerdsl.sdp.solve import SolverError
 from steerdsl.syntax import ast
@@ -34,7 +38,14 @@ VERDICT_WORDS = {
     "quantum": {MEMBER},
     "lhs": {MEMBER},
     "feasible": {MEMBER, UNDECIDED},
+    "local": {MEMBER},
+    "nonlocal": {EXCLUDED},
+    "decomposable": {MEMBER},
 }
+
+
+SOLVABLE = (Assemblage, Behaviour, LinearMap, State, np.ndarray)
+"""What a ``solve`` line can name: assemblages (tasks.py) and the objects of object_tasks.py."""
 
 
 @dataclass
@@ -189,9 +200,11 @@ def answer_question(model: Model, stmt, defaults: dict | None = None) -> Answer 
     defaults = defaults or {}
     text = _line_text(model, stmt.span)
     if isinstance(stmt, ast.Solve):
-        sigma = _lookup(model, stmt.target, stmt.target_span, Assemblage, "an assemblage")
+        target = _lookup(model, stmt.target, stmt.target_span, SOLVABLE, "an object a task applies to")
         answer = Answer(stmt.span.line, text, stmt.target, stmt.task, span=stmt.span)
-        answer.result = solve_task(sigma, stmt.task, _noise_option(model, {**defaults, **_options(stmt)}, stmt))
+        options = _noise_option(model, {**defaults, **_options(stmt)}, stmt)
+        answer.result = solve_task(target, stmt.task, options) if isinstance(target, Assemblage) else \
+            object_task(target, stmt.target, stmt.task, options)
         _judge(answer, stmt.expect, model)
     elif isinstance(stmt, ast.Bound):
         functional = _lookup(model, stmt.target, stmt.target_span, Functional, "a functional")

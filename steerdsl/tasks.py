@@ -132,7 +132,10 @@ def solve_task(sigma: Assemblage, task: str, options: dict) -> Any:
         return quantum_visibility(sigma, against, noise, options)
     if task in QUANTUM_TASKS:
         return quantum_membership(sigma, task, options)
-    known = sorted(list(lhs_tasks) + ["visibility"] + list(QUANTUM_TASKS))
+    if task == "planar_local":
+        return _fn("steerdsl.sdp.bell", "planar_locality")(sigma, plane=options.get("plane", "XZ"),
+                                                           solver=options.get("solver"))
+    known = sorted(list(lhs_tasks) + ["visibility", "planar_local"] + list(QUANTUM_TASKS))
     raise TaskError(f"unknown task {task!r}", f"tasks: {', '.join(known)}")
 
 

@@ -65,6 +65,9 @@ EXPECTED = {
     "perturbed_entry": ("E202", 7, 12),
     "second_scenario": ("E120", 5, 1),
     "no_scenario": ("E120", 1, 12),
+    "breuer_hall_not_antisymmetric": ("E151", 2, 14),
+    "map_claimed_decomposable": ("E215", 3, 11),
+    "behaviour_signalling": ("E201", 6, 11),
 }
 
 

@@ -4,8 +4,7 @@
 - A POVM ``{M_{a|x}}_a`` has PSD elements with ``Σ_a M_{a|x} = I``.
 - A map with Choi matrix ``J = Σ_ij |i⟩⟨j| ⊗ Λ(|i⟩⟨j|)`` is trace preserving
   iff ``tr_out J = I``, completely positive iff ``J ⪰ 0``, Hermiticity
-  preserving iff ``J = J†``; positive iff ``J`` is block-positive
-  (``⟨x⊗y|J|x⊗y⟩ ≥ 0`` for all product vectors).
+  preserving iff ``J = J†`` (positivity and decomposability: :mod:`steerdsl.exact.map_positivity`).
 """
 
 from __future__ import annotations
@@ -13,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from steerdsl.exact import linalg
-from steerdsl.exact.checks import ATOL, _zero_residual, fmt, hermitian, positive_semidefinite, trace_is
-from steerdsl.exact.report import FAIL, PASS, UNDECIDED, CheckResult
+from steerdsl.exact.checks import _zero_residual, fmt, hermitian, positive_semidefinite, trace_is
+from steerdsl.exact.report import FAIL, PASS, CheckResult
 from steerdsl.model import algebra as alg
 from steerdsl.model.values import LinearMap, Measurement, State
 
@@ -88,57 +87,3 @@ def hermiticity_preserving(lin: LinearMap) -> CheckResult:
     r = hermitian(lin.choi, lin.name, f"the Choi matrix of {lin.name}")
     r.property = "hermiticity_preserving"
     return r
-
-
-def positive(lin: LinearMap, restarts: int = 40, seed: int = 7) -> CheckResult:
-    """Positivity: pass if CP; fail with an exact product-vector witness when one is found by
-    alternating minimisation of ``⟨x⊗y|J|x⊗y⟩``; otherwise undecided (a numerical estimate)."""
-    if completely_positive(lin).status == PASS:
-        return CheckResult(lin.name, "positive", PASS, exact=lin.exact)
-    J = alg.to_numeric(lin.choi).reshape(lin.din, lin.dout, lin.din, lin.dout)
-    rng = np.random.default_rng(seed)
-    best = (np.inf, None, None)
-    for _ in range(restarts):
-        x = rng.normal(size=lin.din) + 1j * rng.normal(size=lin.din)
-        x /= np.linalg.norm(x)
-        for _ in range(60):
-            By = np.einsum("i,iajb,j->ab", x.conj(), J, x)
-            w, v = np.linalg.eigh((By + By.conj().T) / 2)
-            y = v[:, 0]
-            Ax = np.einsum("a,iajb,b->ij", y.conj(), J, y)
-            w2, v2 = np.linalg.eigh((Ax + Ax.conj().T) / 2)
-            x = v2[:, 0]
-        val = float(w2[0])
-        if val < best[0]:
-            best = (val, x, y)
-    val, x, y = best
-    if val < -1e-6:
-        witness = _exact_product_witness(lin, x, y)
-        if witness is not None:
-            return witness
-    return CheckResult(lin.name, "positive", UNDECIDED,
-                       f"map {lin.name} is not CP; min over product vectors of ⟨x⊗y|J|x⊗y⟩ ≈ {val:.3g} "
-                       f"({restarts} alternating-minimisation starts) — numerical evidence, not a proof",
-                       exact=False, tolerance=ATOL)
-
-
-def _exact_product_witness(lin: LinearMap, x: np.ndarray, y: np.ndarray) -> CheckResult | None:
-    """Round ``x``, ``y`` to Gaussian rationals and evaluate ``⟨x⊗y|J|x⊗y⟩`` exactly."""
-    from fractions import Fraction
-
-    from steerdsl.exact.cyclotomic import Cyclo
-
-    def gauss(v: np.ndarray) -> np.ndarray:
-        return alg.exact_array([[Cyclo(Fraction(round(c.real * 1000), 1000))
-                                 + Cyclo.I * Cyclo(Fraction(round(c.imag * 1000), 1000))] for c in v])
-
-    if not lin.exact:
-        return CheckResult(lin.name, "positive", FAIL, "found a product vector with ⟨x⊗y|J|x⊗y⟩ < 0 (numeric)",
-                           exact=False, tolerance=ATOL, code="E209")
-    v = np.kron(gauss(x), gauss(y))
-    value = (alg.dagger(v) @ lin.choi @ v)[0, 0]
-    if value.is_real and value.sign() < 0:
-        return CheckResult(lin.name, "positive", FAIL,
-                           f"map {lin.name} is not positive: ⟨x⊗y|J|x⊗y⟩ = {value} < 0 for a rational product "
-                           "vector", exact=True, code="E209")
-    return None

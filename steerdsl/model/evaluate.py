@@ -19,7 +19,8 @@ from steerdsl.diagnostics import Span, did_you_mean, error
 from steerdsl.exact.cyclotomic import Cyclo, NotExact
 from steerdsl.model import algebra as alg
 from steerdsl.model.assemblage import Assemblage
-from steerdsl.model.builtins import CONSTANTS, FUNCTIONS, REDUCERS, BuiltinError, named_ket
+from steerdsl.model.builtins import CONSTANTS, REDUCERS, BuiltinError, named_ket
+from steerdsl.model.library_builtins import FUNCTIONS
 from steerdsl.model.values import Angle, Function, LinearMap, ScaledIdentity
 from steerdsl.syntax import ast
 

@@ -9,6 +9,7 @@ mistake becomes a diagnostic at the offending span.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from steerdsl.model.model import Definition, Model
 from steerdsl.model.objects import ObjectBuilder
 from steerdsl.model.scenario import Scenario
 from steerdsl.model.scenario_build import build_scenario
+from steerdsl.model.values import LinearMap
 from steerdsl.sweeps.declare import check_overrides_used, declare_sweep, parse_overrides
 from steerdsl.syntax import ast
 from steerdsl.syntax.parser import parse
@@ -101,7 +103,10 @@ class Resolver:
                             stmt.span, stmt)
             else:
                 body = self.overrides.pop(stmt.name, stmt.body)
-                self.define(stmt.name, "let", self.evaluator.eval(body, {}), stmt.span, stmt)
+                value = self.evaluator.eval(body, {})
+                if isinstance(value, LinearMap) and value.kind == "library":
+                    value = replace(value, name=stmt.name)  # messages name the map as the model does
+                self.define(stmt.name, "let", value, stmt.span, stmt)
         elif isinstance(stmt, ast.StateDef):
             self.define(stmt.name, "state", self.objects.state(stmt), stmt.span, stmt)
         elif isinstance(stmt, ast.MeasurementDef):

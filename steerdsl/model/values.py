@@ -60,6 +60,8 @@ class LinearMap:
     kind: str = "formula"
     kraus: list[np.ndarray] | None = None
     span: Span | None = None
+    positive_by: str | None = None
+    """A theorem that makes this map positive (set by library constructors that verified its hypotheses)."""
 
     @property
     def exact(self) -> bool:

@@ -349,6 +349,10 @@ class ToAst(Transformer):
         return self._opt("seed", meta, int(items[0]))
 
     @v_args(meta=True)
+    def opt_plane(self, meta, items):
+        return self._opt("plane", meta, str(items[0]))
+
+    @v_args(meta=True)
     def expect_clause(self, meta, items):
         clause = items[0]
         if isinstance(clause, ast.ExpectStmt):  # the statement starts at its 'expect'
