@@ -206,6 +206,14 @@ def cmd_run(args) -> int:
     return code
 
 
+def _sweep_claims(file: str, solver: str | None) -> list[bool]:
+    """The outcomes of the ``expect`` clauses inside a model's sweeps (each grid point one claim)."""
+    from steerdsl.sweeps.run import sweep
+
+    table = sweep(file, solver=solver, expectations_only=True)
+    return [r["ok"] is True for r in table.rows if r["ok"] is not None or r["error"]]
+
+
 def cmd_test(args) -> int:
     from steerdsl.run import run_model
 
@@ -216,16 +224,19 @@ def cmd_test(args) -> int:
     failed = passed = 0
     for f in files:
         try:
-            report = run_model(_load(f, None), solver=args.solver)
+            model = _load(f, None)
+            report = run_model(model, solver=args.solver)
+            sweep_claims = _sweep_claims(f, args.solver) if model.sweeps else []
         except SteerError as exc:
             failed += 1
             print(f"✗ {f}: {render_text(exc.diagnostic)}")
             continue
         claims = [r.ok for r in report.checks.results] + [a.ok for a in report.answers if a.ok is not None]
+        claims += sweep_claims
         bad = sum(1 for c in claims if not c) + len(report.diagnostics)
         passed += sum(1 for c in claims if c)
         failed += bad
-        print(f"{'✓' if report.ok else '✗'} {f}: {sum(1 for c in claims if c)} expectations hold"
+        print(f"{'✓' if report.ok and all(sweep_claims) else '✗'} {f}: {sum(1 for c in claims if c)} expectations hold"
               + (f", {bad} do not" if bad else ""))
         if not report.ok:
             print_run_report(report)

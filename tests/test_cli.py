@@ -115,3 +115,15 @@ def test_run_json_carries_exactness_tolerance_and_margin(capsys):
         assert answer["exactness"] == "numeric" and answer["tolerance"] > 0
         assert answer["verdict"] == "excluded" and answer["margin"] > answer["tolerance"]
         assert answer["ok"] is True
+
+
+def test_steer_test_checks_expectations_inside_sweeps(capsys, tmp_path):
+    """E10's sweeps claim LHS membership below 1/√3 and exclusion above (Wiseman–Jones–Doherty):
+    `steer test` asks them; moving a 'member' point to v = 3/4 > 1/√3 must make it fail."""
+    model = ROOT / "models" / "e10_werner_sweep.steer"
+    code, out, _ = run_cli(["test", str(model)], capsys)
+    assert code == 0 and "0 failed" in out
+    wrong = tmp_path / "wrong.steer"
+    wrong.write_text(model.read_text().replace("{1/2, 1/sqrt(3) - 1/1000}", "{1/2, 3/4}"))
+    code, out, _ = run_cli(["test", str(wrong)], capsys)
+    assert code == 1 and "1 failed" in out

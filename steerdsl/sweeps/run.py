@@ -101,15 +101,21 @@ def _check_questions(text: str, file: str, spec: SweepSpec) -> None:
                             f'did you mean "{near}"?' if near else None)
 
 
+def _has_expectation(stmt) -> bool:
+    return isinstance(stmt, ast.ExpectStmt) or getattr(stmt, "expect", None) is not None
+
+
 def sweep(model: Model | str | Path, params: dict[str, str | Iterable[Any]] | None = None,
           questions: list[str] | None = None, *, file: str | None = None, jobs: int = 1, scheduler=None,
           out: str | Path | None = None, limit: int | None = None, solver: str | None = None,
-          progress: Callable[[int, int, dict], None] | None = None) -> SweepTable:
+          progress: Callable[[int, int, dict], None] | None = None,
+          expectations_only: bool = False) -> SweepTable:
     """Re-ask a model's questions over a grid of parameter values; see the module docstring.
 
     A task is (model text, parameter values, question) → JSON result (:mod:`steerdsl.sweeps.task`), so
     the table is the same serially, with ``jobs``, or on Dask.  ``progress(done, total, record)`` is
-    called after each newly computed task."""
+    called after each newly computed task.  ``expectations_only`` keeps only the questions that carry an
+    ``expect`` clause (what ``steer test`` checks)."""
     text, file = model_source(model, file)
     base = load_text(text, file)
     specs = [python_sweep(text, file, params, questions)] if params else list(base.sweeps)
@@ -122,6 +128,10 @@ def sweep(model: Model | str | Path, params: dict[str, str | Iterable[Any]] | No
     imports = imported_sources(base)
     names: list[str] = []
     plan: list[tuple[dict[str, float], str, dict]] = []
+    if expectations_only:
+        for spec in specs:
+            spec.questions = [q for q in spec.questions if _has_expectation(parse_question(q))]
+        specs = [spec for spec in specs if spec.questions]
     for spec in specs:
         _check_questions(text, file, spec)
         names += [n for n in spec.params if n not in names]
