@@ -56,6 +56,11 @@ _EXPORTS = {
     "local": "steerdsl.sdp.bell",
     "npa": "steerdsl.sdp.bell",
     "planar_locality": "steerdsl.sdp.bell",
+    # exact certificates (physics.md §7)
+    "certify_membership": "steerdsl.sdp.certify",
+    "certify_bound": "steerdsl.sdp.certify",
+    "verify_certificate": "steerdsl.exact.moment_certificate",
+    "save_certificate": "steerdsl.exact.moment_certificate",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -42,6 +42,8 @@ VERDICT_WORDS = {
     "nonlocal": {EXCLUDED},
     "decomposable": {MEMBER},
 }
+CERTIFIED = "certified"
+"""``expect certified``: the line's claim (an exclusion, a bound) carries a verified exact certificate."""
 
 
 SOLVABLE = (Assemblage, Behaviour, LinearMap, State, np.ndarray)
@@ -151,10 +153,15 @@ def _lookup(model: Model, name: str, span, kind: type, what: str):
 def _judge_verdict(answer: Answer, exp: ast.Expectation) -> None:
     r = answer.result
     word = exp.word
+    if word == CERTIFIED:
+        answer.ok = (r.exactness == CERTIFIED) != exp.negated
+        answer.expectation = ("not " if exp.negated else "") + word
+        return
     if word not in VERDICT_WORDS:
         near = did_you_mean(word, list(VERDICT_WORDS))
+        words = f"words: {', '.join(VERDICT_WORDS)}, {CERTIFIED}"
         raise SteerError(Diagnostic("E140", f"unknown expectation {word!r}", exp.span,
-                                    f'did you mean "{near}"?' if near else f"words: {', '.join(VERDICT_WORDS)}"))
+                                    f'did you mean "{near}"?' if near else words))
     wanted = VERDICT_WORDS[word]
     holds = r.verdict in wanted
     if exp.negated:

@@ -110,8 +110,9 @@ def test_run_json_carries_exactness_tolerance_and_margin(capsys):
     code, out, _ = run_cli(["run", "--format", "json", E04], capsys)
     assert code == 0
     data = json.loads(out)
-    assert len(data["answers"]) == 3
+    assert len(data["answers"]) == 4
     for answer in data["answers"]:
-        assert answer["exactness"] == "numeric" and answer["tolerance"] > 0
+        certify = answer["question"].endswith("certify")  # the line asking for an exact certificate
+        assert answer["exactness"] == ("certified" if certify else "numeric") and answer["tolerance"] > 0
         assert answer["verdict"] == "excluded" and answer["margin"] > answer["tolerance"]
         assert answer["ok"] is True
