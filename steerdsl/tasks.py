@@ -120,6 +120,10 @@ QUANTUM_TASKS = ("quantum", "almost_quantum", "npa", "moments", "bwi", "instrume
                  "several_bobs")
 
 
+NEGATIVITY_TASKS = ("negativity", "steering_negativity")
+"""Steering negativity (physics.md §5): a relaxation lower bound and a pseudo-state upper bound, as a bracket."""
+
+
 def _no_certificate(result: Any, options: dict) -> Any:
     """``certify`` on a task without exact certificates: say so instead of ignoring it."""
     if options.get("certify") and getattr(result, "exactness", None) == "numeric" \
@@ -146,10 +150,14 @@ def _solve_task(sigma: Assemblage, task: str, options: dict) -> Any:
         return quantum_visibility(sigma, against, noise, options)
     if task in QUANTUM_TASKS:
         return quantum_membership(sigma, task, options)
+    if task in NEGATIVITY_TASKS:
+        return _fn("steerdsl.sdp.negativity", "steering_negativity")(
+            sigma, level=_level(options, "1+AB"), dims=options.get("dims"), restarts=options.get("restarts", 2),
+            seed=options.get("seed", 0), solver=options.get("solver"))
     if task == "planar_local":
         return _fn("steerdsl.sdp.bell", "planar_locality")(sigma, plane=options.get("plane", "XZ"),
                                                            solver=options.get("solver"))
-    known = sorted(list(lhs_tasks) + ["visibility", "planar_local"] + list(QUANTUM_TASKS))
+    known = sorted(list(lhs_tasks) + ["visibility", "planar_local"] + list(QUANTUM_TASKS) + list(NEGATIVITY_TASKS))
     raise TaskError(f"unknown task {task!r}", f"tasks: {', '.join(known)}")
 
 

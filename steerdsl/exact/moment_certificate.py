@@ -70,8 +70,9 @@ class MomentCertificate:
         bound = self.bound + self.constant
         shown = str(bound) if bound.is_rational and len(str(bound)) < 12 else f"{bound} ≈ {float(bound):.10g}"
         if self.assemblage is not None:
-            return f"{self.subject or 'σ'} is outside level {self.level}: its witness has β_F(σ) > {shown} {rel} β_F " \
-                   "on the whole level"
+            strict, other = (">", "≥") if self.sense == "max" else ("<", "≤")
+            return f"{self.subject or 'σ'} is outside level {self.level}: its witness has β_F(σ) {strict} {shown} " \
+                   f"{other} β_F(τ) for every τ on the level"
         return f"β_F {rel} {shown} on level {self.level}"
 
 
@@ -159,9 +160,9 @@ def verify(cert: MomentCertificate) -> CertificateCheck:
     if cert.assemblage is not None:
         value = sum((xl.trace(xl.matmul(f, cert.assemblage[w])) for w, f in cert.functional.items()
                      if w in cert.assemblage), Cyclo(0))
-        missing = [w for w in cert.functional if w not in cert.assemblage]
+        missing = [w for w in [*cert.functional, EMPTY] if w not in cert.assemblage]
         if missing:
-            reasons.append(f"the assemblage lacks the blocks {missing}")
+            return CertificateCheck(False, [*reasons, f"the assemblage lacks the blocks {missing}"])
         gap = value - cert.bound * xl.trace(cert.assemblage[EMPTY])
         if not value.is_real or gap.sign() * (1 if cert.sense == "max" else -1) <= 0:
             reasons.append(f"β_F(σ) = {value} does not exceed the bound {cert.bound} (times tr σ_∅)")
@@ -246,4 +247,7 @@ def verify_certificate(source: str | Path | dict | MomentCertificate) -> Certifi
         cert = from_json(data)
     except (OSError, ValueError, KeyError, TypeError, ZeroDivisionError) as exc:
         return CertificateCheck(False, [f"not a readable certificate: {type(exc).__name__}: {exc}"])
-    return verify(cert)
+    try:
+        return verify(cert)
+    except (ValueError, TypeError, IndexError) as exc:  # blocks of the wrong size, non-numbers
+        return CertificateCheck(False, [f"not a readable certificate: malformed blocks ({exc})"])
