@@ -26,7 +26,7 @@ from steerdsl.object_tasks import object_task
 from steerdsl.sdp.result import EXCLUDED, MEMBER, UNDECIDED, SDPResult
 from steerdsl.sdp.solve import SolverError
 from steerdsl.syntax import ast
-from steerdsl.tasks import TaskError, bound_task, default_quantum_task, solve_task
+from steerdsl.tasks import TaskError, bound_task, default_quantum_task, note_no_certificate, solve_task
 
 # words accepted after 'expect' on a solve line, as the verdict they require
 VERDICT_WORDS = {
@@ -211,7 +211,7 @@ def answer_question(model: Model, stmt, defaults: dict | None = None) -> Answer 
         answer = Answer(stmt.span.line, text, stmt.target, stmt.task, span=stmt.span)
         options = _noise_option(model, {**defaults, **_options(stmt)}, stmt)
         answer.result = solve_task(target, stmt.task, options) if isinstance(target, Assemblage) else \
-            object_task(target, stmt.target, stmt.task, options)
+            note_no_certificate(object_task(target, stmt.target, stmt.task, options), options)
         _judge(answer, stmt.expect, model)
     elif isinstance(stmt, ast.Bound):
         functional = _lookup(model, stmt.target, stmt.target_span, Functional, "a functional")

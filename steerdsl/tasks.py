@@ -124,7 +124,7 @@ NEGATIVITY_TASKS = ("negativity", "steering_negativity")
 """Steering negativity (physics.md §5): a relaxation lower bound and a pseudo-state upper bound, as a bracket."""
 
 
-def _no_certificate(result: Any, options: dict) -> Any:
+def note_no_certificate(result: Any, options: dict) -> Any:
     """``certify`` on a task without exact certificates: say so instead of ignoring it."""
     if options.get("certify") and getattr(result, "exactness", None) == "numeric" \
             and "certificate_note" not in result.details:
@@ -135,7 +135,7 @@ def _no_certificate(result: Any, options: dict) -> Any:
 
 def solve_task(sigma: Assemblage, task: str, options: dict) -> Any:
     """Run ``solve sigma : task [options]`` (``certify``: an exact certificate where one exists)."""
-    return _no_certificate(_solve_task(sigma, task, options), options)
+    return note_no_certificate(_solve_task(sigma, task, options), options)
 
 
 def _solve_task(sigma: Assemblage, task: str, options: dict) -> Any:
@@ -172,7 +172,7 @@ BOUND_SETS = ("seesaw", "lhs", "almost_quantum", "quantum", "npa", "moments", "n
 
 def bound_task(functional: Functional, sense: str, over: str, options: dict) -> Any:
     """Run ``bound max|min F over SET [options]`` (``certify``: an exact certificate over relaxations)."""
-    return _no_certificate(_bound_task(functional, sense, over, options), options)
+    return note_no_certificate(_bound_task(functional, sense, over, options), options)
 
 
 def _bound_task(functional: Functional, sense: str, over: str, options: dict) -> Any:

@@ -192,3 +192,12 @@ def test_trace_of_certified_rho_block(e4):
     sigma = e4["sigma"]
     cert = certify_membership(sigma, membership(sigma, "1+AB")).details["certificate"]
     assert xl.trace(cert.assemblage[EMPTY]) == 1
+
+
+def test_level_2_exclusion_is_certified(e4):
+    """Beyond 1+AB the shift D is built from the unitaries Π(1 − 2P) of every row word (length-n levels)."""
+    sigma = e4["sigma"]
+    result = certify_membership(sigma, membership(sigma, 2))
+    assert result.exactness == "certified", result.details.get("certificate_note")
+    cert = result.details["certificate"]
+    assert cert.level == "2" and len(cert.Z) == 13 * 2 and verify(from_json(to_json(cert))).verified

@@ -6,9 +6,11 @@ The solver's dual ``Z`` of a moment-matrix LMI (a membership's robustness form o
 2. repaired exactly: the residual ``R_c`` of each class equation ``A_c(Z) = target_c``
    (:mod:`steerdsl.exact.moment_certificate`) is spread evenly, ``Z(j, i) −= R_c/|c|`` over the
    class's positions — the classes use disjoint entries of ``Z``, so this is an exact projection;
-3. shifted into the PSD cone by ``Z + δD``, ``D = e_∅e_∅ᵀ⊗I + Σ_w (e_∅ − 2e_w)(e_∅ − 2e_w)ᵀ⊗I`` over the
-   data-word rows w: ``D ≻ 0`` there and changes only the class ∅, by ``(1 + #w)·I``, so the bound
-   grows by ``δ(1 + #w)`` and every other equation still holds exactly;
+3. shifted into the PSD cone by ``Z + δD``, ``D = Σ_u q_u q_u† ⊗ I`` where ``q_u`` holds the coefficients of
+   the unitary ``V_u = Π_{letters l of u} (1 − 2l)`` on the rows: ``V_u†V_u = 1`` makes every class equation
+   of D vanish except the class ∅, which gets ``#rows·I`` (the bound grows by ``δ·#rows``), and D ≻ 0
+   because ``q_u`` is ``(−2)^{|u|}`` on u plus shorter words (levels n, 1+AB; a row whose expansion leaves
+   the level is left out, and the exact check decides);
 4. verified by :func:`steerdsl.exact.moment_certificate.verify` (exact LDL†), the same check a
    reader runs on the JSON file.
 
@@ -30,7 +32,7 @@ from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.marginals import marginal
 from steerdsl.sdp.functional import numeric_matrix
 from steerdsl.sdp.moment_matrix import cg_expansion, data_words, word_key
-from steerdsl.sdp.npa_words import EMPTY, Word, is_data_word
+from steerdsl.sdp.npa_words import Word, is_data_word, reduce_word
 from steerdsl.sdp.result import EXCLUDED, SDPResult
 
 DENOMINATOR = 2 ** 40
@@ -74,17 +76,35 @@ def _repair(z: np.ndarray, positions: dict[Word, list[tuple[int, int]]], wanted:
                 z[i * d:(i + 1) * d, j * d:(j + 1) * d] = xl.dagger(new)
 
 
+def _unitary_coefficients(u: Word) -> dict[Word, int]:
+    """``V_u = Π_i (1 − 2 l_i)`` over the letters of ``u``, expanded on reduced words: ``V_u†V_u = 1`` since
+    every ``1 − 2P`` is a Hermitian unitary (P² = P)."""
+    out: dict[Word, int] = {}
+    for mask in range(1 << len(u)):
+        chosen = [letter for k, letter in enumerate(u) if mask >> k & 1]
+        w = reduce_word(chosen)
+        if w is not None:
+            out[w] = out.get(w, 0) + (-2) ** len(chosen)
+    return out
+
+
 def _shift_matrix(words: list[Word], d: int) -> tuple[np.ndarray, int]:
-    """``D`` of step 3 and ``1 + #w`` (its weight on the class ∅)."""
-    n = len(words)
-    rows = [r for r, w in enumerate(words) if w != EMPTY and is_data_word(w)]
-    small = np.zeros((n, n), dtype=int)
-    small[0, 0] = 1
-    for r in rows:
-        v = np.zeros(n, dtype=int)
-        v[0], v[r] = 1, -2
-        small += np.outer(v, v)
-    return xl.exact_array(np.kron(small, np.eye(d, dtype=int)).tolist()), 1 + len(rows)
+    """``D = Σ_u q_u q_uᵀ ⊗ I`` with ``q_u`` the coefficients of ``V_u`` (step 3), over the rows u whose
+    expansion stays among the rows, and its weight on the class ∅ (the number of such rows).  ``D`` is
+    positive definite on those rows (``q_u`` is ``(−2)^{|u|}`` on u plus shorter words: triangular)."""
+    index = {w: k for k, w in enumerate(words)}
+    small = np.zeros((len(words), len(words)), dtype=object)
+    used = 0
+    for u in words:
+        q = _unitary_coefficients(u)
+        if not set(q) <= set(index):
+            continue
+        v = np.zeros(len(words), dtype=object)
+        for w, c in q.items():
+            v[index[w]] += c
+        small = small + np.outer(v, v)
+        used += 1
+    return xl.exact_array(np.kron(small, np.eye(d, dtype=int)).tolist()), used
 
 
 def _psd_shift(z: np.ndarray, shift: np.ndarray) -> Fraction:
@@ -125,6 +145,10 @@ def _describe(result: SDPResult, cert: MomentCertificate | None, reasons: list[s
     result.exactness = "certified"
     result.details["certificate"] = cert
     result.details["certificate_note"] = f"verified in exact arithmetic: {cert.claim}"
+    if cert.assemblage is not None:
+        value = sum((xl.trace(xl.matmul(f, cert.assemblage[w])) for w, f in cert.functional.items()), Cyclo(0))
+        result.details["certified_witness_value"] = float(value.real)
+        result.details["certificate_note"] += f" (β_F(σ) = {float(value.real):.6g}, exact in the certificate)"
 
 
 def certify_membership(sigma: Assemblage, result: SDPResult) -> SDPResult:
