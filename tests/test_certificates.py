@@ -201,3 +201,14 @@ def test_level_2_exclusion_is_certified(e4):
     assert result.exactness == "certified", result.details.get("certificate_note")
     cert = result.details["certificate"]
     assert cert.level == "2" and len(cert.Z) == 13 * 2 and verify(from_json(to_json(cert))).verified
+
+
+@pytest.mark.parametrize("file", ["e04_pr_box_tripartite.steer", "e05_breuer_map.steer"])
+def test_certified_z_is_psd_by_a_second_exact_method(file):
+    """Z ⪰ 0 again, without LDL†: det(tI − Z) is real-rooted (Z Hermitian), so all roots are ≥ 0 iff its
+    coefficients alternate in sign (Descartes' rule of signs), checked exactly on the characteristic polynomial."""
+    sigma = sd.load(MODELS / file)["sigma"]
+    cert = certify_membership(sigma, membership(sigma, "1+AB")).details["certificate"]
+    coefficients = xl.charpoly(cert.Z)  # highest degree first
+    assert all(c.is_rational for c in coefficients)
+    assert all((c * (-1) ** k).sign() >= 0 for k, c in enumerate(coefficients))

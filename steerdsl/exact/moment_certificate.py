@@ -38,6 +38,12 @@ from steerdsl.model.scenario import Alice, Bob, Scenario
 from steerdsl.sdp.npa_words import EMPTY, Word, adjoint, is_data_word, level_words, product
 
 FORMAT = "steerdsl-moment-certificate/1"
+CHECKS = ("Z (rows × dim square, Hermitian) is positive semidefinite; for every ordered pair of rows (i, j) with "
+          "reduced word c = rows[i]† rows[j] (projectors: PP = P, P_a P_a' = 0 for one input, parties commute) "
+          "taken as class min(c, c†) when c is that representative, A_c = Σ Z(j, i) (dim × dim blocks) is 0 for "
+          "words with two letters of one party, −F_c for data words c ≠ ∅ and bound·I − F_∅ for ∅ (sense max; "
+          "times −1 for min); with an assemblage, Σ_c tr(F_c σ_c) > bound·tr σ_∅ (< for min).")
+"""What a reader re-checks (written into every file)."""
 
 
 @dataclass
@@ -210,7 +216,8 @@ def to_json(cert: MomentCertificate) -> dict:
            "scenario": {"outputs": [list(o) for o in cert.outputs], "dim": cert.dim},
            "level": cert.level, "sense": cert.sense, "bound": number_to_json(cert.bound),
            "constant": number_to_json(cert.constant), "functional": _blocks_to_json(cert.functional),
-           "Z": _matrix_to_json(cert.Z)}
+           "rows": [[list(letter) for letter in w] for w in level_words(cert.scenario, cert.level)],
+           "checks": CHECKS, "Z": _matrix_to_json(cert.Z)}
     if cert.assemblage is not None:
         out["assemblage"] = _blocks_to_json(cert.assemblage)
     return out
@@ -221,13 +228,17 @@ def from_json(data: dict) -> MomentCertificate:
     if data.get("format") != FORMAT:
         raise ValueError(f"not a {FORMAT} file (format {data.get('format')!r})")
     sc = data["scenario"]
-    return MomentCertificate(
+    cert = MomentCertificate(
         outputs=tuple(tuple(int(k) for k in o) for o in sc["outputs"]), dim=int(sc["dim"]), level=str(data["level"]),
         sense=str(data["sense"]), functional=_blocks_from_json(data["functional"]),
         bound=number_from_json(data["bound"]), Z=_matrix_from_json(data["Z"]),
         constant=number_from_json(data.get("constant", "0")),
         assemblage=_blocks_from_json(data["assemblage"]) if "assemblage" in data else None,
         subject=str(data.get("subject", "")))
+    rows = [tuple(tuple(int(v) for v in letter) for letter in w) for w in data.get("rows", [])]
+    if rows and rows != level_words(cert.scenario, cert.level):
+        raise ValueError(f"the rows listed are not the words of level {cert.level}")
+    return cert
 
 
 def save_certificate(cert: MomentCertificate, path: str | Path) -> Path:
