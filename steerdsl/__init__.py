@@ -56,6 +56,16 @@ _EXPORTS = {
     "local": "steerdsl.sdp.bell",
     "npa": "steerdsl.sdp.bell",
     "planar_locality": "steerdsl.sdp.bell",
+    # exact certificates (physics.md §7)
+    "certify_membership": "steerdsl.sdp.certify",
+    "certify_bound": "steerdsl.sdp.certify",
+    "verify_certificate": "steerdsl.exact.moment_certificate",
+    "save_certificate": "steerdsl.exact.moment_certificate",
+    # steering negativity (physics.md §5)
+    "steering_negativity": "steerdsl.sdp.negativity",
+    "negativity_lower_bound": "steerdsl.sdp.negativity",
+    "negativity_upper_bound": "steerdsl.sdp.negativity",
+    "random_quantum_assemblage": "steerdsl.model.random_quantum",
 }
 
 __all__ = sorted(_EXPORTS)

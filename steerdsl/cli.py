@@ -172,6 +172,8 @@ def print_run_report(report) -> None:
                   f"{margin:>9}  {a.seconds:>5.2f}s  {mark}")
             if r is not None and isinstance(r.details.get("note"), str):
                 print(f"        {r.details['note']}")
+            if r is not None and isinstance(r.details.get("certificate_note"), str):
+                print(f"        {r.exactness}: {r.details['certificate_note']}")
     for d in checks.diagnostics + report.diagnostics:
         print(render_text(d, report.sources))
 
@@ -193,6 +195,8 @@ def cmd_run(args) -> int:
                 _print_diag(exc.diagnostic, _sources_for(name, text), "text")
             continue
         report = run_model(model, progress=progress, solver=args.solver)
+        if args.certificates:
+            _write_certificates(report, name, Path(args.certificates))
         if not report.ok:
             code = max(code, EXIT_MODEL)
         if args.format == "json":
@@ -212,6 +216,47 @@ def _sweep_claims(file: str, solver: str | None) -> list[bool]:
 
     table = sweep(file, solver=solver, expectations_only=True)
     return [r["ok"] is True for r in table.rows if r["ok"] is not None or r["error"]]
+
+
+def _write_certificates(report, name: str, folder: Path) -> None:
+    """Each certified answer's certificate as ``FOLDER/<model>_line<N>.json``; the answer notes the file."""
+    from steerdsl.exact.moment_certificate import save_certificate
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for a in report.answers:
+        cert = a.result.details.get("certificate") if a.result is not None else None
+        if cert is not None:
+            path = save_certificate(cert, folder / f"{Path(name).stem}_line{a.line}.json")
+            a.result.details["certificate_file"] = str(path)
+
+
+def cmd_verify(args) -> int:
+    from steerdsl.exact.moment_certificate import verify_certificate
+
+    code = EXIT_OK
+    results = []
+    for name in args.files:
+        check = verify_certificate(name)
+        results.append({"file": name, "verified": check.verified, "reasons": check.reasons,
+                        "bound": None if check.bound is None else str(check.bound),
+                        "value": None if check.value is None else str(check.value)})
+        if check.verified:
+            if args.format == "text":
+                value = f"; β_F(σ) = {check.value}" if check.value is not None else ""
+                print(f"✓ {name}: verified in exact arithmetic (bound {check.bound}{value})")
+            continue
+        code = EXIT_MODEL
+        unreadable = check.reasons[0].startswith("not a readable certificate")
+        what = "cannot read the certificate" if unreadable else "the certificate does not verify"
+        diag = Diagnostic("E220" if unreadable else "E221", f"{name}: {what}",
+                          hint="re-create it with 'steer run --certificates DIR'", notes=check.reasons)
+        if args.format == "text":
+            print(render_text(diag))
+        else:
+            results[-1]["diagnostic"] = diag.to_json()
+    if args.format == "json":
+        print(json.dumps(results if len(results) != 1 else results[0], indent=2))
+    return code
 
 
 def cmd_test(args) -> int:
@@ -276,7 +321,13 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--format", choices=("text", "json"), default="text")
     r.add_argument("--solver", help="SDP solver for lines that do not name one (e.g. cvxopt, qics)")
     r.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    r.add_argument("--certificates", metavar="DIR", help="write the exact certificate of every 'certify' line "
+                   "that verified to DIR/<model>_line<N>.json")
     r.set_defaults(func=cmd_run)
+    v = sub.add_parser("verify", help="re-check exact certificates (JSON files from steer run --certificates)")
+    v.add_argument("files", nargs="+")
+    v.add_argument("--format", choices=("text", "json"), default="text")
+    v.set_defaults(func=cmd_verify)
     t = sub.add_parser("test", help="run every model's expect lines in the given folders")
     t.add_argument("dirs", nargs="+")
     t.add_argument("--solver")

@@ -133,6 +133,14 @@ CODES: dict[str, tuple[str, str]] = {
     "E213": ("no GHJW realisation",
              "The GHJW construction applies to valid assemblages of the standard bipartite scenario; this one "
              "is of another kind, or is not valid."),
+    "E220": ("unreadable certificate",
+             "'steer verify' was given a file that is not a steerdsl certificate (not JSON, or a field is "
+             "missing or malformed). Certificates are written by 'steer run --certificates DIR' for lines with "
+             "the 'certify' option."),
+    "E221": ("certificate does not verify",
+             "An exact re-check of a certificate failed: Z is not positive semidefinite, an equality of the "
+             "moment classes does not hold exactly, or the witness value does not exceed the bound. The notes "
+             "list every failed condition. A file edited by hand, or made for another claim, fails this way."),
     "E300": ("solver failed",
              "Every strategy for this SDP failed (cvxopt's KKT solvers qr, ldl and chol in turn, or the "
              "chosen solver). The notes list each attempt. Try another solver with 'solver NAME' on the line "

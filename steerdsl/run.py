@@ -26,7 +26,7 @@ from steerdsl.object_tasks import object_task
 from steerdsl.sdp.result import EXCLUDED, MEMBER, UNDECIDED, SDPResult
 from steerdsl.sdp.solve import SolverError
 from steerdsl.syntax import ast
-from steerdsl.tasks import TaskError, bound_task, default_quantum_task, solve_task
+from steerdsl.tasks import TaskError, bound_task, default_quantum_task, note_no_certificate, solve_task
 
 # words accepted after 'expect' on a solve line, as the verdict they require
 VERDICT_WORDS = {
@@ -42,6 +42,8 @@ VERDICT_WORDS = {
     "nonlocal": {EXCLUDED},
     "decomposable": {MEMBER},
 }
+CERTIFIED = "certified"
+"""``expect certified``: the line's claim (an exclusion, a bound) carries a verified exact certificate."""
 
 
 SOLVABLE = (Assemblage, Behaviour, LinearMap, State, np.ndarray)
@@ -151,10 +153,15 @@ def _lookup(model: Model, name: str, span, kind: type, what: str):
 def _judge_verdict(answer: Answer, exp: ast.Expectation) -> None:
     r = answer.result
     word = exp.word
+    if word == CERTIFIED:
+        answer.ok = (r.exactness == CERTIFIED) != exp.negated
+        answer.expectation = ("not " if exp.negated else "") + word
+        return
     if word not in VERDICT_WORDS:
         near = did_you_mean(word, list(VERDICT_WORDS))
+        words = f"words: {', '.join(VERDICT_WORDS)}, {CERTIFIED}"
         raise SteerError(Diagnostic("E140", f"unknown expectation {word!r}", exp.span,
-                                    f'did you mean "{near}"?' if near else f"words: {', '.join(VERDICT_WORDS)}"))
+                                    f'did you mean "{near}"?' if near else words))
     wanted = VERDICT_WORDS[word]
     holds = r.verdict in wanted
     if exp.negated:
@@ -204,7 +211,7 @@ def answer_question(model: Model, stmt, defaults: dict | None = None) -> Answer 
         answer = Answer(stmt.span.line, text, stmt.target, stmt.task, span=stmt.span)
         options = _noise_option(model, {**defaults, **_options(stmt)}, stmt)
         answer.result = solve_task(target, stmt.task, options) if isinstance(target, Assemblage) else \
-            object_task(target, stmt.target, stmt.task, options)
+            note_no_certificate(object_task(target, stmt.target, stmt.task, options), options)
         _judge(answer, stmt.expect, model)
     elif isinstance(stmt, ast.Bound):
         functional = _lookup(model, stmt.target, stmt.target_span, Functional, "a functional")

@@ -87,7 +87,8 @@ def quantum_membership(sigma: Assemblage, task: str, options: dict) -> Any:
     solver = options.get("solver")
     task, options = quantum_test(sigma, task, options)
     if task == "npa":
-        return _fn("steerdsl.sdp.relaxation", "membership")(sigma, level=_level(options, "1+AB"), solver=solver)
+        result = _fn("steerdsl.sdp.relaxation", "membership")(sigma, level=_level(options, "1+AB"), solver=solver)
+        return _fn("steerdsl.sdp.certify", "certify_membership")(sigma, result) if options.get("certify") else result
     if task in ("bwi", "instrumental"):
         test = _fn("steerdsl.sdp.bwi_hierarchy", f"{task}_membership")
         return test(sigma, level=int(_level(options, "1")), solver=solver)
@@ -119,8 +120,25 @@ QUANTUM_TASKS = ("quantum", "almost_quantum", "npa", "moments", "bwi", "instrume
                  "several_bobs")
 
 
+NEGATIVITY_TASKS = ("negativity", "steering_negativity")
+"""Steering negativity (physics.md §5): a relaxation lower bound and a pseudo-state upper bound, as a bracket."""
+
+
+def note_no_certificate(result: Any, options: dict) -> Any:
+    """``certify`` on a task without exact certificates: say so instead of ignoring it."""
+    if options.get("certify") and getattr(result, "exactness", None) == "numeric" \
+            and "certificate_note" not in result.details:
+        result.details["certificate_note"] = ("no certificate: exact certificates exist for moment-matrix "
+                                              "memberships (npa, almost_quantum) and bounds over them")
+    return result
+
+
 def solve_task(sigma: Assemblage, task: str, options: dict) -> Any:
-    """Run ``solve sigma : task [options]``."""
+    """Run ``solve sigma : task [options]`` (``certify``: an exact certificate where one exists)."""
+    return note_no_certificate(_solve_task(sigma, task, options), options)
+
+
+def _solve_task(sigma: Assemblage, task: str, options: dict) -> Any:
     lhs_tasks = _lhs_tasks()
     if task in lhs_tasks:
         return lhs_tasks[task](sigma, options)
@@ -132,10 +150,14 @@ def solve_task(sigma: Assemblage, task: str, options: dict) -> Any:
         return quantum_visibility(sigma, against, noise, options)
     if task in QUANTUM_TASKS:
         return quantum_membership(sigma, task, options)
+    if task in NEGATIVITY_TASKS:
+        return _fn("steerdsl.sdp.negativity", "steering_negativity")(
+            sigma, level=_level(options, "1+AB"), dims=options.get("dims"), restarts=options.get("restarts", 2),
+            seed=options.get("seed", 0), solver=options.get("solver"))
     if task == "planar_local":
         return _fn("steerdsl.sdp.bell", "planar_locality")(sigma, plane=options.get("plane", "XZ"),
                                                            solver=options.get("solver"))
-    known = sorted(list(lhs_tasks) + ["visibility", "planar_local"] + list(QUANTUM_TASKS))
+    known = sorted(list(lhs_tasks) + ["visibility", "planar_local"] + list(QUANTUM_TASKS) + list(NEGATIVITY_TASKS))
     raise TaskError(f"unknown task {task!r}", f"tasks: {', '.join(known)}")
 
 
@@ -149,7 +171,11 @@ BOUND_SETS = ("seesaw", "lhs", "almost_quantum", "quantum", "npa", "moments", "n
 
 
 def bound_task(functional: Functional, sense: str, over: str, options: dict) -> Any:
-    """Run ``bound max|min F over SET [options]``."""
+    """Run ``bound max|min F over SET [options]`` (``certify``: an exact certificate over relaxations)."""
+    return note_no_certificate(_bound_task(functional, sense, over, options), options)
+
+
+def _bound_task(functional: Functional, sense: str, over: str, options: dict) -> Any:
     solver = options.get("solver")
     if over == "lhs":
         return _fn("steerdsl.sdp.lhs", "lhs_bound")(functional, sense=sense, solver=solver)
@@ -160,6 +186,8 @@ def bound_task(functional: Functional, sense: str, over: str, options: dict) -> 
     if over in ("almost_quantum", "quantum", "npa", "moments"):
         level = "1+AB" if over == "almost_quantum" else _level(options, "1+AB")
         outer = _fn("steerdsl.sdp.relaxation", "bound")(functional, sense=sense, level=level, solver=solver)
+        if options.get("certify"):
+            outer = _fn("steerdsl.sdp.certify", "certify_bound")(functional, sense, outer)
         if "dims" in options and outer.value is not None:
             inner = _seesaw(functional, sense, options)
             outer.details["bracket"] = (inner.value, outer.value) if sense == "max" else (outer.value, inner.value)

@@ -110,9 +110,13 @@ def test_run_json_carries_exactness_tolerance_and_margin(capsys):
     code, out, _ = run_cli(["run", "--format", "json", E04], capsys)
     assert code == 0
     data = json.loads(out)
-    assert len(data["answers"]) == 3
+    assert len(data["answers"]) == 5
+    negativity = data["answers"].pop()  # a quantifier: a bracket, no verdict
+    assert negativity["task"] == "negativity" and negativity["verdict"] is None and negativity["ok"] is True
+    assert negativity["details"]["bracket"][0] <= negativity["details"]["bracket"][1] + negativity["tolerance"]
     for answer in data["answers"]:
-        assert answer["exactness"] == "numeric" and answer["tolerance"] > 0
+        certify = answer["question"].endswith("certify")  # the line asking for an exact certificate
+        assert answer["exactness"] == ("certified" if certify else "numeric") and answer["tolerance"] > 0
         assert answer["verdict"] == "excluded" and answer["margin"] > answer["tolerance"]
         assert answer["ok"] is True
 

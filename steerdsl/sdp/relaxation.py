@@ -105,7 +105,9 @@ def _mixed_membership(sigma: Assemblage, level, solver, tolerance, noise: Assemb
     result.verdict = verdict_from_margin(result.margin, tolerance)
     dual = np.asarray(lmi.dual, dtype=complex) if lmi.dual is not None else None
     if dual is not None and np.isfinite(result.margin):
-        blocks = dual_blocks(mm, _dual_matrix(dual, real))
+        zmat = _dual_matrix(dual, real)
+        result.details["dual_matrix"], result.details["words"] = zmat, words  # for steerdsl.sdp.certify
+        blocks = dual_blocks(mm, zmat)
         terms = {word_key(sc, w): -_hermitian_part(blocks[w]) for w in values if w in blocks}
 
         def beta(vals: dict) -> float:
@@ -173,7 +175,7 @@ def bound(functional: Functional, sense: str = "max", level: str | int = "1+AB",
     words = level_words(sc, level)
     mm = build(words, sc.dim, lambda w: None, real, name="S")
     problem = picos.Problem()
-    problem.add_constraint(mm.expression >> 0)
+    lmi = problem.add_constraint(mm.expression >> 0)
     problem.add_constraint(picos.trace(mm.variables[EMPTY]) == 1)
     blocks = dict(mm.variables)
     for k, w in enumerate(w for w in data_words(sc) if w not in blocks):  # products beyond the level
@@ -191,6 +193,9 @@ def bound(functional: Functional, sense: str = "max", level: str | int = "1+AB",
     details = {"moment_matrix_size": mm.size, "level": str(level)}
     if value is not None:  # the optimal Γ's first row: the maximising assemblage's Collins–Gisin blocks
         details["optimiser_blocks"] = {w: numeric_matrix(blocks[w].value) for w in data_words(sc)}
+        if lmi.dual is not None:  # for steerdsl.sdp.certify
+            details["dual_matrix"] = _dual_matrix(np.asarray(lmi.dual, dtype=complex), real)
+            details["words"] = words
     return SDPResult(task=f"bound {sense} over level {level}", value=value, status=outcome.status,
                      tolerance=TOLERANCE, bound=value, problem=problem, solver=outcome.solver,
                      compile_seconds=compiled, solve_seconds=outcome.seconds, details=details)

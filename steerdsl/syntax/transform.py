@@ -353,6 +353,10 @@ class ToAst(Transformer):
         return self._opt("plane", meta, str(items[0]))
 
     @v_args(meta=True)
+    def opt_certify(self, meta, items):
+        return self._opt("certify", meta, True)
+
+    @v_args(meta=True)
     def expect_clause(self, meta, items):
         clause = items[0]
         if isinstance(clause, ast.ExpectStmt):  # the statement starts at its 'expect'
