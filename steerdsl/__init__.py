@@ -56,6 +56,11 @@ _EXPORTS = {
     "local": "steerdsl.sdp.bell",
     "npa": "steerdsl.sdp.bell",
     "planar_locality": "steerdsl.sdp.bell",
+    # pictures (extra 'plot') and whole-model runs
+    "plot_assemblage": "steerdsl.plots.figures",
+    "plot_probabilities": "steerdsl.plots.figures",
+    "plot_results": "steerdsl.plots.figures",
+    "run_model": "steerdsl.run",
 }
 
 __all__ = sorted(_EXPORTS)

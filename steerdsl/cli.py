@@ -273,6 +273,9 @@ def build_parser() -> argparse.ArgumentParser:
     from steerdsl.sweeps.command import add_parser as add_sweep_parser
 
     add_sweep_parser(sub)
+    from steerdsl.plots.command import add_parser as add_plot_parser
+
+    add_plot_parser(sub)
     e = sub.add_parser("explain", help="explain a diagnostic code, e.g. steer explain E201")
     e.add_argument("code")
     e.set_defaults(func=cmd_explain)
