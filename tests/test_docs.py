@@ -122,8 +122,14 @@ def run_python(code: str, namespace: dict) -> str:
 def check_model_text(text: str) -> None:
     import steerdsl as sd
 
-    report = sd.check(sd.loads(text, "<docs>"))
-    assert report.ok, [d.message for d in report.diagnostics]
+    from steerdsl.diagnostics import render_text
+
+    try:
+        model = sd.loads(text, "<docs>")
+    except sd.SteerError as exc:
+        raise AssertionError(render_text(exc.diagnostic, {"<docs>": text})) from None
+    report = sd.check(model)
+    assert report.ok, "\n".join(render_text(d, {"<docs>": text}) for d in report.diagnostics)
 
 
 def run_page(page: Path, workdir: Path) -> list[tuple[Block, str]]:
