@@ -120,16 +120,18 @@ def run_python(code: str, namespace: dict) -> str:
 
 
 def check_model_text(text: str) -> None:
+    """A shown model loads and its exact checks hold (a model included from a file is loaded from there,
+    so its imports resolve)."""
     import steerdsl as sd
-
     from steerdsl.diagnostics import render_text
 
+    included = SNIPPET.fullmatch(text.strip())
     try:
-        model = sd.loads(text, "<docs>")
+        model = sd.load(ROOT / included["path"]) if included else sd.loads(text, "<docs>")
     except sd.SteerError as exc:
         raise AssertionError(render_text(exc.diagnostic, {"<docs>": text})) from None
     report = sd.check(model)
-    assert report.ok, "\n".join(render_text(d, {"<docs>": text}) for d in report.diagnostics)
+    assert report.ok, "\n".join(render_text(d, model.sources) for d in report.diagnostics)
 
 
 def run_page(page: Path, workdir: Path) -> list[tuple[Block, str]]:
@@ -148,7 +150,7 @@ def run_page(page: Path, workdir: Path) -> list[tuple[Block, str]]:
                 if b.file:
                     Path(b.file).write_text(body, encoding="utf-8")
                 else:
-                    check_model_text(body)
+                    check_model_text(b.body)
             elif b.lang == "sh":
                 lines = [ln for ln in body.splitlines() if ln.strip() and not ln.startswith(INSTALL)]
                 real = "".join(run_steer(ln) for ln in lines)
