@@ -73,6 +73,14 @@ def _sphere(ax) -> None:
     ax.tick_params(labelsize=6, pad=-2)
 
 
+def _coincident_labels(points) -> dict[tuple[float, ...], list[str]]:
+    """Labels of points at the same place (to 3 decimals), joined so they stay readable."""
+    groups: dict[tuple[float, ...], list[str]] = {}
+    for p in points:
+        groups.setdefault(tuple(round(c, 3) for c in p.vector), []).append(p.label)
+    return groups
+
+
 def _draw_panel(ax, panel: BlochPanel, bobs: list[str], colours) -> None:
     _sphere(ax)
     title = panel.title + (f"\n({panel.zero_elements} zero elements not drawn)" if panel.zero_elements else "")
@@ -86,8 +94,9 @@ def _draw_panel(ax, panel: BlochPanel, bobs: list[str], colours) -> None:
         ax.scatter(*xyz, s=[MARKER_AREA * p.weight for p in points], c=colour, marker=BOB_MARKERS[k % 4],
                    edgecolors="black", linewidths=0.5, depthshade=False,
                    label=bob if len(bobs) > 1 else None)
-        for p in points:
-            ax.text(*p.vector, f" {p.label}", fontsize=6)
+        for vector, labels in _coincident_labels(points).items():
+            rows = ["; ".join(labels[k : k + 3]) for k in range(0, len(labels), 3)]
+            ax.text(*vector, " " + "\n ".join(rows), fontsize=6)
     if len(bobs) > 1:
         legend = ax.legend(fontsize=6, loc="upper left", markerscale=1)
         for handle in legend.legend_handles:
