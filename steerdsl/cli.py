@@ -219,14 +219,15 @@ def cmd_test(args) -> int:
             report = run_model(_load(f, None), solver=args.solver)
         except SteerError as exc:
             failed += 1
-            print(f"✗ {f}: {render_text(exc.diagnostic)}")
+            print(f"✗ {f}: does not load")
+            print(render_text(exc.diagnostic, _sources_for(f, None)))
             continue
         claims = [r.ok for r in report.checks.results] + [a.ok for a in report.answers if a.ok is not None]
         bad = sum(1 for c in claims if not c) + len(report.diagnostics)
         passed += sum(1 for c in claims if c)
         failed += bad
         print(f"{'✓' if report.ok else '✗'} {f}: {sum(1 for c in claims if c)} expectations hold"
-              + (f", {bad} do not" if bad else ""))
+              + (f", {bad} {'does' if bad == 1 else 'do'} not" if bad else ""))
         if not report.ok:
             print_run_report(report)
     print(f"{passed} passed, {failed} failed")

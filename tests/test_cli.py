@@ -115,3 +115,14 @@ def test_run_json_carries_exactness_tolerance_and_margin(capsys):
         assert answer["exactness"] == "numeric" and answer["tolerance"] > 0
         assert answer["verdict"] == "excluded" and answer["margin"] > answer["tolerance"]
         assert answer["ok"] is True
+
+
+def test_steer_test_shows_where_a_model_fails_to_load(tmp_path, capsys):
+    (tmp_path / "typo.steer").write_text("scenario {\n alice A : inputs 2, outputs 2\n bob B : dim 2\n}\n"
+                                         "assemblage s[a|x] = I/4\nassemblage t[a|x] = sx[a|x]\n", encoding="utf-8")
+    code, out, _ = run_cli(["test", str(tmp_path)], capsys)
+    assert code == 1
+    assert "typo.steer: does not load" in out
+    assert "6 | assemblage t[a|x] = sx[a|x]" in out and "^^" in out
+    assert "= hint: did you mean" in out
+    assert out.rstrip().endswith("0 passed, 1 failed")

@@ -196,3 +196,28 @@ def test_output_comparison_is_strict_about_words_and_loose_about_digits():
     assert not same_output("excluded 0.048", "member 0.048")
     assert not same_output("0.048", "0.049")
     assert not same_output("3 checks", "3 checks 4")
+
+
+def test_mkdocs_build_strict(tmp_path):
+    """The site builds with no warning; the code pages hold steer explain's text, the CLI page every command."""
+    pytest.importorskip("mkdocs")
+    pytest.importorskip("mkdocstrings")
+    import html
+    import subprocess
+    import sys
+
+    from steerdsl.codes import CODES, explain
+
+    site = tmp_path / "site"
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "WARNING" not in done.stderr, done.stderr
+    for code in CODES:
+        page = html.unescape((site / "codes" / code / "index.html").read_text(encoding="utf-8"))
+        assert explain(code).strip() in page
+    cli = (site / "cli" / "index.html").read_text(encoding="utf-8")
+    assert all(f"steer {c}" in cli for c in ("check", "run", "test", "sweep", "plot", "compile", "explain"))
+    api = (site / "api" / "index.html").read_text(encoding="utf-8")
+    assert "plot_assemblage" in api and "Draw a qubit assemblage on the Bloch sphere" in api
+    assert (site / "images" / "e02_bloch.png").is_file() and (site / "tutorial" / "index.html").is_file()
