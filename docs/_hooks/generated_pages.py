@@ -3,11 +3,15 @@
 * ``codes/index.md`` and ``codes/CODE.md`` for every code of :data:`steerdsl.codes.CODES` — each page holds
   exactly what ``steer explain CODE`` prints;
 * ``cli.md`` — the ``--help`` of ``steer`` and of each subcommand, from :func:`steerdsl.cli.build_parser`.
+
+It also drops the Sphinx roles (``:class:``, ``:func:`` …) that the package's docstrings use, which
+mkdocstrings would otherwise print before the code they mark.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -18,6 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from steerdsl.cli import build_parser  # noqa: E402
 from steerdsl.codes import CODES, explain  # noqa: E402
+
+SPHINX_ROLE = re.compile(r":(?:class|func|meth|mod|data|attr|exc):(?=<code>)")
 
 
 def code_page(code: str) -> str:
@@ -64,3 +70,8 @@ def on_files(files, config):
     for path, text in pages.items():
         files.append(File.generated(config, path, content=text))
     return files
+
+
+def on_page_content(html, page, config, files):
+    """Docstrings' Sphinx roles: ``:class:`X``` is rendered as ``X`` in code."""
+    return SPHINX_ROLE.sub("", html)
