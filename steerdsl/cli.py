@@ -207,7 +207,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_test(args) -> int:
-    from steerdsl.run import run_model
+    from steerdsl.run import run_model, stderr_progress
 
     files = sorted(str(p) for d in args.dirs for p in (Path(d).glob("*.steer") if Path(d).is_dir() else [Path(d)]))
     if not files:
@@ -216,7 +216,7 @@ def cmd_test(args) -> int:
     failed = passed = 0
     for f in files:
         try:
-            report = run_model(_load(f, None), solver=args.solver)
+            report = run_model(_load(f, None), solver=args.solver, progress=None if args.quiet else stderr_progress)
         except SteerError as exc:
             failed += 1
             print(f"✗ {f}: does not load")
@@ -270,6 +270,7 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("test", help="run every model's expect lines in the given folders")
     t.add_argument("dirs", nargs="+")
     t.add_argument("--solver")
+    t.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     t.set_defaults(func=cmd_test)
     from steerdsl.sweeps.command import add_parser as add_sweep_parser
 

@@ -126,3 +126,14 @@ def test_steer_test_shows_where_a_model_fails_to_load(tmp_path, capsys):
     assert "6 | assemblage t[a|x] = sx[a|x]" in out and "^^" in out
     assert "= hint: did you mean" in out
     assert out.rstrip().endswith("0 passed, 1 failed")
+
+
+def test_steer_test_reports_progress_unless_quiet(tmp_path, capsys):
+    import shutil
+
+    shutil.copy(ROOT / "models" / "e04_pr_box_tripartite.steer", tmp_path)
+    code, out, err = run_cli(["test", str(tmp_path)], capsys)
+    assert code == 0 and "[1/3]" in err and "e04_pr_box_tripartite.steer:16 solve sigma" in err
+    assert out.rstrip().endswith("0 failed")
+    code, out, err = run_cli(["test", "-q", str(tmp_path)], capsys)
+    assert code == 0 and err == ""
