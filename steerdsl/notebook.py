@@ -2,7 +2,8 @@
 
 The ``_repr_html_`` / ``_repr_latex_`` methods of :class:`~steerdsl.run.RunReport`,
 :class:`~steerdsl.checking.ModelReport`, :class:`~steerdsl.exact.report.CheckResult`,
-:class:`~steerdsl.sdp.result.SDPResult` and :class:`~steerdsl.model.assemblage.Assemblage` call the
+:class:`~steerdsl.sdp.result.SDPResult`, :class:`~steerdsl.sweeps.table.SweepTable` and
+:class:`~steerdsl.model.assemblage.Assemblage` call the
 functions here, so a notebook cell ending in ``report`` or ``sigma`` shows a table or formulas.  The
 columns are those of ``steer run`` / ``steer check -v``: verdicts with their margin and tolerance,
 exactness of every check.
@@ -149,3 +150,15 @@ def assemblage_latex(sigma) -> str | None:
         mats = ", ".join(sympy.latex(to_sympy(m) if sigma.exact else sympy.Matrix(np.round(m, 6))) for m in parts)
         lines.append(rf"\sigma_{{{_key_label(key)}}} &= {mats}")
     return r"$\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}$"
+
+
+def sweep_table_html(table) -> str:
+    """A sweep's rows (``steer sweep``'s columns): parameters, question, value, verdict, margin, expect."""
+    rows = []
+    for r in table.rows:
+        verdict = r["verdict"] or (f"error: {r['error']}" if r["error"] else "—")
+        rows.append([*(f"{r[p]:.6g}" for p in table.params), escape(r["question"]), _num(r["value"]),
+                     escape(verdict), _num(r["margin"], "+.1e"), MARKS[r["ok"]]])
+    s = table.stats
+    caption = f"{len(table.rows)} rows; {s.computed} computed, {s.reused} reused ({s.seconds:.2f} s)"
+    return _table([*table.params, "question", "value", "verdict", "margin", "expect"], rows, caption)

@@ -69,3 +69,11 @@ def test_example_notebook_shows_a_results_table_and_plots():
     pngs = [Image.open(io.BytesIO(base64.b64decode(d["image/png"]))) for d in data if "image/png" in d]
     assert len(pngs) == 2 and all(p.format == "PNG" and p.size[0] > 300 for p in pngs)
     assert any(r"\sigma_{0|0 0}" in d.get("text/latex", "") for d in data)
+
+
+def test_sweep_table_html():
+    # E10 with X, Y, Z: LHS iff v ≤ 1/√3 (examples.md), one row per point
+    table = sd.sweep(str(ROOT / "models" / "e10_werner_xyz.steer"), {"v": "{1/2, 1}"}, ["solve sigma : lhs"])
+    html = table._repr_html_()
+    assert html.count("<td>solve sigma : lhs</td>") == 2
+    assert "<td>0.5</td>" in html and "<td>member</td>" in html and "<td>excluded</td>" in html
