@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from steerdsl.cli import build_parser  # noqa: E402
 from steerdsl.codes import CODES, explain  # noqa: E402
 
-SPHINX_ROLE = re.compile(r":(?:class|func|meth|mod|data|attr|exc):(?=<code>)")
+SPHINX_ROLE = re.compile(r":(?:class|func|meth|mod|data|attr|exc):<code>(~?)([\w.]+)</code>")
 
 
 def code_page(code: str) -> str:
@@ -73,5 +73,5 @@ def on_files(files, config):
 
 
 def on_page_content(html, page, config, files):
-    """Docstrings' Sphinx roles: ``:class:`X``` is rendered as ``X`` in code."""
-    return SPHINX_ROLE.sub("", html)
+    """Docstrings' Sphinx roles: ``:class:`X``` is rendered as ``X`` in code, ``:class:`~a.b.X``` as ``X``."""
+    return SPHINX_ROLE.sub(lambda m: f"<code>{m[2].rsplit('.', 1)[-1] if m[1] else m[2]}</code>", html)
