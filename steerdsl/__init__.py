@@ -66,6 +66,11 @@ _EXPORTS = {
     "negativity_lower_bound": "steerdsl.sdp.negativity",
     "negativity_upper_bound": "steerdsl.sdp.negativity",
     "random_quantum_assemblage": "steerdsl.model.random_quantum",
+    # pictures (extra 'plot') and whole-model runs
+    "plot_assemblage": "steerdsl.plots.figures",
+    "plot_probabilities": "steerdsl.plots.figures",
+    "plot_results": "steerdsl.plots.figures",
+    "run_model": "steerdsl.run",
 }
 
 __all__ = sorted(_EXPORTS)

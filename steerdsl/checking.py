@@ -96,6 +96,11 @@ class ModelReport:
             "diagnostics": [d.to_json() for d in self.diagnostics],
         }
 
+    def _repr_html_(self) -> str:
+        from steerdsl.notebook import model_report_html
+
+        return model_report_html(self)
+
 
 def implicit_checks(model: Model) -> list[CheckResult]:
     """Validity of every definition (assemblages, measurements, states)."""

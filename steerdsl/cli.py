@@ -260,7 +260,7 @@ def cmd_verify(args) -> int:
 
 
 def cmd_test(args) -> int:
-    from steerdsl.run import run_model
+    from steerdsl.run import run_model, stderr_progress
 
     files = sorted(str(p) for d in args.dirs for p in (Path(d).glob("*.steer") if Path(d).is_dir() else [Path(d)]))
     if not files:
@@ -270,11 +270,12 @@ def cmd_test(args) -> int:
     for f in files:
         try:
             model = _load(f, None)
-            report = run_model(model, solver=args.solver)
+            report = run_model(model, solver=args.solver, progress=None if args.quiet else stderr_progress)
             sweep_claims = _sweep_claims(f, args.solver) if model.sweeps else []
         except SteerError as exc:
             failed += 1
-            print(f"✗ {f}: {render_text(exc.diagnostic)}")
+            print(f"✗ {f}: does not load")
+            print(render_text(exc.diagnostic, _sources_for(f, None)))
             continue
         claims = [r.ok for r in report.checks.results] + [a.ok for a in report.answers if a.ok is not None]
         claims += sweep_claims
@@ -282,7 +283,7 @@ def cmd_test(args) -> int:
         passed += sum(1 for c in claims if c)
         failed += bad
         print(f"{'✓' if report.ok and all(sweep_claims) else '✗'} {f}: {sum(1 for c in claims if c)} expectations hold"
-              + (f", {bad} do not" if bad else ""))
+              + (f", {bad} {'does' if bad == 1 else 'do'} not" if bad else ""))
         if not report.ok:
             print_run_report(report)
     print(f"{passed} passed, {failed} failed")
@@ -331,10 +332,14 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("test", help="run every model's expect lines in the given folders")
     t.add_argument("dirs", nargs="+")
     t.add_argument("--solver")
+    t.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     t.set_defaults(func=cmd_test)
     from steerdsl.sweeps.command import add_parser as add_sweep_parser
 
     add_sweep_parser(sub)
+    from steerdsl.plots.command import add_parser as add_plot_parser
+
+    add_plot_parser(sub)
     e = sub.add_parser("explain", help="explain a diagnostic code, e.g. steer explain E201")
     e.add_argument("code")
     e.set_defaults(func=cmd_explain)

@@ -87,6 +87,21 @@ CODES: dict[str, tuple[str, str]] = {
     "E164": ("Dask scheduler unavailable",
              "--scheduler ADDRESS runs the sweep on a Dask cluster: it needs the 'distributed' package "
              "(pip install 'steerdsl[dask]') and a reachable scheduler (dask scheduler; dask worker ADDRESS)."),
+    "E170": ("not a qubit assemblage",
+             "The Bloch sphere shows states of a qubit: every Bob of the drawn assemblage must have "
+             "dimension 2. Other assemblages can be drawn as a bar chart of p(a|x).\n"
+             "Example:  steer plot models/e05_breuer_map.steer sigma --out s.png   (Bob has dimension 4)\n"
+             "Fix:  steer plot models/e05_breuer_map.steer sigma --kind probabilities --out p.png"),
+    "E171": ("unknown image format",
+             "Pictures are written as PNG or SVG, chosen by the file's extension.\n"
+             "Example:  steer plot models/e02_bwi_transpose.steer --out e2.jpg   (write e2.png or e2.svg)"),
+    "E172": ("matplotlib is not installed",
+             "Drawing needs matplotlib, an optional dependency: pip install 'steerdsl[plot]' (or pip install "
+             "matplotlib). Everything else works without it."),
+    "E173": ("nothing to plot",
+             "steer plot needs an assemblage (the name given, or the model's first one), or with --results a "
+             "model whose solve or bound lines have values.\n"
+             "Example:  steer plot models/e02_bwi_transpose.steer sigmaQ2 --out s.png   (no such assemblage)"),
     "E200": ("check failed", "A check answered 'fail'."),
     "E201": ("signalling assemblage",
              "An Alice's input changes Bob's reduced state: Σ_a σ[a|x] depends on x. The message names the "

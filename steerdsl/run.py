@@ -108,6 +108,11 @@ class RunReport:
                 "answers": [a.to_json() for a in self.answers],
                 "diagnostics": [d.to_json() for d in self.checks.diagnostics + self.diagnostics]}
 
+    def _repr_html_(self) -> str:
+        from steerdsl.notebook import run_report_html
+
+        return run_report_html(self)
+
 
 def _options(stmt) -> dict[str, Any]:
     return {o.key: o.value for o in getattr(stmt, "options", ())}

@@ -131,3 +131,25 @@ def test_steer_test_checks_expectations_inside_sweeps(capsys, tmp_path):
     wrong.write_text(model.read_text().replace("{1/2, 1/sqrt(3) - 1/1000}", "{1/2, 3/4}"))
     code, out, _ = run_cli(["test", str(wrong)], capsys)
     assert code == 1 and "1 failed" in out
+
+
+def test_steer_test_shows_where_a_model_fails_to_load(tmp_path, capsys):
+    (tmp_path / "typo.steer").write_text("scenario {\n alice A : inputs 2, outputs 2\n bob B : dim 2\n}\n"
+                                         "assemblage s[a|x] = I/4\nassemblage t[a|x] = sx[a|x]\n", encoding="utf-8")
+    code, out, _ = run_cli(["test", str(tmp_path)], capsys)
+    assert code == 1
+    assert "typo.steer: does not load" in out
+    assert "6 | assemblage t[a|x] = sx[a|x]" in out and "^^" in out
+    assert "= hint: did you mean" in out
+    assert out.rstrip().endswith("0 passed, 1 failed")
+
+
+def test_steer_test_reports_progress_unless_quiet(tmp_path, capsys):
+    import shutil
+
+    shutil.copy(ROOT / "models" / "e04_pr_box_tripartite.steer", tmp_path)
+    code, out, err = run_cli(["test", str(tmp_path)], capsys)
+    assert code == 0 and "[1/3]" in err and "e04_pr_box_tripartite.steer:16 solve sigma" in err
+    assert out.rstrip().endswith("0 failed")
+    code, out, err = run_cli(["test", "-q", str(tmp_path)], capsys)
+    assert code == 0 and err == ""

@@ -64,6 +64,11 @@ class CheckResult:
             d["notes"] = self.notes
         return d
 
+    def _repr_html_(self) -> str:
+        from steerdsl.notebook import check_result_html
+
+        return check_result_html(self)
+
 
 def combine(results: list[CheckResult], subject: str, prop: str) -> CheckResult:
     """One result from several: the first failure, else undecided if any, else pass."""

@@ -60,3 +60,8 @@ class SDPResult:
     solve_seconds: float = 0.0
     details: dict[str, Any] = field(default_factory=dict)
     exactness: str = "numeric"
+
+    def _repr_html_(self) -> str:
+        from steerdsl.notebook import sdp_result_html
+
+        return sdp_result_html(self)

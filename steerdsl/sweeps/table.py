@@ -125,6 +125,11 @@ class SweepTable:
                    + (f", {s.missing} not run" if s.missing else "") + f" ({s.seconds:.2f} s)")
         return "\n".join(out)
 
+    def _repr_html_(self) -> str:
+        from steerdsl.notebook import sweep_table_html
+
+        return sweep_table_html(self)
+
     def plot(self, y: str = "value", x: str | None = None, ax=None, path: str | None = None):
         """A line plot of column ``y`` against parameter ``x`` (the first parameter by default), one line
         per question and per value of the other parameters; saved to ``path`` when given.  Needs matplotlib."""
