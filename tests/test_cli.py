@@ -149,7 +149,7 @@ def test_steer_test_reports_progress_unless_quiet(tmp_path, capsys):
 
     shutil.copy(ROOT / "models" / "e04_pr_box_tripartite.steer", tmp_path)
     code, out, err = run_cli(["test", str(tmp_path)], capsys)
-    assert code == 0 and "[1/3]" in err and "e04_pr_box_tripartite.steer:16 solve sigma" in err
+    assert code == 0 and "[1/5]" in err and "e04_pr_box_tripartite.steer:16 solve sigma" in err
     assert out.rstrip().endswith("0 failed")
     code, out, err = run_cli(["test", "-q", str(tmp_path)], capsys)
     assert code == 0 and err == ""
