@@ -87,6 +87,16 @@ CODES: dict[str, tuple[str, str]] = {
     "E164": ("Dask scheduler unavailable",
              "--scheduler ADDRESS runs the sweep on a Dask cluster: it needs the 'distributed' package "
              "(pip install 'steerdsl[dask]') and a reachable scheduler (dask scheduler; dask worker ADDRESS)."),
+    "E180": ("nested too deeply",
+             "An expression nests more than 300 levels deep (brackets and calls inside each other, or a very "
+             "long chain of operators such as 1 + 1 + … + 1). Reading it would exhaust the interpreter's "
+             "stack, so it is refused.\nFix: split it into several let definitions, or write a long sum "
+             "as sum(… for k in 0..n)."),
+    "E181": ("too large for the exact engine",
+             "A scenario or an exact value would be too large to build: more than 4096 inputs, outputs or "
+             "dimensions for one party, or more than 2^20 exact matrix entries in one value or one "
+             "assemblage (elements × Bob's dimension²). The message names the size.\n"
+             "Example:  let big = kron(X, X, X, X, X, X, X, X, X, X, X)   (a 2048×2048 matrix)"),
     "E200": ("check failed", "A check answered 'fail'."),
     "E201": ("signalling assemblage",
              "An Alice's input changes Bob's reduced state: Σ_a σ[a|x] depends on x. The message names the "

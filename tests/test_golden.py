@@ -68,6 +68,23 @@ EXPECTED = {
     "breuer_hall_not_antisymmetric": ("E151", 2, 14),
     "map_claimed_decomposable": ("E215", 3, 11),
     "behaviour_signalling": ("E201", 6, 11),
+    # found by fuzzing (tests/fuzz_runner.py): each used to end in a traceback or a hang
+    "nested_too_deeply": ("E180", 1, 812),
+    "scenario_too_large": ("E181", 1, 1),
+    "party_too_large": ("E181", 2, 11),
+    "tensor_too_large": ("E181", 1, 11),
+    "power_too_large": ("E108", 1, 12),
+    "sqrt_large_prime": ("E108", 1, 9),
+    "field_too_large": ("E108", 1, 9),
+    "float_overflow": ("E108", 1, 9),
+    "list_negated": ("E103", 1, 9),
+    "list_argument": ("E103", 1, 9),
+    "sqrtm_not_square": ("E104", 1, 9),
+    "diag_of_matrix": ("E103", 1, 9),
+    "cos_of_identity": ("E103", 1, 9),
+    "import_name_too_long": ("E130", 1, 1),
+    "sweep_too_many_points": ("E161", 2, 7),
+    "identity_without_dimension": ("E104", 1, 9),
 }
 
 

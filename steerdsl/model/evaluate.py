@@ -17,10 +17,11 @@ import numpy as np
 
 from steerdsl.diagnostics import Span, did_you_mean, error
 from steerdsl.exact.cyclotomic import Cyclo, NotExact
+from steerdsl.exact.limits import TooLarge
 from steerdsl.model import algebra as alg
 from steerdsl.model.assemblage import Assemblage
 from steerdsl.model.builtins import CONSTANTS, REDUCERS, BuiltinError, named_ket
-from steerdsl.model.library_builtins import FUNCTIONS
+from steerdsl.model.library_builtins import FUNCTIONS, LIST_ARGUMENTS
 from steerdsl.model.values import Angle, Function, LinearMap, ScaledIdentity
 from steerdsl.syntax import ast
 
@@ -31,6 +32,10 @@ def materialise(value, dim: int):
         eye = alg.identity(dim) if alg.is_exact(value.c) else np.eye(dim, dtype=complex)
         return alg.binary("*", value.c, eye)
     return value
+
+
+TAKES_BARE_I = ("tr", "float", "sqrt", "cos", "sin", "exp", "diag")
+"""Built-ins that accept a bare ``I`` (its dimension unknown) and say themselves what they make of it."""
 
 
 class Evaluator:
@@ -69,6 +74,12 @@ class Evaluator:
         except NotExact as exc:
             raise error("E108", f"not exactly representable: {exc}", getattr(node, "span", None),
                         "use float(·) to compute it numerically") from None
+        except TooLarge as exc:
+            raise error("E181", str(exc), getattr(node, "span", None),
+                        "make the object smaller, or compute it numerically outside the exact engine") from None
+        except OverflowError as exc:
+            raise error("E108", f"the number overflows floating point ({exc})", getattr(node, "span", None),
+                        "keep numeric values below about 1e308") from None
 
     def index(self, node: ast.Expr, scope: dict[str, Any]) -> int:
         value = self.eval(node, scope)
@@ -137,6 +148,9 @@ class Evaluator:
             return ScaledIdentity(alg.negate(v.c))
         if isinstance(v, Assemblage):
             return self._scale_assemblage(v, -1)
+        if isinstance(v, list):
+            raise error("E103", "a list cannot take part in arithmetic", node.span,
+                        "write a matrix as [[a, b], [c, d]]")
         return alg.negate(v)
 
     def _Binary(self, node: ast.Binary, scope):
@@ -340,6 +354,12 @@ class Evaluator:
                 want = str(lo) if lo == hi else f"{lo} to {hi}"
                 raise error("E102", f"{node.func} takes {want} argument(s), got {len(args)}", node.span)
             args = [self._plain(a) if node.func not in ("cos", "sin", "exp", "float") else a for a in args]
+            if node.func not in LIST_ARGUMENTS and any(isinstance(a, list) for a in args):
+                raise error("E103", f"{node.func} does not take a list", node.span,
+                            "write a matrix as [[a, b], [c, d]] and a column vector as [[a], [b]]")
+            if node.func not in TAKES_BARE_I and any(isinstance(a, ScaledIdentity) for a in args):
+                raise error("E104", f"the dimension of I is unknown in {node.func}(…)", node.span,
+                            "write I(d) with the dimension")
             return fn(*args)
         near = did_you_mean(node.func, list(FUNCTIONS) + list(REDUCERS) + self.known_names())
         raise error("E101", f"unknown function {node.func!r}", node.span,
