@@ -192,7 +192,7 @@ def cmd_run(args) -> int:
             else:
                 _print_diag(exc.diagnostic, _sources_for(name, text), "text")
             continue
-        report = run_model(model, progress=progress, solver=args.solver)
+        report = run_model(model, progress=progress, solver=args.solver, max_sdp_size=args.max_sdp_size)
         if not report.ok:
             code = max(code, EXIT_MODEL)
         if args.format == "json":
@@ -265,6 +265,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--format", choices=("text", "json"), default="text")
     r.add_argument("--solver", help="SDP solver for lines that do not name one (e.g. cvxopt, qics)")
     r.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    r.add_argument("--max-sdp-size", type=int, metavar="N",
+                   help="refuse SDPs estimated above N real variables (default 50000; E182)")
     r.set_defaults(func=cmd_run)
     t = sub.add_parser("test", help="run every model's expect lines in the given folders")
     t.add_argument("dirs", nargs="+")

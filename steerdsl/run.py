@@ -24,6 +24,7 @@ from steerdsl.model.model import Model
 from steerdsl.model.values import Behaviour, LinearMap, State
 from steerdsl.object_tasks import object_task
 from steerdsl.sdp.result import EXCLUDED, MEMBER, UNDECIDED, SDPResult
+from steerdsl.sdp.size import SDPTooLarge, too_large_diagnostic
 from steerdsl.sdp.solve import SolverError
 from steerdsl.syntax import ast
 from steerdsl.tasks import TaskError, bound_task, default_quantum_task, solve_task
@@ -232,11 +233,16 @@ def answer_question(model: Model, stmt, defaults: dict | None = None) -> Answer 
     return answer
 
 
-def run_model(model: Model, progress: Callable[[str], None] | None = None, solver: str | None = None) -> RunReport:
+def run_model(model: Model, progress: Callable[[str], None] | None = None, solver: str | None = None,
+              max_sdp_size: int | None = None) -> RunReport:
     """Exact checks, then every SDP question of the model, in file order.
 
-    ``solver`` is used by every line that does not name its own."""
-    defaults = {"solver": solver} if solver else {}
+    ``solver`` is used by every line that does not name its own; an SDP estimated above
+    ``max_sdp_size`` real variables (default :data:`steerdsl.sdp.size.DEFAULT_MAX_VARIABLES`) is
+    refused with E182 before it is built."""
+    defaults: dict[str, Any] = {"solver": solver} if solver else {}
+    if max_sdp_size is not None:
+        defaults["max_sdp_size"] = max_sdp_size
     report = RunReport(model.file, check_model(model), sources=model.sources)
     questions = [q for q in model.questions if isinstance(q, (ast.Solve, ast.Bound, ast.ExpectStmt))]
     for k, stmt in enumerate(questions, start=1):
@@ -249,6 +255,9 @@ def run_model(model: Model, progress: Callable[[str], None] | None = None, solve
             continue
         except TaskError as exc:
             report.diagnostics.append(Diagnostic("E140", str(exc), stmt.span, exc.hint))
+            continue
+        except SDPTooLarge as exc:
+            report.diagnostics.append(too_large_diagnostic(exc, stmt.span))
             continue
         except SolverError as exc:
             report.diagnostics.append(Diagnostic("E300", f"the solver failed on {exc.task}", stmt.span,

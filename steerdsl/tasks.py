@@ -14,6 +14,8 @@ from importlib import import_module
 from typing import Any
 
 from steerdsl.model.assemblage import Assemblage, Functional
+from steerdsl.model.scenario import Scenario
+from steerdsl.sdp import size as sdp_size
 
 
 class TaskError(ValueError):
@@ -48,9 +50,9 @@ def _lhs_tasks() -> dict[str, Callable[[Assemblage, dict], Any]]:
     }
 
 
-def default_quantum_task(sigma: Assemblage) -> tuple[str, dict]:
-    """The relaxation a bare ``quantum`` test uses for each scenario kind."""
-    kind = sigma.scenario.kind
+def default_quantum_task(sigma: Assemblage | Scenario) -> tuple[str, dict]:
+    """The relaxation a bare ``quantum`` test uses for each scenario kind (of σ or of a scenario)."""
+    kind = (sigma if isinstance(sigma, Scenario) else sigma.scenario).kind
     if kind == "bwi":
         return "bwi", {"level": "2"}
     if kind == "instrumental":
@@ -63,9 +65,14 @@ def default_quantum_task(sigma: Assemblage) -> tuple[str, dict]:
 def quantum_test(sigma: Assemblage, task: str, options: dict) -> tuple[str, dict]:
     """The concrete test a quantum task names for σ's scenario kind: ``npa`` (moment matrices of one Bob
     without input), ``bwi``, ``instrumental``, ``parent_states`` or ``several_bobs``, with its options."""
-    kind = sigma.scenario.kind
+    return quantum_test_for(sigma.scenario, task, options)
+
+
+def quantum_test_for(scenario: Scenario, task: str, options: dict) -> tuple[str, dict]:
+    """:func:`quantum_test` from the scenario alone."""
+    kind = scenario.kind
     if task == "quantum":
-        task, defaults = default_quantum_task(sigma)
+        task, defaults = default_quantum_task(scenario)
         options = {**defaults, **options}
     if task == "almost_quantum":
         task, options = "npa", {**options, "level": "1+AB"}
@@ -119,8 +126,40 @@ QUANTUM_TASKS = ("quantum", "almost_quantum", "npa", "moments", "bwi", "instrume
                  "several_bobs")
 
 
+def task_size(scenario: Scenario, task: str, options: dict) -> sdp_size.SDPSize | None:
+    """The estimated size of ``solve σ : task`` (None for tasks without a sizeable SDP)."""
+    if task in _lhs_tasks() or (task == "visibility" and options.get("against", "lhs") == "lhs"):
+        return sdp_size.lhs_size(scenario, task)
+    against = options.get("against") if task == "visibility" else task
+    if against in QUANTUM_TASKS:
+        test, test_options = quantum_test_for(scenario, against, options)
+        return sdp_size.quantum_size(scenario, test, test_options)
+    return None
+
+
+def bound_size(scenario: Scenario, over: str, options: dict) -> sdp_size.SDPSize | None:
+    """The estimated size of ``bound max|min F over SET`` (the larger of outer SDP and see-saw)."""
+    sizes = []
+    if over == "lhs":
+        sizes.append(sdp_size.lhs_size(scenario, "LHS bound"))
+    if over in ("almost_quantum", "quantum", "npa", "moments"):
+        level = "1+AB" if over == "almost_quantum" else _level(options, "1+AB")
+        sizes.append(sdp_size.moment_size(scenario, level, scenario.dim, task="NPA bound"))
+    if over == "seesaw" or (over in ("almost_quantum", "quantum", "npa", "moments") and "dims" in options):
+        sizes.append(sdp_size.seesaw_size(scenario, options.get("dims"), options.get("restarts", 10)))
+    return max(sizes, key=lambda s: s.variables, default=None)
+
+
+def check_task_size(size: sdp_size.SDPSize | None, options: dict) -> None:
+    """Refuse the task (:class:`~steerdsl.sdp.size.SDPTooLarge`) when its estimate is above the limit
+    ``options["max_sdp_size"]`` (default :data:`~steerdsl.sdp.size.DEFAULT_MAX_VARIABLES`)."""
+    if size is not None:
+        sdp_size.check_size(size, options.get("max_sdp_size"))
+
+
 def solve_task(sigma: Assemblage, task: str, options: dict) -> Any:
-    """Run ``solve sigma : task [options]``."""
+    """Run ``solve sigma : task [options]`` (refused before it is built when its SDP is too large)."""
+    check_task_size(task_size(sigma.scenario, task, options), options)
     lhs_tasks = _lhs_tasks()
     if task in lhs_tasks:
         return lhs_tasks[task](sigma, options)
@@ -149,7 +188,8 @@ BOUND_SETS = ("seesaw", "lhs", "almost_quantum", "quantum", "npa", "moments", "n
 
 
 def bound_task(functional: Functional, sense: str, over: str, options: dict) -> Any:
-    """Run ``bound max|min F over SET [options]``."""
+    """Run ``bound max|min F over SET [options]`` (refused before it is built when too large)."""
+    check_task_size(bound_size(functional.scenario, over, options), options)
     solver = options.get("solver")
     if over == "lhs":
         return _fn("steerdsl.sdp.lhs", "lhs_bound")(functional, sense=sense, solver=solver)

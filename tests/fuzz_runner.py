@@ -7,7 +7,8 @@ never a Python traceback, never a hang.  Inputs go through
 
 * ``api``: :func:`steerdsl.api.loads` then :func:`steerdsl.api.check`;
 * ``check``: ``steer check`` (text and ``--format json``) via :func:`steerdsl.cli.main`;
-* ``run``: ``steer run --format json`` on mutants of the cheap models (those that run in < 1 s).
+* ``run``: ``steer run --format json --max-sdp-size 2500`` on mutants of the cheap models (those that
+  run in < 1 s; the size guard refuses mutants that ask for a see-saw or a level far above them).
 
 Each input runs in a worker process watched by this one: an input that does not answer within
 ``--timeout`` seconds is a hang (the worker is killed and replaced).  Usage::
@@ -320,7 +321,7 @@ def run_cli(job: Job, argv: list[str]) -> Outcome:
 
 
 CLI_ARGS = {"check": ["check"], "check_json": ["check", "--format", "json"],
-            "run": ["run", "-q", "--format", "json"]}
+            "run": ["run", "-q", "--format", "json", "--max-sdp-size", "2500"]}
 
 
 def run_job(job: Job) -> Outcome:
