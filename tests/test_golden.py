@@ -85,6 +85,9 @@ EXPECTED = {
     "import_name_too_long": ("E130", 1, 1),
     "sweep_too_many_points": ("E161", 2, 7),
     "identity_without_dimension": ("E104", 1, 9),
+    "map_too_large": ("E181", 1, 5),
+    "list_exponent": ("E103", 1, 9),
+    "compare_identity": ("E103", 1, 9),
 }
 
 

@@ -168,6 +168,9 @@ class Evaluator:
             if b == 0:
                 raise error("E107", "mod 0", node.span)
             return a % b
+        if isinstance(left, list) or isinstance(right, list):
+            raise error("E103", "a list cannot take part in arithmetic", node.span,
+                        "write a matrix as [[a, b], [c, d]]")
         if op == "^":
             if isinstance(left, ScaledIdentity):
                 return ScaledIdentity(alg.power(left.c, right))
@@ -183,9 +186,6 @@ class Evaluator:
             return alg.kron(left, right)
         if isinstance(left, ScaledIdentity) or isinstance(right, ScaledIdentity):
             return self._identity_op(op, left, right, node)
-        if isinstance(left, list) or isinstance(right, list):
-            raise error("E103", "a list cannot take part in arithmetic", node.span,
-                        "write a matrix as [[a, b], [c, d]]")
         return alg.binary(op, left, right)
 
     @staticmethod
@@ -282,6 +282,8 @@ class Evaluator:
             return eq if node.op == "==" else not eq
         if alg.is_matrix(left) or alg.is_matrix(right):
             raise error("E103", f"matrices cannot be compared with {node.op}", node.span)
+        if not all(isinstance(v, (int, float, complex, Fraction, Cyclo)) for v in (left, right)):
+            raise error("E103", f"only numbers can be compared with {node.op}", node.span)
         try:
             sign = alg.real_sign(alg.binary("-", left, right))
         except (alg.AlgebraError, ValueError):

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from steerdsl.diagnostics import SteerError, did_you_mean, error
+from steerdsl.exact.limits import TooLarge
 from steerdsl.model.evaluate import Evaluator
 from steerdsl.model.maps import build_map
 from steerdsl.model.model import Definition, Model
@@ -79,7 +80,10 @@ class Resolver:
         module = parse(self.text, self.file)
         self.let_names = {s.name for s in module.statements if isinstance(s, ast.Let) and s.params is None}
         for stmt in module.statements:
-            self.statement(stmt)
+            try:
+                self.statement(stmt)
+            except TooLarge as exc:  # sizes met outside an expression (map dimensions, tables)
+                raise error("E181", str(exc), getattr(stmt, "span", None), "make the object smaller") from None
         check_overrides_used(self)
         return Model(self.file, self.scenario, self.definitions, self.questions, self.sources,
                      self.scenario_span, self.evaluator, self.sweeps)
