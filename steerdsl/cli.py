@@ -192,7 +192,8 @@ def cmd_run(args) -> int:
             else:
                 _print_diag(exc.diagnostic, _sources_for(name, text), "text")
             continue
-        report = run_model(model, progress=progress, solver=args.solver, max_sdp_size=args.max_sdp_size)
+        report = run_model(model, progress=progress, solver=args.solver, max_sdp_size=args.max_sdp_size,
+                           time_limit_seconds=args.time_limit)
         if not report.ok:
             code = max(code, EXIT_MODEL)
         if args.format == "json":
@@ -267,6 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     r.add_argument("--max-sdp-size", type=int, metavar="N",
                    help="refuse SDPs estimated above N real variables (default 50000; E182)")
+    r.add_argument("--time-limit", type=float, metavar="SECONDS",
+                   help="stop a line whose SDP solves take longer than this in all (E310)")
     r.set_defaults(func=cmd_run)
     t = sub.add_parser("test", help="run every model's expect lines in the given folders")
     t.add_argument("dirs", nargs="+")

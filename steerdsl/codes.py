@@ -157,6 +157,10 @@ CODES: dict[str, tuple[str, str]] = {
     "E301": ("cannot set up the problem",
              "The SDP could not be built for this object, e.g. an assemblage that is not valid enough to be "
              "tested, or a noise model that does not fit the scenario."),
+    "E310": ("time limit reached",
+             "The SDP solves of this line took longer than the time limit set with steer run --time-limit "
+             "SECONDS (Python: run_model(model, time_limit_seconds=…)), and were stopped. The notes list "
+             "the strategies tried.\nFix: a longer limit, a lower level or a smaller scenario."),
     "W301": ("undecided",
              "A check could not be decided: a numeric value within the tolerance of the boundary, or a "
              "property for which no exact test applies. Never read as pass or fail."),

@@ -188,8 +188,17 @@ BOUND_SETS = ("seesaw", "lhs", "almost_quantum", "quantum", "npa", "moments", "n
 
 
 def bound_task(functional: Functional, sense: str, over: str, options: dict) -> Any:
-    """Run ``bound max|min F over SET [options]`` (refused before it is built when too large)."""
+    """Run ``bound max|min F over SET [options]`` (refused before it is built when too large; solved on
+    ``F`` scaled to unit size, :mod:`steerdsl.sdp.scaling`)."""
     check_task_size(bound_size(functional.scenario, over, options), options)
+    if over not in BOUND_SETS:
+        raise TaskError(f"unknown set {over!r} to bound over", f"sets: {', '.join(BOUND_SETS)}")
+    from steerdsl.sdp.scaling import solve_scaled
+
+    return solve_scaled(functional, lambda f: _bound(f, sense, over, options))
+
+
+def _bound(functional: Functional, sense: str, over: str, options: dict) -> Any:
     solver = options.get("solver")
     if over == "lhs":
         return _fn("steerdsl.sdp.lhs", "lhs_bound")(functional, sense=sense, solver=solver)
@@ -197,12 +206,11 @@ def bound_task(functional: Functional, sense: str, over: str, options: dict) -> 
         return _fn("steerdsl.sdp.relaxation", "nosignalling_bound")(functional, sense=sense, solver=solver)
     if over == "seesaw":
         return _seesaw(functional, sense, options)
-    if over in ("almost_quantum", "quantum", "npa", "moments"):
-        level = "1+AB" if over == "almost_quantum" else _level(options, "1+AB")
-        outer = _fn("steerdsl.sdp.relaxation", "bound")(functional, sense=sense, level=level, solver=solver)
-        if "dims" in options and outer.value is not None:
-            inner = _seesaw(functional, sense, options)
-            outer.details["bracket"] = (inner.value, outer.value) if sense == "max" else (outer.value, inner.value)
-            outer.details["inner_bound"] = inner.value
-        return outer
-    raise TaskError(f"unknown set {over!r} to bound over", f"sets: {', '.join(BOUND_SETS)}")
+    # the moment-matrix sets: almost_quantum, quantum, npa, moments
+    level = "1+AB" if over == "almost_quantum" else _level(options, "1+AB")
+    outer = _fn("steerdsl.sdp.relaxation", "bound")(functional, sense=sense, level=level, solver=solver)
+    if "dims" in options and outer.value is not None:
+        inner = _seesaw(functional, sense, options)
+        outer.details["bracket"] = (inner.value, outer.value) if sense == "max" else (outer.value, inner.value)
+        outer.details["inner_bound"] = inner.value
+    return outer

@@ -88,6 +88,8 @@ EXPECTED = {
     "map_too_large": ("E181", 1, 5),
     "list_exponent": ("E103", 1, 9),
     "compare_identity": ("E103", 1, 9),
+    "matrix_exponent": ("E103", 1, 9),
+    "dagger_of_assemblage": ("E103", 6, 9),
 }
 
 

@@ -34,6 +34,10 @@ def materialise(value, dim: int):
     return value
 
 
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float, complex, Fraction, Cyclo))
+
+
 TAKES_BARE_I = ("tr", "float", "sqrt", "cos", "sin", "exp", "diag")
 """Built-ins that accept a bare ``I`` (its dimension unknown) and say themselves what they make of it."""
 
@@ -172,11 +176,19 @@ class Evaluator:
             raise error("E103", "a list cannot take part in arithmetic", node.span,
                         "write a matrix as [[a, b], [c, d]]")
         if op == "^":
+            exponent = self._plain(right)
+            if not _is_number(exponent):
+                raise error("E103", "an exponent must be a number", node.span)
             if isinstance(left, ScaledIdentity):
-                return ScaledIdentity(alg.power(left.c, right))
-            return alg.power(left, self._plain(right))
+                return ScaledIdentity(alg.power(left.c, exponent))
+            base = self._plain(left)
+            if not (_is_number(base) or alg.is_matrix(base)):
+                raise error("E103", "only numbers and square matrices have powers", node.span)
+            return alg.power(base, exponent)
         if isinstance(left, Angle) or isinstance(right, Angle):
-            return self._angle_op(op, left, right)
+            if _is_number(self._plain(left)) and _is_number(self._plain(right)):
+                return self._angle_op(op, left, right)
+            left, right = self._plain(left), self._plain(right)  # an angle with a matrix: its number
         if isinstance(left, Assemblage) or isinstance(right, Assemblage):
             return self._assemblage_op(op, left, right, node)
         if op == "⊗":
@@ -282,7 +294,7 @@ class Evaluator:
             return eq if node.op == "==" else not eq
         if alg.is_matrix(left) or alg.is_matrix(right):
             raise error("E103", f"matrices cannot be compared with {node.op}", node.span)
-        if not all(isinstance(v, (int, float, complex, Fraction, Cyclo)) for v in (left, right)):
+        if not (_is_number(left) and _is_number(right)):
             raise error("E103", f"only numbers can be compared with {node.op}", node.span)
         try:
             sign = alg.real_sign(alg.binary("-", left, right))
@@ -329,9 +341,11 @@ class Evaluator:
         return self.eval(node.then if self._truth(node.test, scope) else node.orelse, scope)
 
     def _Dagger(self, node: ast.Dagger, scope):
-        v = self.eval(node.operand, scope)
+        v = self._plain(self.eval(node.operand, scope))
         if isinstance(v, ScaledIdentity):
             return ScaledIdentity(alg.conjugate(v.c))
+        if not (_is_number(v) or alg.is_matrix(v)):
+            raise error("E103", "† applies to numbers and matrices", node.span)
         return alg.dagger(v)
 
     # ------------------------------------------------------------------ calls
