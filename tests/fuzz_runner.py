@@ -511,6 +511,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--save", type=Path, help="write crashing and hanging inputs to this folder")
     args = p.parse_args(argv)
     sys.path.insert(0, str(ROOT))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(2))  # unwind, so the watchdog stops its worker
     report = fuzz(args.n, args.seed, args.timeout, args.save, progress=True)
     print(report.summary())
     return 1 if report.crashes or report.hangs else 0
