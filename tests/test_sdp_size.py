@@ -151,3 +151,16 @@ solve sigma : parent_states
     assert (est.block_dim, est.variables) == (64, 3 * 64**2)  # 3 data words (∅, a=0|x=0, a=0|x=1)
     (diag,) = run_model(loads(bobs), max_sdp_size=10_000).diagnostics
     assert diag.code == "E182" and "parent states" in diag.message
+
+
+def test_decomposability_check_too_large_is_undecided_with_its_estimate():
+    """``check Λ : decomposable`` solves an SDP inside the exact checks: above the limit it is not run,
+    and the answer is undecided (never pass or fail) with the estimate."""
+    from steerdsl.api import check
+
+    model = loads("map Big(r) : 16 -> 16 = tr(r) * I(16) / 16 - r / 4\ncheck Big : decomposable\n")
+    start = time.perf_counter()
+    (result,) = check(model).results
+    assert time.perf_counter() - start < 2.0
+    assert result.status == "undecided"
+    assert "131,072 scalar variables" in result.detail and "E182" in result.detail
