@@ -90,6 +90,7 @@ EXPECTED = {
     "compare_identity": ("E103", 1, 9),
     "matrix_exponent": ("E103", 1, 9),
     "dagger_of_assemblage": ("E103", 6, 9),
+    "behaviour_in_arithmetic": ("E103", 5, 9),
 }
 
 

@@ -198,6 +198,11 @@ class Evaluator:
             return alg.kron(left, right)
         if isinstance(left, ScaledIdentity) or isinstance(right, ScaledIdentity):
             return self._identity_op(op, left, right, node)
+        for v in (left, right):
+            if not (_is_number(v) or alg.is_matrix(v)):
+                what = "one element per Bob" if isinstance(v, tuple) else f"a {type(v).__name__.lower()}"
+                raise error("E103", f"{what} cannot take part in {op!r}", node.span,
+                            "arithmetic combines numbers and matrices (and assemblages with numbers)")
         return alg.binary(op, left, right)
 
     @staticmethod
