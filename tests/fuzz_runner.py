@@ -229,6 +229,17 @@ def random_expression(rng: random.Random, depth: int, names: tuple[str, ...] = (
     return f"-{random_expression(rng, depth - 1, names)}"
 
 
+def _scalar_expression(rng: random.Random, depth: int, names: tuple[str, ...]) -> str:
+    """A random well-typed number: integers, halves and index names under + − * and xor."""
+    if depth <= 0 or rng.random() < 0.3:
+        return rng.choice(["0", "1", "2", "1/2", "-1"] + list(names))
+    op = rng.choice([" + ", " - ", " * ", " xor "])
+    left, right = _scalar_expression(rng, depth - 1, names), _scalar_expression(rng, depth - 1, names)
+    if op == " xor ":
+        left, right = rng.choice(names or ("1",)), rng.choice(names or ("0",))
+    return f"({left}{op}{right})"
+
+
 def generated_model(rng: random.Random) -> str:
     """A model of a random scenario: usually well formed, with a random assemblage formula and checks."""
     n_alices = rng.choice([1, 1, 1, 2, 3])
@@ -248,8 +259,8 @@ def generated_model(rng: random.Random) -> str:
     element = rng.choice([f"I({d})/{d * k ** n_alices}", f"[{outs[0]} == {ins[0]}] * I({d})/{d * k ** (n_alices - 1)}",
                           random_expression(rng, 3, scalars)])
     lines.append(f"assemblage sigma{header} = {element}")
-    lines.append(f"functional F{header} = {random_expression(rng, 2, scalars)}")
-    lines.append(f"let c = {random_expression(rng, 4)}")
+    lines.append(f"functional F{header} = {_scalar_expression(rng, 3, scalars)}")
+    lines.append(f"let c = {random_expression(rng, rng.choice([1, 2, 4]))}")
     lines.append(rng.choice(["check sigma : valid", "check sigma : nonsignalling, psd", "value F on sigma",
                              "assert tr(c) == tr(c)", "check c : psd"]))
     return "\n".join(lines) + "\n"

@@ -23,7 +23,7 @@ def test_short_campaign_has_no_crash_or_hang():
     assert {"E002", "E101"} <= set(report.codes), report.summary()
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(source=st.sampled_from(SOURCES), steps=st.lists(st.sampled_from(sorted(fz.MUTATIONS)), min_size=1,
                                                        max_size=3), seed=st.integers(0, 2**32 - 1))
 def test_mutants_end_in_a_result_or_a_diagnostic(source, steps, seed):

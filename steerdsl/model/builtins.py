@@ -8,6 +8,7 @@ diagnostic at the call.
 
 from __future__ import annotations
 
+import cmath
 from collections.abc import Callable
 from fractions import Fraction
 
@@ -155,7 +156,7 @@ def _trig(name: str):
         if alg.is_matrix(v) or isinstance(v, ScaledIdentity):
             raise BuiltinError(f"{name} of a matrix is not supported")
         c = complex(v)
-        return complex(np.cos(c) if name == "cos" else np.sin(c))
+        return cmath.cos(c) if name == "cos" else cmath.sin(c)  # OverflowError (E108), not inf
 
     return fn
 
@@ -167,7 +168,7 @@ def _exp(v):
         return Cyclo(1)
     if alg.is_matrix(v) or isinstance(v, ScaledIdentity):
         raise BuiltinError("exp of a matrix is not supported")
-    return complex(np.exp(complex(v)))
+    return cmath.exp(complex(v))  # OverflowError (E108), not inf
 
 
 def _tr(m):
