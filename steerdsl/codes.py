@@ -95,7 +95,8 @@ CODES: dict[str, tuple[str, str]] = {
     "E181": ("too large for the exact engine",
              "A scenario or an exact value would be too large to build: more than 4096 inputs, outputs or "
              "dimensions for one party, or more than 2^20 exact matrix entries in one value or one "
-             "assemblage (elements × Bob's dimension²). The message names the size.\n"
+             "assemblage (elements × Bob's dimension²), or a number literal longer than 1000 digits. The "
+             "message names the size.\n"
              "Example:  let big = kron(X, X, X, X, X, X, X, X, X, X, X)   (a 2048×2048 matrix)"),
     "E182": ("SDP too large",
              "The SDP of this line is estimated, before it is built, above the size limit (50000 real "

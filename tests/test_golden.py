@@ -91,6 +91,9 @@ EXPECTED = {
     "matrix_exponent": ("E103", 1, 9),
     "dagger_of_assemblage": ("E103", 6, 9),
     "behaviour_in_arithmetic": ("E103", 5, 9),
+    "number_literal_too_long": ("E181", 1, 9),
+    "exponent_huge": ("E108", 1, 9),
+    "list_compared": ("E103", 1, 9),
 }
 
 

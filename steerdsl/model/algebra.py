@@ -193,7 +193,8 @@ def _check_exponent(base, exponent: int) -> None:
         return
     if not is_matrix(base) and base in (0, 1, -1):
         return
-    raise NotExact(f"the exponent {exponent} is too large for exact arithmetic (at most "
+    shown = exponent if exponent.bit_length() <= 64 else f"of about {int(exponent.bit_length() * 0.30103)} digits"
+    raise NotExact(f"the exponent {shown} is too large for exact arithmetic (at most "
                    f"{MAX_EXACT_EXPONENT}); use float(·) for a numeric power")
 
 

@@ -295,6 +295,10 @@ class Evaluator:
         left = self._plain(self.eval(node.left, scope))
         right = self._plain(self.eval(node.right, scope))
         if node.op in ("==", "!="):
+            for v in (left, right):
+                if not (_is_number(v) or alg.is_matrix(v) or isinstance(v, (ScaledIdentity, tuple))):
+                    raise error("E103", f"a {type(v).__name__.lower()} cannot be compared with {node.op}", node.span,
+                                "compare numbers and matrices (assemblage elements, not whole assemblages)")
             eq = self._equal(left, right)
             return eq if node.op == "==" else not eq
         if alg.is_matrix(left) or alg.is_matrix(right):

@@ -138,20 +138,31 @@ MAX_NESTING = 300
 evaluating a tree are recursive, so a deeper one is refused (E180) instead of exhausting Python's stack."""
 
 
-def _deepest(tree: Tree) -> tuple[int, Tree]:
-    """The depth of the syntax tree and its deepest node, without recursion."""
+MAX_DIGITS = 1000
+"""Longest number literal accepted (Python refuses to convert integers of more than 4300 digits)."""
+
+
+def _deepest(tree: Tree, file: str) -> tuple[int, Tree]:
+    """The depth of the syntax tree and its deepest node, without recursion; refuses a number
+    literal longer than :data:`MAX_DIGITS` on the way (E181)."""
     best, deepest = 0, tree
     stack = [(tree, 1)]
     while stack:
         node, depth = stack.pop()
         if depth > best:
             best, deepest = depth, node
-        stack.extend((c, depth + 1) for c in node.children if isinstance(c, Tree))
+        for c in node.children:
+            if isinstance(c, Tree):
+                stack.append((c, depth + 1))
+            elif isinstance(c, Token) and c.type in ("INT", "DECIMAL") and len(c) > MAX_DIGITS:
+                raise error("E181", f"a number literal of {len(c)} digits, more than {MAX_DIGITS}",
+                            _token_span(file, c, c.line or 1, c.column or 1),
+                            "write large numbers as powers, e.g. 10^400")
     return best, deepest
 
 
 def _check_nesting(tree: Tree, file: str) -> None:
-    depth, node = _deepest(tree)
+    depth, node = _deepest(tree, file)
     if depth <= MAX_NESTING:
         return
     meta = node.meta
