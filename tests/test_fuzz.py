@@ -67,3 +67,20 @@ def test_long_campaign():
     """The recorded campaign (docs/reliability.md): 20,000 inputs."""
     report = fz.fuzz(20000, seed=0, timeout=20.0)
     assert report.crashes == 0 and report.hangs == 0, report.summary()
+
+
+def test_ghjw_of_a_huge_number_is_undecided_quickly():
+    """Found by the 20,000-input campaign: 1e999 in E12's state made the exact GHJW realisation factor a
+    2000-digit number (a hang); now the check answers undecided at once, saying why."""
+    import time
+
+    from steerdsl.api import check, loads
+
+    path = fz.ROOT / "models" / "e12_ghjw.steer"
+    text = path.read_text(encoding="utf-8")
+    assert "let v1 = [[1], [2], [0], [1]]" in text
+    model = loads(text.replace("let v1 = [[1], [2], [0], [1]]", "let v1 = [[1], [2], [1], [1e999]]"), str(path))
+    start = time.perf_counter()
+    results = {r.property: r for r in check(model).results}
+    assert time.perf_counter() - start < 5.0
+    assert results["ghjw"].status == "undecided" and "digit number" in results["ghjw"].detail
