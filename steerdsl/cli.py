@@ -194,7 +194,8 @@ def cmd_run(args) -> int:
             else:
                 _print_diag(exc.diagnostic, _sources_for(name, text), "text")
             continue
-        report = run_model(model, progress=progress, solver=args.solver)
+        report = run_model(model, progress=progress, solver=args.solver, max_sdp_size=args.max_sdp_size,
+                           time_limit_seconds=args.time_limit)
         if args.certificates:
             _write_certificates(report, name, Path(args.certificates))
         if not report.ok:
@@ -324,6 +325,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     r.add_argument("--certificates", metavar="DIR", help="write the exact certificate of every 'certify' line "
                    "that verified to DIR/<model>_line<N>.json")
+    r.add_argument("--max-sdp-size", type=int, metavar="N",
+                   help="refuse SDPs estimated above N real variables (default 50000; E182)")
+    r.add_argument("--time-limit", type=float, metavar="SECONDS",
+                   help="stop a line whose SDP solves take longer than this in all (E310)")
     r.set_defaults(func=cmd_run)
     v = sub.add_parser("verify", help="re-check exact certificates (JSON files from steer run --certificates)")
     v.add_argument("files", nargs="+")

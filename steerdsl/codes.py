@@ -102,6 +102,24 @@ CODES: dict[str, tuple[str, str]] = {
              "steer plot needs an assemblage (the name given, or the model's first one), or with --results a "
              "model whose solve or bound lines have values.\n"
              "Example:  steer plot models/e02_bwi_transpose.steer sigmaQ2 --out s.png   (no such assemblage)"),
+    "E180": ("nested too deeply",
+             "An expression nests more than 300 levels deep (brackets and calls inside each other, or a very "
+             "long chain of operators such as 1 + 1 + … + 1). Reading it would exhaust the interpreter's "
+             "stack, so it is refused.\nFix: split it into several let definitions, or write a long sum "
+             "as sum(… for k in 0..n)."),
+    "E181": ("too large for the exact engine",
+             "A scenario or an exact value would be too large to build: more than 4096 inputs, outputs or "
+             "dimensions for one party, or more than 2^20 exact matrix entries in one value or one "
+             "assemblage (elements × Bob's dimension²), or a number literal longer than 1000 digits. The "
+             "message names the size.\n"
+             "Example:  let big = kron(X, X, X, X, X, X, X, X, X, X, X)   (a 2048×2048 matrix)"),
+    "E182": ("SDP too large",
+             "The SDP of this line is estimated, before it is built, above the size limit (50000 real "
+             "variables by default). The message gives the estimate: variables, PSD blocks and their side, "
+             "and the memory of an interior-point step (8·n² bytes). Deterministic strategies grow as "
+             "Π k^m and moment-matrix words exponentially in the level.\nFix: a lower level, fewer "
+             "inputs/outputs, or a higher limit: steer run --max-sdp-size N (Python: "
+             "run_model(model, max_sdp_size=N))."),
     "E200": ("check failed", "A check answered 'fail'."),
     "E201": ("signalling assemblage",
              "An Alice's input changes Bob's reduced state: Σ_a σ[a|x] depends on x. The message names the "
@@ -163,6 +181,10 @@ CODES: dict[str, tuple[str, str]] = {
     "E301": ("cannot set up the problem",
              "The SDP could not be built for this object, e.g. an assemblage that is not valid enough to be "
              "tested, or a noise model that does not fit the scenario."),
+    "E310": ("time limit reached",
+             "The SDP solves of this line took longer than the time limit set with steer run --time-limit "
+             "SECONDS (Python: run_model(model, time_limit_seconds=…)), and were stopped. The notes list "
+             "the strategies tried.\nFix: a longer limit, a lower level or a smaller scenario."),
     "W301": ("undecided",
              "A check could not be decided: a numeric value within the tolerance of the boundary, or a "
              "property for which no exact test applies. Never read as pass or fail."),

@@ -19,7 +19,8 @@ from steerdsl.model import algebra as alg
 from steerdsl.model.values import Behaviour, LinearMap, State
 from steerdsl.numeric.product_minimum import RESTARTS, STALL, product_minimum
 from steerdsl.sdp.result import SDPResult
-from steerdsl.tasks import TaskError, solve_task
+from steerdsl.sdp.size import decomposable_size, lhs_size
+from steerdsl.tasks import TaskError, check_task_size, solve_task
 
 BEHAVIOUR_TASKS = ("local", "lhs", "npa", "almost_quantum", "quantum", "moments", "visibility")
 
@@ -29,6 +30,7 @@ def behaviour_task(p: Behaviour, task: str, options: dict[str, Any]) -> SDPResul
     from steerdsl.sdp import bell
 
     if task in ("local", "lhs"):
+        check_task_size(lhs_size(p.as_assemblage().scenario, "local polytope"), options)
         return bell.local(p, solver=options.get("solver"))
     if task in BEHAVIOUR_TASKS:
         return solve_task(p.as_assemblage(), task, options)
@@ -64,6 +66,7 @@ def object_task(value, name: str, task: str, options: dict[str, Any]) -> SDPResu
             raise TaskError(f"unknown task {task!r} for a map", "tasks: decomposable (or check the map's properties)")
         from steerdsl.sdp.decomposable import decomposability
 
+        check_task_size(decomposable_size(value.din, value.dout), options)
         return decomposability(value, solver=options.get("solver"))
     if isinstance(value, State) or alg.is_matrix(value):
         if task != "product_minimum":

@@ -24,7 +24,8 @@ from steerdsl.model.model import Model
 from steerdsl.model.values import Behaviour, LinearMap, State
 from steerdsl.object_tasks import object_task
 from steerdsl.sdp.result import EXCLUDED, MEMBER, UNDECIDED, SDPResult
-from steerdsl.sdp.solve import SolverError
+from steerdsl.sdp.size import SDPTooLarge, too_large_diagnostic
+from steerdsl.sdp.solve import SolverError, SolverTimeLimit, time_limit
 from steerdsl.syntax import ast
 from steerdsl.tasks import TaskError, bound_task, default_quantum_task, note_no_certificate, solve_task
 
@@ -244,23 +245,38 @@ def answer_question(model: Model, stmt, defaults: dict | None = None) -> Answer 
     return answer
 
 
-def run_model(model: Model, progress: Callable[[str], None] | None = None, solver: str | None = None) -> RunReport:
+def run_model(model: Model, progress: Callable[[str], None] | None = None, solver: str | None = None,
+              max_sdp_size: int | None = None, time_limit_seconds: float | None = None) -> RunReport:
     """Exact checks, then every SDP question of the model, in file order.
 
-    ``solver`` is used by every line that does not name its own."""
-    defaults = {"solver": solver} if solver else {}
+    ``solver`` is used by every line that does not name its own; an SDP estimated above
+    ``max_sdp_size`` real variables (default :data:`steerdsl.sdp.size.DEFAULT_MAX_VARIABLES`) is
+    refused with E182 before it is built; a line whose solves take more than ``time_limit_seconds``
+    in all is stopped with E310."""
+    defaults: dict[str, Any] = {"solver": solver} if solver else {}
+    if max_sdp_size is not None:
+        defaults["max_sdp_size"] = max_sdp_size
     report = RunReport(model.file, check_model(model), sources=model.sources)
     questions = [q for q in model.questions if isinstance(q, (ast.Solve, ast.Bound, ast.ExpectStmt))]
     for k, stmt in enumerate(questions, start=1):
         if progress is not None:
             progress(f"[{k}/{len(questions)}] {model.file}:{stmt.span.line} {_line_text(model, stmt.span)}")
         try:
-            answer = answer_question(model, stmt, defaults)
+            with time_limit(time_limit_seconds):
+                answer = answer_question(model, stmt, defaults)
         except SteerError as exc:
             report.diagnostics.append(exc.diagnostic)
             continue
         except TaskError as exc:
             report.diagnostics.append(Diagnostic("E140", str(exc), stmt.span, exc.hint))
+            continue
+        except SDPTooLarge as exc:
+            report.diagnostics.append(too_large_diagnostic(exc, stmt.span))
+            continue
+        except SolverTimeLimit as exc:
+            report.diagnostics.append(Diagnostic("E310", f"the time limit of {time_limit_seconds:g} s ran out on "
+                                                 f"{exc.task}", stmt.span, "raise it with --time-limit, or ask "
+                                                 "for a smaller problem", notes=exc.attempts))
             continue
         except SolverError as exc:
             report.diagnostics.append(Diagnostic("E300", f"the solver failed on {exc.task}", stmt.span,

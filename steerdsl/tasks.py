@@ -14,6 +14,8 @@ from importlib import import_module
 from typing import Any
 
 from steerdsl.model.assemblage import Assemblage, Functional
+from steerdsl.model.scenario import Scenario
+from steerdsl.sdp import size as sdp_size
 
 
 class TaskError(ValueError):
@@ -48,9 +50,9 @@ def _lhs_tasks() -> dict[str, Callable[[Assemblage, dict], Any]]:
     }
 
 
-def default_quantum_task(sigma: Assemblage) -> tuple[str, dict]:
-    """The relaxation a bare ``quantum`` test uses for each scenario kind."""
-    kind = sigma.scenario.kind
+def default_quantum_task(sigma: Assemblage | Scenario) -> tuple[str, dict]:
+    """The relaxation a bare ``quantum`` test uses for each scenario kind (of σ or of a scenario)."""
+    kind = (sigma if isinstance(sigma, Scenario) else sigma.scenario).kind
     if kind == "bwi":
         return "bwi", {"level": "2"}
     if kind == "instrumental":
@@ -63,9 +65,14 @@ def default_quantum_task(sigma: Assemblage) -> tuple[str, dict]:
 def quantum_test(sigma: Assemblage, task: str, options: dict) -> tuple[str, dict]:
     """The concrete test a quantum task names for σ's scenario kind: ``npa`` (moment matrices of one Bob
     without input), ``bwi``, ``instrumental``, ``parent_states`` or ``several_bobs``, with its options."""
-    kind = sigma.scenario.kind
+    return quantum_test_for(sigma.scenario, task, options)
+
+
+def quantum_test_for(scenario: Scenario, task: str, options: dict) -> tuple[str, dict]:
+    """:func:`quantum_test` from the scenario alone."""
+    kind = scenario.kind
     if task == "quantum":
-        task, defaults = default_quantum_task(sigma)
+        task, defaults = default_quantum_task(scenario)
         options = {**defaults, **options}
     if task == "almost_quantum":
         task, options = "npa", {**options, "level": "1+AB"}
@@ -133,8 +140,41 @@ def note_no_certificate(result: Any, options: dict) -> Any:
     return result
 
 
+def task_size(scenario: Scenario, task: str, options: dict) -> sdp_size.SDPSize | None:
+    """The estimated size of ``solve σ : task`` (None for tasks without a sizeable SDP)."""
+    if task in _lhs_tasks() or (task == "visibility" and options.get("against", "lhs") == "lhs"):
+        return sdp_size.lhs_size(scenario, task)
+    against = options.get("against") if task == "visibility" else task
+    if against in QUANTUM_TASKS:
+        test, test_options = quantum_test_for(scenario, against, options)
+        return sdp_size.quantum_size(scenario, test, test_options)
+    return None
+
+
+def bound_size(scenario: Scenario, over: str, options: dict) -> sdp_size.SDPSize | None:
+    """The estimated size of ``bound max|min F over SET`` (the larger of outer SDP and see-saw)."""
+    sizes = []
+    if over == "lhs":
+        sizes.append(sdp_size.lhs_size(scenario, "LHS bound"))
+    if over in ("almost_quantum", "quantum", "npa", "moments"):
+        level = "1+AB" if over == "almost_quantum" else _level(options, "1+AB")
+        sizes.append(sdp_size.moment_size(scenario, level, scenario.dim, task="NPA bound"))
+    if over == "seesaw" or (over in ("almost_quantum", "quantum", "npa", "moments") and "dims" in options):
+        sizes.append(sdp_size.seesaw_size(scenario, options.get("dims"), options.get("restarts", 10)))
+    return max(sizes, key=lambda s: s.variables, default=None)
+
+
+def check_task_size(size: sdp_size.SDPSize | None, options: dict) -> None:
+    """Refuse the task (:class:`~steerdsl.sdp.size.SDPTooLarge`) when its estimate is above the limit
+    ``options["max_sdp_size"]`` (default :data:`~steerdsl.sdp.size.DEFAULT_MAX_VARIABLES`)."""
+    if size is not None:
+        sdp_size.check_size(size, options.get("max_sdp_size"))
+
+
 def solve_task(sigma: Assemblage, task: str, options: dict) -> Any:
-    """Run ``solve sigma : task [options]`` (``certify``: an exact certificate where one exists)."""
+    """Run ``solve sigma : task [options]`` (refused before it is built when its SDP is too large;
+    ``certify``: an exact certificate where one exists)."""
+    check_task_size(task_size(sigma.scenario, task, options), options)
     return note_no_certificate(_solve_task(sigma, task, options), options)
 
 
@@ -171,11 +211,20 @@ BOUND_SETS = ("seesaw", "lhs", "almost_quantum", "quantum", "npa", "moments", "n
 
 
 def bound_task(functional: Functional, sense: str, over: str, options: dict) -> Any:
-    """Run ``bound max|min F over SET [options]`` (``certify``: an exact certificate over relaxations)."""
-    return note_no_certificate(_bound_task(functional, sense, over, options), options)
+    """Run ``bound max|min F over SET [options]`` (refused before it is built when too large; solved on
+    ``F`` scaled to unit size, :mod:`steerdsl.sdp.scaling`, except with ``certify``: a certificate is
+    about ``F`` as written; ``certify``: an exact certificate over relaxations)."""
+    check_task_size(bound_size(functional.scenario, over, options), options)
+    if over not in BOUND_SETS:
+        raise TaskError(f"unknown set {over!r} to bound over", f"sets: {', '.join(BOUND_SETS)}")
+    if options.get("certify"):
+        return note_no_certificate(_bound(functional, sense, over, options), options)
+    from steerdsl.sdp.scaling import solve_scaled
+
+    return solve_scaled(functional, lambda f: _bound(f, sense, over, options))
 
 
-def _bound_task(functional: Functional, sense: str, over: str, options: dict) -> Any:
+def _bound(functional: Functional, sense: str, over: str, options: dict) -> Any:
     solver = options.get("solver")
     if over == "lhs":
         return _fn("steerdsl.sdp.lhs", "lhs_bound")(functional, sense=sense, solver=solver)
@@ -183,14 +232,13 @@ def _bound_task(functional: Functional, sense: str, over: str, options: dict) ->
         return _fn("steerdsl.sdp.relaxation", "nosignalling_bound")(functional, sense=sense, solver=solver)
     if over == "seesaw":
         return _seesaw(functional, sense, options)
-    if over in ("almost_quantum", "quantum", "npa", "moments"):
-        level = "1+AB" if over == "almost_quantum" else _level(options, "1+AB")
-        outer = _fn("steerdsl.sdp.relaxation", "bound")(functional, sense=sense, level=level, solver=solver)
-        if options.get("certify"):
-            outer = _fn("steerdsl.sdp.certify", "certify_bound")(functional, sense, outer)
-        if "dims" in options and outer.value is not None:
-            inner = _seesaw(functional, sense, options)
-            outer.details["bracket"] = (inner.value, outer.value) if sense == "max" else (outer.value, inner.value)
-            outer.details["inner_bound"] = inner.value
-        return outer
-    raise TaskError(f"unknown set {over!r} to bound over", f"sets: {', '.join(BOUND_SETS)}")
+    # the moment-matrix sets: almost_quantum, quantum, npa, moments
+    level = "1+AB" if over == "almost_quantum" else _level(options, "1+AB")
+    outer = _fn("steerdsl.sdp.relaxation", "bound")(functional, sense=sense, level=level, solver=solver)
+    if options.get("certify"):
+        outer = _fn("steerdsl.sdp.certify", "certify_bound")(functional, sense, outer)
+    if "dims" in options and outer.value is not None:
+        inner = _seesaw(functional, sense, options)
+        outer.details["bracket"] = (inner.value, outer.value) if sense == "max" else (outer.value, inner.value)
+        outer.details["inner_bound"] = inner.value
+    return outer

@@ -54,6 +54,27 @@ class NotExact(ValueError):
     """A value that has no exact representation here (e.g. √(√2))."""
 
 
+MAX_DEGREE = 8192
+"""Largest degree φ(n) of a field Q(ζ_n) computed in: cos(π/4096) or √p for a prime p ≡ 1 (mod 4) up to 8192 still
+work, larger fields (e.g. √ of a 30-digit prime, exp(iπ/99991)) are refused with :class:`NotExact`
+instead of building polynomials of that degree."""
+
+
+@cache
+def _totient(n: int) -> int:
+    out = n
+    for p, _ in fmpz(n).factor():
+        out = out // int(p) * (int(p) - 1)
+    return out
+
+
+def _field(n: int) -> int:
+    """``n``, after checking that Q(ζ_n) has degree at most :data:`MAX_DEGREE`."""
+    if n > MAX_DEGREE + 1 and (n > 64 * MAX_DEGREE**2 or _totient(n) > MAX_DEGREE):
+        raise NotExact(f"this number needs the cyclotomic field Q(ζ_{n}), of degree above {MAX_DEGREE}")
+    return n
+
+
 # ---------------------------------------------------------------- field data (cached)
 @cache
 def _phi(n: int) -> fmpq_poly:
@@ -238,13 +259,43 @@ def _as_fraction(value: Rational) -> Fraction:
 
 
 def _split_square(k: int) -> tuple[int, int]:
-    """``(s, D)`` with ``k = s²·D``, D squarefree (k > 0)."""
+    """``(s, D)`` with ``k = s²·D``, D squarefree (k > 0).
+
+    Only primes p ≤ MAX_DEGREE + 1 are divided out (√p for a larger prime lives in a field of degree
+    p − 1 > MAX_DEGREE); a rest that is not a perfect square raises :class:`NotExact`, so a huge
+    number is never factored."""
     square, free = 1, 1
-    for p, e in fmpz(k).factor():
-        square *= int(p) ** (e // 2)
+    for p in _small_primes():
+        if p * p > k:
+            break
+        e = 0
+        while k % p == 0:
+            k //= p
+            e += 1
+        square *= p ** (e // 2)
         if e % 2:
-            free *= int(p)
+            free *= p
+    if k > 1:
+        if k <= MAX_DEGREE + 1:  # a prime left after dividing out every p with p² ≤ k
+            free *= k
+        else:
+            root = math.isqrt(k)
+            if root * root != k:
+                raise NotExact(f"√{k} needs a prime factor above {MAX_DEGREE + 1}, so a cyclotomic field of "
+                               f"degree above {MAX_DEGREE}")
+            square *= root
     return square, free
+
+
+@cache
+def _small_primes() -> tuple[int, ...]:
+    bound = MAX_DEGREE + 1
+    sieve = bytearray([1]) * (bound + 1)
+    sieve[:2] = b"\x00\x00"
+    for p in range(2, math.isqrt(bound) + 1):
+        if sieve[p]:
+            sieve[p * p::p] = bytearray(len(sieve[p * p::p]))
+    return tuple(p for p in range(bound + 1) if sieve[p])
 
 
 def _ball_float(part: arb, is_zero: Callable[[], bool]) -> float | None:
@@ -279,7 +330,7 @@ def _linear(x: Cyclo, y: Cyclo, op: Callable[[fmpq_poly, fmpq_poly], fmpq_poly])
         return _new(1, op(x._p, y._p)) if n == 1 else _new(*_canonical(n, op(x._p, y._p)))
     if n == 1 or m == 1:
         return _new(max(n, m), op(x._p, y._p))
-    big = math.lcm(n, m)
+    big = _field(math.lcm(n, m))
     return _new(*_canonical(big, op(_embed(x._p, n, big), _embed(y._p, m, big))))
 
 
@@ -313,7 +364,7 @@ class Cyclo:
         if n < 1:
             raise ValueError("zeta(k, n) needs n ≥ 1")
         g = math.gcd(k, n)
-        k, n = (k // g) % (n // g), n // g
+        k, n = (k // g) % (n // g), _field(n // g)
         if n % 4 == 2:
             return _new(*_from_half(_monomial(k), n))
         return _new(n, _monomial(k) % _phi(n)) if n > 1 else _rational(fmpq(1))
@@ -399,7 +450,7 @@ class Cyclo:
             return _new(1 if p.is_zero() else max(n, m), p)
         if n == m:
             return _new(*_canonical(n, self._p * other._p % _phi(n)))
-        big = math.lcm(n, m)
+        big = _field(math.lcm(n, m))
         return _new(*_canonical(big, _embed(self._p, n, big) * _embed(other._p, m, big) % _phi(big)))
 
     __rmul__ = __mul__

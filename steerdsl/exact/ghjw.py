@@ -47,12 +47,20 @@ class Realisation:
     residual: float = 0.0
 
 
+MAX_SQUARES_BITS = 133
+"""Largest ``numerator·denominator`` (about 40 digits) written as a sum of squares: sympy factors it,
+measured under 0.25 s at 40 digits; a 1000-digit number (``1e999`` in a state) would not finish."""
+
+
 def rational_squares(q: Fraction) -> list[Fraction]:
     """Rationals ``c_j`` (at most four) with ``Σ c_j² = q`` for ``q > 0`` (Lagrange's four-square theorem)."""
     from sympy.solvers.diophantine.diophantine import sum_of_four_squares, sum_of_squares, sum_of_three_squares
 
     n = q.numerator * q.denominator
     den = q.denominator
+    if n.bit_length() > MAX_SQUARES_BITS:
+        raise NotExact(f"a four-square decomposition of a {len(str(n))}-digit number (it needs factoring); "
+                       "use float(·) for a numeric realisation")
     if isqrt(n) ** 2 == n:
         parts: tuple[int, ...] = (isqrt(n),)
     else:

@@ -25,6 +25,7 @@ import numpy as np
 from flint import fmpq, fmpq_mat, fmpq_poly, fmpz_poly
 
 from steerdsl.exact.cyclotomic import Cyclo, NotExact
+from steerdsl.exact.limits import check_entries
 
 __all__ = [
     "PsdResult", "charpoly", "dagger", "eigenvalues", "exact_array", "first_nonzero", "hermitian_violation",
@@ -73,11 +74,13 @@ def to_complex(a: np.ndarray) -> np.ndarray:
 
 def zeros(n: int, m: int) -> np.ndarray:
     """The exact ``n×m`` zero matrix."""
+    check_entries("this matrix", (n, m))
     return _object_array([_ZERO] * (n * m), (n, m))
 
 
 def identity(n: int) -> np.ndarray:
     """The exact ``n×n`` identity ``δ_ij``."""
+    check_entries("this identity", (n, n))
     return _object_array((_ONE if i == j else _ZERO for i in range(n) for j in range(n)), (n, n))
 
 
@@ -119,6 +122,8 @@ def kron(*arrays: np.ndarray) -> np.ndarray:
         raise ValueError("kron needs at least one factor")
     if not all(is_exact(a) for a in arrays):
         arrays = tuple(to_complex(a) for a in arrays)
+    else:
+        check_entries("this tensor product", tuple(math.prod(s) for s in zip(*(a.shape for a in arrays))))
     return reduce(np.kron, arrays)
 
 

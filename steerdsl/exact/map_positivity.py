@@ -126,6 +126,12 @@ def decide_decomposability(lin: LinearMap, solver: str | None = None) -> Decompo
         return Decomposability(PASS, lin.exact, f"completely positive (J ⪰ 0 {how})")
     if _is_psd(_pt(lin.choi, lin)):
         return Decomposability(PASS, lin.exact, f"a transpose after a CP map (J^Γ ⪰ 0 {how})")
+    from steerdsl.sdp.size import SDPTooLarge, check_size, decomposable_size
+
+    try:
+        check_size(decomposable_size(lin.din, lin.dout), None)
+    except SDPTooLarge as exc:
+        return Decomposability(UNDECIDED, False, f"not decided: {exc} (E182)")
     res = decomposability(lin, solver=solver)
     t = res.value
     if t is None:

@@ -13,7 +13,7 @@ from fractions import Fraction
 import numpy as np
 
 from steerdsl.exact import linalg
-from steerdsl.exact.cyclotomic import Cyclo
+from steerdsl.exact.cyclotomic import Cyclo, NotExact
 
 Scalar = int | Cyclo | complex | float
 
@@ -160,12 +160,18 @@ def power(base, exponent):
             raise AlgebraError(f"only square matrices have powers, not {shape_text(base)}")
         if exponent < 0:
             raise AlgebraError("negative matrix powers: use inv(·)")
-        out = identity_like(base)
-        for _ in range(exponent):
-            out = out @ base
+        _check_exponent(base, exponent)
+        out, square = identity_like(base), base
+        while exponent:  # square and multiply: about 2·log2(n) products
+            if exponent & 1:
+                out = out @ square
+            exponent >>= 1
+            if exponent:
+                square = square @ square
         return out
     if isinstance(base, bool):
         base = int(base)
+    _check_exponent(base, exponent)
     if isinstance(base, int):
         if exponent >= 0:
             return base**exponent
@@ -175,6 +181,21 @@ def power(base, exponent):
     if isinstance(base, Cyclo):
         return base**exponent
     return complex(base) ** exponent
+
+
+MAX_EXACT_EXPONENT = 4096
+"""Exact powers b^n with |n| above this are refused (unless b is 0, 1 or −1): 7^(10^9) has
+2.8·10^9 digits.  Floating-point bases are not limited (they overflow to inf)."""
+
+
+def _check_exponent(base, exponent: int) -> None:
+    if abs(exponent) <= MAX_EXACT_EXPONENT or not is_exact(base):
+        return
+    if not is_matrix(base) and base in (0, 1, -1):
+        return
+    shown = exponent if exponent.bit_length() <= 64 else f"of about {int(exponent.bit_length() * 0.30103)} digits"
+    raise NotExact(f"the exponent {shown} is too large for exact arithmetic (at most "
+                   f"{MAX_EXACT_EXPONENT}); use float(·) for a numeric power")
 
 
 def identity_like(m: np.ndarray) -> np.ndarray:

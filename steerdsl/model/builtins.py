@@ -8,6 +8,7 @@ diagnostic at the call.
 
 from __future__ import annotations
 
+import cmath
 from collections.abc import Callable
 from fractions import Fraction
 
@@ -141,7 +142,7 @@ def _sqrt(v):
         except NotExact as exc:
             raise BuiltinError(f"the square root of {v} is not an exact number here",
                                "use float(·) to compute it numerically", code="E108") from exc
-    if alg.is_matrix(v):
+    if alg.is_matrix(v) or isinstance(v, ScaledIdentity):
         raise BuiltinError("sqrt of a matrix: use sqrtm(·)")
     return complex(v) ** 0.5
 
@@ -152,10 +153,10 @@ def _trig(name: str):
             return {"cos": Cyclo.cos_pi, "sin": Cyclo.sin_pi}[name](v.r)
         if isinstance(v, (int, bool)) and int(v) == 0:
             return Cyclo(1) if name == "cos" else Cyclo(0)
-        if alg.is_matrix(v):
+        if alg.is_matrix(v) or isinstance(v, ScaledIdentity):
             raise BuiltinError(f"{name} of a matrix is not supported")
         c = complex(v)
-        return complex(np.cos(c) if name == "cos" else np.sin(c))
+        return cmath.cos(c) if name == "cos" else cmath.sin(c)  # OverflowError (E108), not inf
 
     return fn
 
@@ -165,9 +166,9 @@ def _exp(v):
         return Cyclo.exp_i_pi(v.r)
     if isinstance(v, (int, bool)) and int(v) == 0:
         return Cyclo(1)
-    if alg.is_matrix(v):
+    if alg.is_matrix(v) or isinstance(v, ScaledIdentity):
         raise BuiltinError("exp of a matrix is not supported")
-    return complex(np.exp(complex(v)))
+    return cmath.exp(complex(v))  # OverflowError (E108), not inf
 
 
 def _tr(m):
@@ -202,6 +203,8 @@ def _inv(m):
 
 def _sqrtm(m):
     mat = matrix_arg(m)
+    if mat.shape[0] != mat.shape[1]:
+        raise BuiltinError(f"sqrtm takes a square matrix, not {alg.shape_text(mat)}", code="E104")
     if mat.dtype != object:
         w, v = np.linalg.eigh(mat)
         return (v * np.sqrt(np.clip(w, 0, None))) @ v.conj().T
@@ -245,6 +248,8 @@ def _abs(v):
 
 
 def _diag(*vals):
+    if any(alg.is_matrix(v) or isinstance(v, (Angle, ScaledIdentity)) for v in vals):
+        raise BuiltinError("diag takes numbers, the diagonal entries", "diag(1, 0) is |0⟩⟨0|")
     n = len(vals)
     exact = all(alg.is_exact(v) for v in vals)
     out = alg.zeros(n, n) if exact else np.zeros((n, n), dtype=complex)

@@ -17,10 +17,11 @@ import numpy as np
 
 from steerdsl.diagnostics import Span, did_you_mean, error
 from steerdsl.exact.cyclotomic import Cyclo, NotExact
+from steerdsl.exact.limits import TooLarge
 from steerdsl.model import algebra as alg
 from steerdsl.model.assemblage import Assemblage
 from steerdsl.model.builtins import CONSTANTS, REDUCERS, BuiltinError, named_ket
-from steerdsl.model.library_builtins import FUNCTIONS
+from steerdsl.model.library_builtins import FUNCTIONS, LIST_ARGUMENTS
 from steerdsl.model.values import Angle, Function, LinearMap, ScaledIdentity
 from steerdsl.syntax import ast
 
@@ -31,6 +32,14 @@ def materialise(value, dim: int):
         eye = alg.identity(dim) if alg.is_exact(value.c) else np.eye(dim, dtype=complex)
         return alg.binary("*", value.c, eye)
     return value
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float, complex, Fraction, Cyclo))
+
+
+TAKES_BARE_I = ("tr", "float", "sqrt", "cos", "sin", "exp", "diag")
+"""Built-ins that accept a bare ``I`` (its dimension unknown) and say themselves what they make of it."""
 
 
 class Evaluator:
@@ -69,6 +78,12 @@ class Evaluator:
         except NotExact as exc:
             raise error("E108", f"not exactly representable: {exc}", getattr(node, "span", None),
                         "use float(·) to compute it numerically") from None
+        except TooLarge as exc:
+            raise error("E181", str(exc), getattr(node, "span", None),
+                        "make the object smaller, or compute it numerically outside the exact engine") from None
+        except OverflowError as exc:
+            raise error("E108", f"the number overflows floating point ({exc})", getattr(node, "span", None),
+                        "keep numeric values below about 1e308") from None
 
     def index(self, node: ast.Expr, scope: dict[str, Any]) -> int:
         value = self.eval(node, scope)
@@ -137,6 +152,9 @@ class Evaluator:
             return ScaledIdentity(alg.negate(v.c))
         if isinstance(v, Assemblage):
             return self._scale_assemblage(v, -1)
+        if isinstance(v, list):
+            raise error("E103", "a list cannot take part in arithmetic", node.span,
+                        "write a matrix as [[a, b], [c, d]]")
         return alg.negate(v)
 
     def _Binary(self, node: ast.Binary, scope):
@@ -154,12 +172,23 @@ class Evaluator:
             if b == 0:
                 raise error("E107", "mod 0", node.span)
             return a % b
+        if isinstance(left, list) or isinstance(right, list):
+            raise error("E103", "a list cannot take part in arithmetic", node.span,
+                        "write a matrix as [[a, b], [c, d]]")
         if op == "^":
+            exponent = self._plain(right)
+            if not _is_number(exponent):
+                raise error("E103", "an exponent must be a number", node.span)
             if isinstance(left, ScaledIdentity):
-                return ScaledIdentity(alg.power(left.c, right))
-            return alg.power(left, self._plain(right))
+                return ScaledIdentity(alg.power(left.c, exponent))
+            base = self._plain(left)
+            if not (_is_number(base) or alg.is_matrix(base)):
+                raise error("E103", "only numbers and square matrices have powers", node.span)
+            return alg.power(base, exponent)
         if isinstance(left, Angle) or isinstance(right, Angle):
-            return self._angle_op(op, left, right)
+            if _is_number(self._plain(left)) and _is_number(self._plain(right)):
+                return self._angle_op(op, left, right)
+            left, right = self._plain(left), self._plain(right)  # an angle with a matrix: its number
         if isinstance(left, Assemblage) or isinstance(right, Assemblage):
             return self._assemblage_op(op, left, right, node)
         if op == "⊗":
@@ -169,9 +198,11 @@ class Evaluator:
             return alg.kron(left, right)
         if isinstance(left, ScaledIdentity) or isinstance(right, ScaledIdentity):
             return self._identity_op(op, left, right, node)
-        if isinstance(left, list) or isinstance(right, list):
-            raise error("E103", "a list cannot take part in arithmetic", node.span,
-                        "write a matrix as [[a, b], [c, d]]")
+        for v in (left, right):
+            if not (_is_number(v) or alg.is_matrix(v)):
+                what = "one element per Bob" if isinstance(v, tuple) else f"a {type(v).__name__.lower()}"
+                raise error("E103", f"{what} cannot take part in {op!r}", node.span,
+                            "arithmetic combines numbers and matrices (and assemblages with numbers)")
         return alg.binary(op, left, right)
 
     @staticmethod
@@ -264,10 +295,16 @@ class Evaluator:
         left = self._plain(self.eval(node.left, scope))
         right = self._plain(self.eval(node.right, scope))
         if node.op in ("==", "!="):
+            for v in (left, right):
+                if not (_is_number(v) or alg.is_matrix(v) or isinstance(v, (ScaledIdentity, tuple))):
+                    raise error("E103", f"a {type(v).__name__.lower()} cannot be compared with {node.op}", node.span,
+                                "compare numbers and matrices (assemblage elements, not whole assemblages)")
             eq = self._equal(left, right)
             return eq if node.op == "==" else not eq
         if alg.is_matrix(left) or alg.is_matrix(right):
             raise error("E103", f"matrices cannot be compared with {node.op}", node.span)
+        if not (_is_number(left) and _is_number(right)):
+            raise error("E103", f"only numbers can be compared with {node.op}", node.span)
         try:
             sign = alg.real_sign(alg.binary("-", left, right))
         except (alg.AlgebraError, ValueError):
@@ -313,9 +350,11 @@ class Evaluator:
         return self.eval(node.then if self._truth(node.test, scope) else node.orelse, scope)
 
     def _Dagger(self, node: ast.Dagger, scope):
-        v = self.eval(node.operand, scope)
+        v = self._plain(self.eval(node.operand, scope))
         if isinstance(v, ScaledIdentity):
             return ScaledIdentity(alg.conjugate(v.c))
+        if not (_is_number(v) or alg.is_matrix(v)):
+            raise error("E103", "† applies to numbers and matrices", node.span)
         return alg.dagger(v)
 
     # ------------------------------------------------------------------ calls
@@ -340,6 +379,12 @@ class Evaluator:
                 want = str(lo) if lo == hi else f"{lo} to {hi}"
                 raise error("E102", f"{node.func} takes {want} argument(s), got {len(args)}", node.span)
             args = [self._plain(a) if node.func not in ("cos", "sin", "exp", "float") else a for a in args]
+            if node.func not in LIST_ARGUMENTS and any(isinstance(a, list) for a in args):
+                raise error("E103", f"{node.func} does not take a list", node.span,
+                            "write a matrix as [[a, b], [c, d]] and a column vector as [[a], [b]]")
+            if node.func not in TAKES_BARE_I and any(isinstance(a, ScaledIdentity) for a in args):
+                raise error("E104", f"the dimension of I is unknown in {node.func}(…)", node.span,
+                            "write I(d) with the dimension")
             return fn(*args)
         near = did_you_mean(node.func, list(FUNCTIONS) + list(REDUCERS) + self.known_names())
         raise error("E101", f"unknown function {node.func!r}", node.span,

@@ -83,3 +83,5 @@ LIBRARY_FUNCTIONS: dict[str, tuple[Callable, int | tuple[int, int]]] = {
 }
 
 FUNCTIONS = {**base.FUNCTIONS, **LIBRARY_FUNCTIONS}
+LIST_ARGUMENTS = ("ptrace", "ptranspose", "ptranspose_map")
+"""The built-ins with list arguments (dimensions and subsystems, read by ``int_list``)."""

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from steerdsl.diagnostics import SteerError, did_you_mean, error
+from steerdsl.exact.limits import TooLarge
 from steerdsl.model.evaluate import Evaluator
 from steerdsl.model.maps import build_map
 from steerdsl.model.model import Definition, Model
@@ -79,7 +80,10 @@ class Resolver:
         module = parse(self.text, self.file)
         self.let_names = {s.name for s in module.statements if isinstance(s, ast.Let) and s.params is None}
         for stmt in module.statements:
-            self.statement(stmt)
+            try:
+                self.statement(stmt)
+            except TooLarge as exc:  # sizes met outside an expression (map dimensions, tables)
+                raise error("E181", str(exc), getattr(stmt, "span", None), "make the object smaller") from None
         check_overrides_used(self)
         return Model(self.file, self.scenario, self.definitions, self.questions, self.sources,
                      self.scenario_span, self.evaluator, self.sweeps)
@@ -127,18 +131,25 @@ class Resolver:
     # ------------------------------------------------------------------ imports
     def do_import(self, stmt: ast.Import) -> None:
         base = Path(self.file).parent if not self.file.startswith("<") else Path.cwd()
-        path = (base / stmt.path).resolve()
+        try:
+            path = (base / stmt.path).resolve()
+            found = path.is_file()
+        except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL byte
+            raise error("E130", f"cannot use {stmt.path!r} as a file name: {exc}", stmt.span) from None
         key = str(path)
         if key in self.stack or key == str(Path(self.file).resolve()):
             raise error("E130", f"import cycle: {stmt.path} imports this file again", stmt.span,
                         "move the shared definitions into a third file")
-        if not path.is_file():
+        if not found:
             folder = path.parent
             near = did_you_mean(path.name, [p.name for p in folder.glob("*.steer")]) if folder.is_dir() else None
             shown = os.path.relpath(folder) if folder.is_dir() else str(folder)
             raise error("E130", f"cannot find the imported file {stmt.path!r} (looked in {shown})", stmt.span,
                         f'did you mean "{near}"?' if near else "paths are relative to the importing file")
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise error("E130", f"cannot read the imported file {stmt.path!r}: {exc}", stmt.span) from None
         sub = Resolver(str(path), text, self.stack + (str(Path(self.file).resolve()),), self.sources)
         try:
             model = sub.resolve()

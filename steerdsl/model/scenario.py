@@ -108,6 +108,21 @@ class Scenario:
         """Input counts of the Bobs that choose an input freely (BWI)."""
         return tuple(b.inputs for b in self.bobs if b.inputs)
 
+    def element_count(self) -> int:
+        """The number of keys ``(a, x, y)``, counted without listing them:
+        ``Π_y m_y · Π_slots Σ_x k_x``."""
+        return prod(self.bob_inputs) * prod(sum(s.outputs) for s in self.slots)
+
+    def strategy_count(self) -> int:
+        """The number of deterministic strategies, counted without listing them (the length of
+        :meth:`deterministic_strategies`): ``Π_slots Π_histories k``, i.e. ``Π_j k_j^{m_j}``
+        for one round per party."""
+        count = 1
+        for idx, s in enumerate(self.slots):
+            earlier = prod(self.slots[idx - s.round + r].inputs for r in range(s.round))
+            count *= prod(s.outputs) ** earlier
+        return count
+
     def input_tuples(self) -> Iterator[Inputs]:
         """All ``x = (x_1, …)`` over slots."""
         return itertools.product(*(range(s.inputs) for s in self.slots))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from steerdsl.diagnostics import did_you_mean, error
+from steerdsl.exact.limits import TooLarge, check_count, check_entries
 from steerdsl.model.scenario import Alice, Bob, Scenario
 from steerdsl.syntax import ast
 
@@ -24,6 +25,8 @@ def build_scenario(decl: ast.ScenarioDecl) -> Scenario:
             raise error("E120", f"alice {al.name} has no outputs", al.span, "add 'outputs k'")
         if al.inputs < 1:
             raise error("E120", f"alice {al.name} needs at least one input", al.span)
+        _check_counts(al.span, (f"alice {al.name}'s inputs", al.inputs), (f"alice {al.name}'s rounds", al.rounds),
+                      *((f"alice {al.name}'s outputs", k) for k in al.outputs))
         outputs = al.outputs * al.inputs if len(al.outputs) == 1 else al.outputs
         if len(outputs) != al.inputs:
             raise error("E120", f"alice {al.name} has {al.inputs} inputs but {len(outputs)} output counts",
@@ -43,6 +46,7 @@ def build_scenario(decl: ast.ScenarioDecl) -> Scenario:
             raise error("E120", f"bob {b.name} has no dimension", b.span, "add 'dim d'")
         if b.dim < 1:
             raise error("E120", f"bob {b.name}: the dimension must be at least 1", b.span)
+        _check_counts(b.span, (f"bob {b.name}'s dimension", b.dim), (f"bob {b.name}'s inputs", b.inputs or 0))
         if b.input_from is not None:
             if b.input_from not in alice_names:
                 near = did_you_mean(b.input_from, alice_names)
@@ -60,4 +64,17 @@ def build_scenario(decl: ast.ScenarioDecl) -> Scenario:
         raise error("E120", "several Bobs with inputs are not supported", decl.span)
     if any(b.input_from for b in bobs) and (len(alices) != 1 or alices[0].rounds != 1):
         raise error("E120", "the instrumental scenario has exactly one alice measured once", decl.span)
-    return Scenario(tuple(alices), tuple(bobs))
+    scenario = Scenario(tuple(alices), tuple(bobs))
+    try:
+        check_entries("an assemblage of this scenario", (scenario.element_count(), scenario.dim, scenario.dim))
+    except TooLarge as exc:
+        raise error("E181", str(exc), decl.span, "use fewer inputs, outputs or parties, or smaller Bobs") from None
+    return scenario
+
+
+def _check_counts(span, *counts: tuple[str, int]) -> None:
+    for what, n in counts:
+        try:
+            check_count(what, n)
+        except TooLarge as exc:
+            raise error("E181", str(exc), span, "use fewer inputs, outputs or a smaller dimension") from None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from math import prod
 
 from steerdsl.model.scenario import Scenario
 
@@ -123,3 +124,70 @@ def level_words(scenario: Scenario, level: str | int) -> list[Word]:
         for w in new:
             words.setdefault(w, None)
     return list(words)
+
+
+COUNT_LENGTH_CAP = 10_000
+"""Word lengths counted by :func:`word_count`; a level above it is counted at this length (a lower bound,
+already far above any solvable size when words of that length exist)."""
+
+
+def subword_counts(scenario: Scenario, longest: int) -> list[list[int]]:
+    """``c[j][ℓ]``: the number of reduced words of length ℓ ≤ ``longest`` in slot ``j``'s letters alone.
+
+    Consecutive letters must have different inputs (``P_{a|x}P_{a'|x}`` is 0 or ``P_{a|x}``), so with
+    ``g_x = k_x − 1`` letters per input, ``v_1[x] = g_x`` and ``v_ℓ[x] = g_x (Σ_x' v_{ℓ−1}[x'] − v_{ℓ−1}[x])``
+    counts words ending in input x; ``c[j][ℓ] = Σ_x v_ℓ[x]``."""
+    out = []
+    for s in scenario.slots:
+        g = [k - 1 for k in s.outputs]
+        counts, v = [1], g
+        for _ in range(longest):
+            total = sum(v)
+            counts.append(total)
+            if total == 0:
+                break
+            v = [gx * (total - vx) for gx, vx in zip(g, v)]
+        counts += [0] * (longest + 1 - len(counts))
+        out.append(counts)
+    return out
+
+
+def _profiles_count(c: list[list[int]], profiles: set[tuple[int, ...]]) -> int:
+    return sum(prod(c[j][ell] for j, ell in enumerate(p)) for p in profiles)
+
+
+def word_count(scenario: Scenario, level: str | int) -> int:
+    """``len(level_words(scenario, level))`` without listing the words (for size estimates).
+
+    A word is a tuple of per-slot subwords; the word set of a level is a union of length profiles
+    ``(ℓ_1, …, ℓ_J)``: ``1+AB`` takes ℓ_j ≤ 1, an integer n takes Σℓ_j ≤ n, a pattern such as ``AAB``
+    the profiles with one party twice and another once.  The count is ``Σ_profiles Π_j c[j][ℓ_j]``
+    (:func:`subword_counts`); an integer part is summed by a truncated product of generating
+    functions."""
+    text = str(level).replace(" ", "")
+    n_slots = len(scenario.slots)
+    if text in ("1+AB", "almost_quantum", "aq"):
+        return prod(1 + c[1] for c in subword_counts(scenario, 1))
+    terms = text.split("+")
+    lengths = [min(int(t), COUNT_LENGTH_CAP) for t in terms if re.fullmatch(r"\d+", t)]
+    patterns = [t for t in terms if re.fullmatch(r"[A-Z]+", t)]
+    if len(lengths) + len(patterns) != len(terms):
+        raise ValueError(f"cannot read the level {level!r}: use an integer, '1+AB', or a union like '1+AB+AAB'")
+    n = max(lengths, default=0)
+    longest = max([n] + [len(p) for p in patterns])
+    c = subword_counts(scenario, longest)
+    poly = [1] + [0] * n  # Π_j Σ_ℓ c[j][ℓ] z^ℓ, truncated at degree n
+    for cj in c:
+        poly = [sum(poly[i] * cj[t - i] for i in range(t + 1)) for t in range(n + 1)]
+    extra: set[tuple[int, ...]] = set()
+    for pattern in patterns:
+        mult = [pattern.count(ch) for ch in sorted(set(pattern), key=pattern.index)]
+        if len(mult) > n_slots:
+            raise ValueError(f"level term {pattern!r} needs {len(mult)} parties; the scenario has {n_slots}")
+        for parties in itertools.permutations(range(n_slots), len(mult)):
+            profile = [0] * n_slots
+            for j, m in zip(parties, mult):
+                profile[j] = m
+            if sum(profile) > n:
+                extra.add(tuple(profile))
+    return sum(poly) + _profiles_count(c, extra)

@@ -6,11 +6,21 @@ moment matrices but refuses redundant equality rows; ``ldl`` is the reliable
 fallback), and turns every solver failure (cvxopt's ``ArithmeticError``,
 "Rank(A) < p", an unknown status) into either a recovered solution or a
 :class:`SolverError` naming the task and every attempt — never a traceback.
+
+Time limits: inside ``with time_limit(seconds):`` (``steer run --time-limit``) every solve stops when
+the block's time is up, with :class:`SolverTimeLimit`.  cvxopt has no time option, so the limit is a
+``SIGALRM`` timer (main thread, POSIX), which interrupts its Python-level iterations; elsewhere the
+limit is checked between strategies.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import signal
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import picos
@@ -31,6 +41,49 @@ class SolverError(Exception):
         self.task = task
         self.attempts = attempts
         super().__init__(f"{task}: the solver failed ({'; '.join(attempts)})")
+
+
+class SolverTimeLimit(SolverError):
+    """The time limit of the enclosing :func:`time_limit` block ran out while solving."""
+
+
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("steerdsl_solve_deadline", default=None)
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Every :func:`run` inside the block stops after ``seconds`` in all (None: no limit)."""
+    if seconds is None:
+        yield
+        return
+    token = _DEADLINE.set(time.monotonic() + float(seconds))
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+class _Alarm(BaseException):
+    """Raised by the SIGALRM handler; a BaseException so that no solver's ``except Exception`` hides it."""
+
+
+@contextlib.contextmanager
+def _alarm(seconds: float | None) -> Iterator[None]:
+    if seconds is None or threading.current_thread() is not threading.main_thread() \
+            or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def ring(signum, frame):
+        raise _Alarm
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 1e-3))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass
@@ -69,7 +122,8 @@ def run(
     timelimit: float | None = None,
     tolerance: float = 1e-8,
 ) -> SolveOutcome:
-    """Solve ``problem``; recover from solver failures or raise :class:`SolverError`.
+    """Solve ``problem``; recover from solver failures or raise :class:`SolverError`
+    (:class:`SolverTimeLimit` when ``timelimit`` seconds, or the enclosing :func:`time_limit`, run out).
 
     The outcome's ``status`` is picos' claimed status (``optimal``,
     ``infeasible``, ``unbounded``, ``unknown``…); ``value`` is the objective
@@ -79,21 +133,31 @@ def run(
         raise SolverError(task, [f"solver {name!r} is not installed (available: {', '.join(available_solvers())})"])
     attempts: list[str] = []
     start = time.perf_counter()
+    deadline = _DEADLINE.get()
+    if timelimit is not None:
+        own = time.monotonic() + timelimit
+        deadline = own if deadline is None else min(deadline, own)
     for options in _strategies(name, fallback=solver is None):
         label = ", ".join(f"{k}={v}" for k, v in options.items())
+        remaining = None if deadline is None else deadline - time.monotonic()
+        if remaining is not None and remaining <= 0:
+            raise SolverTimeLimit(task, attempts + [f"{label}: not tried, the time limit was reached"])
         try:
-            solution = problem.solve(
-                primals=None,
-                duals=None,
-                max_iterations=max_iterations,
-                timelimit=int(timelimit) if timelimit else None,
-                abs_prim_fsb_tol=tolerance,
-                abs_dual_fsb_tol=tolerance,
-                abs_ipm_opt_tol=tolerance,
-                rel_ipm_opt_tol=tolerance,
-                verbosity=-1,
-                **options,
-            )
+            with _alarm(remaining):
+                solution = problem.solve(
+                    primals=None,
+                    duals=None,
+                    max_iterations=max_iterations,
+                    abs_prim_fsb_tol=tolerance,
+                    abs_dual_fsb_tol=tolerance,
+                    abs_ipm_opt_tol=tolerance,
+                    rel_ipm_opt_tol=tolerance,
+                    verbosity=-1,
+                    **options,
+                )
+        except _Alarm:
+            raise SolverTimeLimit(task, attempts + [f"{label}: stopped by the time limit after "
+                                                    f"{time.perf_counter() - start:.2f} s"]) from None
         except (ArithmeticError, ValueError, picos.SolutionFailure, RuntimeError, TypeError) as exc:
             attempts.append(f"{label}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
             continue

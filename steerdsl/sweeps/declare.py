@@ -72,6 +72,10 @@ def _real_number(v: Any, span: Span | None, what: str) -> float:
     return c.real
 
 
+MAX_POINTS = 100_000
+"""Most points of one swept parameter (the points are listed when the model is read)."""
+
+
 def _interval_points(param: ast.SweepParam, evaluate, text: str) -> list[Point]:
     rng = param.range
     lo, hi = evaluate(rng.lo), evaluate(rng.hi)
@@ -80,6 +84,9 @@ def _interval_points(param: ast.SweepParam, evaluate, text: str) -> list[Point]:
     if param.count < 1 or (param.kind == "points" and param.count < 2 and lo_f != hi_f):
         raise error("E161", f"a sweep of {param.name} needs at least {2 if param.kind == 'points' else 1} points",
                     param.span, "e.g. v in 0..1 points 11")
+    if param.count > MAX_POINTS:
+        raise error("E161", f"a sweep of {param.name} asks for {param.count} points, more than {MAX_POINTS}",
+                    param.span, "sweep fewer points, or split the interval into several sweeps")
     lo_text, hi_text = source_text(text, rng.lo.span).strip(), source_text(text, rng.hi.span).strip()
     q_lo, q_hi = _rational(lo), _rational(hi)
     r_lo, r_hi = _pi_multiple(lo), _pi_multiple(hi)

@@ -116,6 +116,7 @@ def run_task(task: dict) -> dict:
     Mistakes in the model or question and solver failures are part of the answer (``error``,
     with the diagnostic), because rerunning gives the same; an unexpected internal error is
     marked ``internal`` so that a resumed sweep tries the task again."""
+    from steerdsl.sdp.size import SDPTooLarge, too_large_diagnostic
     from steerdsl.sdp.solve import SolverError
     from steerdsl.tasks import TaskError
 
@@ -128,6 +129,8 @@ def run_task(task: dict) -> dict:
         record["result"] = answer(model, stmt, task.get("solver"))
     except SteerError as exc:
         record["error"] = exc.diagnostic.to_json()
+    except SDPTooLarge as exc:
+        record["error"] = too_large_diagnostic(exc, None).to_json()
     except TaskError as exc:
         record["error"] = Diagnostic("E140", str(exc), None, exc.hint).to_json()
     except SolverError as exc:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from lark import Lark, Token, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from steerdsl.diagnostics import Span, error
 from steerdsl.syntax import ast
@@ -133,10 +133,51 @@ def _syntax_error(exc: UnexpectedInput, text: str, file: str):
                  f"expected {_describe_expected(expected)}", span, hint)
 
 
+MAX_NESTING = 300
+"""Deepest syntax tree accepted: about 300 terms of one flat sum, or 150 nested calls.  Reading and
+evaluating a tree are recursive, so a deeper one is refused (E180) instead of exhausting Python's stack."""
+
+
+MAX_DIGITS = 1000
+"""Longest number literal accepted (Python refuses to convert integers of more than 4300 digits)."""
+
+
+def _deepest(tree: Tree, file: str) -> tuple[int, Tree]:
+    """The depth of the syntax tree and its deepest node, without recursion; refuses a number
+    literal longer than :data:`MAX_DIGITS` on the way (E181)."""
+    best, deepest = 0, tree
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > best:
+            best, deepest = depth, node
+        for c in node.children:
+            if isinstance(c, Tree):
+                stack.append((c, depth + 1))
+            elif isinstance(c, Token) and c.type in ("INT", "DECIMAL") and len(c) > MAX_DIGITS:
+                raise error("E181", f"a number literal of {len(c)} digits, more than {MAX_DIGITS}",
+                            _token_span(file, c, c.line or 1, c.column or 1),
+                            "write large numbers as powers, e.g. 10^400")
+    return best, deepest
+
+
+def _check_nesting(tree: Tree, file: str) -> None:
+    depth, node = _deepest(tree, file)
+    if depth <= MAX_NESTING:
+        return
+    meta = node.meta
+    line, column = (meta.line, meta.column) if not meta.empty else (1, 1)
+    raise error("E180", f"this expression nests {depth} levels deep, more than the {MAX_NESTING} the reader "
+                "accepts", Span(file, line, column, line, column + 1),
+                "split it into several let definitions, or write a long sum as sum(… for k in 0..n)")
+
+
 def parse(text: str, file: str = "<string>") -> ast.Module:
-    """Parse a model's text; raise :class:`~steerdsl.diagnostics.SteerError` on a syntax error."""
+    """Parse a model's text; raise :class:`~steerdsl.diagnostics.SteerError` on a syntax error or a
+    syntax tree nested more than :data:`MAX_NESTING` levels deep."""
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as exc:
         raise _syntax_error(exc, text, file) from None
+    _check_nesting(tree, file)
     return ToAst(file).transform(tree)

@@ -1,0 +1,144 @@
+"""Size estimates of SDPs, made before building them, and the limit that refuses oversized ones.
+
+Every estimate is combinatorial — deterministic strategies are counted as ``Π_j k_j^{m_j}``
+(:meth:`Scenario.strategy_count`) and moment-matrix words by generating functions
+(:func:`~steerdsl.sdp.npa_words.word_count`) — so an absurd request (the LHS program of 8 inputs ×
+8 outcomes has 8⁸ ≈ 1.7·10⁷ hidden states; NPA level 12) is refused in milliseconds, without
+listing strategies or words.
+
+The size is the number of real scalar variables ``n`` (a d×d Hermitian block has d² of them); the
+memory estimate is that of the dense ``n × n`` Schur complement an interior-point method such as
+cvxopt factorises at every step, ``8 n²`` bytes.  Moment matrices count every entry ``Γ(u, v)``
+as its own variable (equal words share one, so this is an upper bound).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import prod
+
+from steerdsl.diagnostics import Diagnostic, Span
+from steerdsl.model.scenario import Scenario
+from steerdsl.sdp.npa_words import word_count
+
+DEFAULT_MAX_VARIABLES = 50_000
+"""Default largest SDP, in real scalar variables: its Schur complement (8 n² bytes, 20 GB at the limit)
+still fits a 24 GB machine.  The largest SDP of the bundled models has 2,024 (E3's instrumental level 2,
+docs/reliability.md); ``steer run --max-sdp-size N`` or ``run_model(…, max_sdp_size=N)`` changes it."""
+
+
+class SDPTooLarge(ValueError):
+    """An SDP refused before it was built; ``size`` is its estimate."""
+
+    def __init__(self, size: SDPSize, limit: int):
+        self.size = size
+        self.limit = limit
+        super().__init__(f"the {size.task} SDP would have {size.describe()}, more than the limit of "
+                         f"{limit:,} variables")
+
+
+@dataclass(frozen=True)
+class SDPSize:
+    """An SDP's size: PSD ``blocks`` of side up to ``block_dim`` and ``variables`` real unknowns."""
+
+    task: str
+    blocks: int
+    block_dim: int
+    variables: int
+
+    @property
+    def memory_bytes(self) -> int:
+        """``8 n²``: the dense Schur complement of an interior-point step."""
+        return 8 * self.variables**2
+
+    def describe(self) -> str:
+        gib = self.memory_bytes / 2**30
+        memory = f"{gib:.3g} GiB" if gib < 1e6 else f"{gib:.1e} GiB"
+        return (f"about {self.variables:,} scalar variables in {self.blocks:,} PSD blocks of side up to "
+                f"{self.block_dim:,} (interior-point memory about {memory})")
+
+
+def _hermitian(d: int) -> int:
+    return d * d
+
+
+def lhs_size(scenario: Scenario, task: str = "LHS") -> SDPSize:
+    """One hidden state per deterministic strategy and Bob block (physics.md §3.1): several Bobs have a
+    block each, a Bob with input one per input, the instrumental Bob one per Alice outcome."""
+    strategies = scenario.strategy_count()
+    kind = scenario.kind
+    if kind == "several_bobs":
+        dims = scenario.bob_dims
+    elif kind == "bwi":
+        dims = (scenario.dim,) * prod(scenario.bob_inputs)
+    elif kind == "instrumental":
+        dims = (scenario.dim,) * max(scenario.slots[0].outputs)
+    else:
+        dims = (scenario.dim,)
+    return SDPSize(task, strategies * len(dims), max(dims), strategies * sum(_hermitian(d) for d in dims))
+
+
+def moment_size(scenario: Scenario, level: str | int, dim: int, copies: int = 1, task: str = "moment") -> SDPSize:
+    """``copies`` moment matrices over the words of ``level`` with ``dim``×``dim`` blocks: side
+    ``W·dim`` and at most ``W(W+1)/2`` distinct blocks each."""
+    words = word_count(scenario, level)
+    return SDPSize(f"{task} level {level}", copies, words * dim, copies * words * (words + 1) // 2 * _hermitian(dim))
+
+
+def parents_size(scenario: Scenario, level: str | None) -> SDPSize:
+    """A parent operator on ``⊗_k H_k`` (side ``D = Π d_k``) per Collins–Gisin data word, plus the
+    moment matrix of ``level`` over them."""
+    D = prod(scenario.bob_dims)
+    merged = Scenario(scenario.alices, (scenario.bobs[0],))
+    data = word_count(merged, "1+AB")
+    size = SDPSize("parent states", data, D, data * _hermitian(D))
+    if level is None or len(scenario.alices) < 2:
+        return size
+    mm = moment_size(merged, level, D)
+    return SDPSize(f"parent states level {level}", size.blocks + 1, max(D, mm.block_dim),
+                   size.variables + mm.variables)
+
+
+def seesaw_size(scenario: Scenario, dims: tuple[int, ...] | None, restarts: int) -> SDPSize:
+    """See-saw over realisations with Alice dimensions ``dims``: each step optimises a state on
+    ``(Π dims)·d_B`` dimensions (or one POVM), in each of ``restarts`` runs; the variables of all
+    restarts' state SDPs are added, as the runs are paid one after the other."""
+    dims = tuple(dims) if dims else (2,) * len(scenario.slots)
+    side = prod(dims) * scenario.dim
+    runs = max(1, restarts)
+    return SDPSize(f"see-saw ({runs} restarts)", runs, side, runs * _hermitian(side))
+
+
+def decomposable_size(din: int, dout: int) -> SDPSize:
+    """``J = P + Q^Γ`` with ``P, Q ⪰ 0`` on ``din·dout`` dimensions."""
+    side = din * dout
+    return SDPSize("decomposability", 2, side, 2 * _hermitian(side))
+
+
+def quantum_size(scenario: Scenario, test: str, options: dict) -> SDPSize:
+    """The size of a quantum test named by :func:`steerdsl.tasks.quantum_test`."""
+    level = options.get("level")
+    if test == "npa":
+        return moment_size(scenario, level or "1+AB", scenario.dim, task="NPA")
+    if test in ("bwi", "instrumental"):
+        alices = Scenario(scenario.alices, (scenario.bobs[0],))
+        copies = prod(scenario.bob_inputs) if test == "bwi" else max(scenario.slots[0].outputs)
+        return moment_size(alices, level or 1, scenario.dim, copies, task=test.upper())
+    if test == "parent_states":
+        return parents_size(scenario, None)
+    return parents_size(scenario, str(level or "1+AB"))
+
+
+def too_large_diagnostic(exc: SDPTooLarge, span: Span | None) -> Diagnostic:
+    """The diagnostic (E182) of a refused SDP, naming its estimate and how to raise the limit."""
+    return Diagnostic("E182", str(exc), span, "ask for a lower level or a smaller scenario, or raise the "
+                      "limit: steer run --max-sdp-size N, run_model(model, max_sdp_size=N)")
+
+
+def check_size(size: SDPSize, limit: int | None) -> SDPSize:
+    """``size``, or :class:`SDPTooLarge` when it has more than ``limit`` variables
+    (:data:`DEFAULT_MAX_VARIABLES` when ``limit`` is None)."""
+    limit = DEFAULT_MAX_VARIABLES if limit is None else int(limit)
+    if size.variables > limit:
+        raise SDPTooLarge(size, limit)
+    return size
