@@ -1,9 +1,10 @@
 """Running a picos problem robustly.
 
 Every SDP in steerdsl is solved through :func:`run`.  It caps iterations,
-tries cvxopt's KKT solvers in order (``qr`` is fastest on the equality-free
-moment matrices but refuses redundant equality rows; ``ldl`` is the reliable
-fallback), and turns every solver failure (cvxopt's ``ArithmeticError``,
+tries cvxopt's KKT solvers in order (``chol`` is fastest on every benchmark —
+LHS, almost-quantum, level 2: 1.3–1.7× faster than ``qr``, 2–7× faster than
+``ldl``, see docs/benchmarks.md — but refuses rank-deficient systems; ``qr``
+comes next; ``ldl`` is the reliable fallback), and turns every solver failure (cvxopt's ``ArithmeticError``,
 "Rank(A) < p", an unknown status) into either a recovered solution or a
 :class:`SolverError` naming the task and every attempt — never a traceback.
 """
@@ -16,12 +17,19 @@ from dataclasses import dataclass, field
 import picos
 
 DEFAULT_SOLVER = "cvxopt"
-KKT_ORDER = ("qr", "ldl", "chol")
+KKT_ORDER = ("chol", "qr", "ldl")
 FALLBACK_SOLVERS = ("qics",)
-"""Tried, when installed, after every cvxopt strategy failed and no solver was asked for: an interior-point
+"""Tried, when installed, after every cvxopt strategy failed and no solver was asked for (first, for problems
+with more than :data:`QICS_ABOVE` variables): an interior-point
 method of another family often gets through problems without a strictly feasible point (Slater fails,
 e.g. a visibility against noise on the boundary of the set) where cvxopt divides by zero."""
 MAX_ITERATIONS = 200
+QICS_ABOVE = 1000
+"""With more scalar variables than this (and no solver asked for), qics is tried first when installed: cvxopt
+forms its dense Schur complement from the scaled constraint columns (cost ~ n² N² for n variables and an LMI
+of real size N), which dominates large moment matrices — measured on the 2-Alice, 3-input, 3-outcome, d = 2
+almost-quantum visibility (1,825 variables): cvxopt 256 s, qics 13.5 s; below ~200 variables cvxopt is
+2–6× faster (docs/benchmarks.md)."""
 
 
 class SolverError(Exception):
@@ -50,14 +58,20 @@ def available_solvers() -> list[str]:
     return list(picos.available_solvers())
 
 
-def _strategies(solver: str, fallback: bool = False) -> list[dict]:
+def scalar_variables(problem: picos.Problem) -> int:
+    """The number of real scalar variables of ``problem`` (a Hermitian d×d block counts d²)."""
+    return sum(v.dim for v in problem.variables.values())
+
+
+def _strategies(solver: str, fallback: bool = False, size: int = 0) -> list[dict]:
     if solver == "cvxopt":
         strategies = [{"solver": "cvxopt", "cvxopt_kktsolver": kkt} for kkt in KKT_ORDER]
     else:
         strategies = [{"solver": solver}]
     if fallback:
         installed = available_solvers()
-        strategies += [{"solver": other} for other in FALLBACK_SOLVERS if other != solver and other in installed]
+        others = [{"solver": other} for other in FALLBACK_SOLVERS if other != solver and other in installed]
+        strategies = others + strategies if size > QICS_ABOVE and solver == "cvxopt" else strategies + others
     return strategies
 
 
@@ -79,7 +93,7 @@ def run(
         raise SolverError(task, [f"solver {name!r} is not installed (available: {', '.join(available_solvers())})"])
     attempts: list[str] = []
     start = time.perf_counter()
-    for options in _strategies(name, fallback=solver is None):
+    for options in _strategies(name, fallback=solver is None, size=scalar_variables(problem)):
         label = ", ".join(f"{k}={v}" for k, v in options.items())
         try:
             solution = problem.solve(
