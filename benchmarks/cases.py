@@ -29,7 +29,7 @@ def aq_cases(quick: bool) -> list[Case]:
     if quick:
         sizes = [(2, 2, 2, 2)]
     else:
-        sizes = [(2, 2, 2, 2), (2, 2, 2, 4), (2, 3, 3, 2), (2, 3, 3, 4), (3, 2, 2, 2), (3, 2, 2, 4)]
+        sizes = [(2, 2, 2, 2), (2, 2, 2, 4), (2, 3, 3, 2), (3, 2, 2, 2)]
     cases = []
     for n, m, k, d in sizes:
         params = {"alices": n, "inputs": m, "outputs": k, "d": d}

@@ -2,7 +2,8 @@
 
 A case names a ``prepare`` function (builds the data, untimed) and, per side (steerdsl and the
 peer), a task ``fn(state) -> {"value", "compile", "solve"}``.  Each side runs in a spawned
-worker process: one warm-up call, then ``repeats`` timed calls; the reported times are medians
+worker process: one warm-up call, then ``repeats`` timed calls (none when the warm-up took more than
+half of ``max_seconds``: it is then the measurement); the reported times are medians
 of the wall time of the call (end to end), of its compile time and of its solver time, and the
 worker's peak resident memory (``resource.getrusage(RUSAGE_SELF).ru_maxrss``) is reported for
 the side as a whole (the interpreter and the libraries it imported included).
@@ -57,7 +58,7 @@ def _worker(prepare: str, params: dict, task: str, repeats: int, max_seconds: fl
         first = time.perf_counter()
         warm = fn(state)
         warm_seconds = time.perf_counter() - first
-        for _ in range(repeats):
+        for _ in range(repeats if warm_seconds < max_seconds / 2 else 0):  # a long call is its own measurement
             start = time.perf_counter()
             out = fn(state)
             out["total"] = time.perf_counter() - start

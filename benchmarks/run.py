@@ -119,11 +119,11 @@ def write_docs(rows: list[dict], meta: dict, docs: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="few repeats, small sizes")
-    parser.add_argument("--repeats", type=int, default=None, help="timed calls per side (default 5, quick 2)")
+    parser.add_argument("--repeats", type=int, default=None, help="timed calls per side (default 3, quick 2)")
     parser.add_argument("--only", default=None, help="run the cases whose name contains this text")
     parser.add_argument("--docs", default=str(ROOT / "docs"), help="where to write benchmarks.md/json/png")
     args = parser.parse_args(argv)
-    repeats = args.repeats or (2 if args.quick else 5)
+    repeats = args.repeats or (2 if args.quick else 3)
     cases = all_cases(args.quick)
     if args.only:
         cases = [c for c in cases if args.only in c.name]

@@ -28,7 +28,7 @@ QICS_ABOVE = 1000
 """With more scalar variables than this (and no solver asked for), qics is tried first when installed: cvxopt
 forms its dense Schur complement from the scaled constraint columns (cost ~ n² N² for n variables and an LMI
 of real size N), which dominates large moment matrices — measured on the 2-Alice, 3-input, 3-outcome, d = 2
-almost-quantum visibility (1,825 variables): cvxopt 256 s, qics 13.5 s; below ~200 variables cvxopt is
+almost-quantum visibility (3,649 scalar variables): cvxopt 256 s, qics 13.5 s; below ~200 variables cvxopt is
 2–6× faster (docs/benchmarks.md)."""
 
 
