@@ -20,16 +20,17 @@ DEFAULT_SOLVER = "cvxopt"
 KKT_ORDER = ("chol", "qr", "ldl")
 FALLBACK_SOLVERS = ("qics",)
 """Tried, when installed, after every cvxopt strategy failed and no solver was asked for (first, for problems
-with more than :data:`QICS_ABOVE` variables): an interior-point
+whose :func:`cvxopt_work` exceeds :data:`QICS_ABOVE`): an interior-point
 method of another family often gets through problems without a strictly feasible point (Slater fails,
 e.g. a visibility against noise on the boundary of the set) where cvxopt divides by zero."""
 MAX_ITERATIONS = 200
-QICS_ABOVE = 1000
-"""With more scalar variables than this (and no solver asked for), qics is tried first when installed: cvxopt
-forms its dense Schur complement from the scaled constraint columns (cost ~ n² N² for n variables and an LMI
-of real size N), which dominates large moment matrices — measured on the 2-Alice, 3-input, 3-outcome, d = 2
-almost-quantum visibility (3,649 scalar variables): cvxopt 256 s, qics 13.5 s; below ~200 variables cvxopt is
-2–6× faster (docs/benchmarks.md)."""
+QICS_ABOVE = 5e10
+"""cvxopt's work per iteration grows like ``n² Σ_b N_b²`` (its dense Schur complement from the scaled constraint
+columns, for ``n`` scalar variables and LMI blocks of real size ``N_b``; a complex block of size N counts 2N).
+Above this estimate, and when no solver was asked for, qics is tried first when installed.  Measured: the
+2-Alice, 3-input, 3-outcome, d = 2 almost-quantum visibility (n = 3,649, one block of 196; estimate 5e11):
+cvxopt 256 s, qics 13.5 s; below, cvxopt is 2–10× faster (E5's membership, estimate 3e8: 1.3 s vs 11 s;
+LHS visibility d = 4, m = 6 with 64 blocks of 8, estimate 4e9: qics slower than cvxopt)."""
 
 
 class SolverError(Exception):
@@ -63,7 +64,18 @@ def scalar_variables(problem: picos.Problem) -> int:
     return sum(v.dim for v in problem.variables.values())
 
 
-def _strategies(solver: str, fallback: bool = False, size: int = 0) -> list[dict]:
+def cvxopt_work(problem: picos.Problem) -> float:
+    """``n² Σ_b N_b²``: the size of cvxopt's Schur-complement work per iteration (see :data:`QICS_ABOVE`)."""
+    blocks = 0
+    for constraint in problem.constraints.values():
+        if isinstance(constraint, picos.constraints.ComplexLMIConstraint):
+            blocks += (2 * constraint.size[0]) ** 2
+        elif isinstance(constraint, picos.constraints.LMIConstraint):
+            blocks += constraint.size[0] ** 2
+    return float(scalar_variables(problem)) ** 2 * blocks
+
+
+def _strategies(solver: str, fallback: bool = False, size: float = 0) -> list[dict]:
     if solver == "cvxopt":
         strategies = [{"solver": "cvxopt", "cvxopt_kktsolver": kkt} for kkt in KKT_ORDER]
     else:
@@ -93,7 +105,7 @@ def run(
         raise SolverError(task, [f"solver {name!r} is not installed (available: {', '.join(available_solvers())})"])
     attempts: list[str] = []
     start = time.perf_counter()
-    for options in _strategies(name, fallback=solver is None, size=scalar_variables(problem)):
+    for options in _strategies(name, fallback=solver is None, size=cvxopt_work(problem)):
         label = ", ".join(f"{k}={v}" for k, v in options.items())
         try:
             solution = problem.solve(
