@@ -1,9 +1,10 @@
 """Running a picos problem robustly.
 
 Every SDP in steerdsl is solved through :func:`run`.  It caps iterations,
-tries cvxopt's KKT solvers in order (``qr`` is fastest on the equality-free
-moment matrices but refuses redundant equality rows; ``ldl`` is the reliable
-fallback), and turns every solver failure (cvxopt's ``ArithmeticError``,
+tries cvxopt's KKT solvers in order (``chol`` is fastest on every benchmark —
+LHS, almost-quantum, level 2: 1.3–1.7× faster than ``qr``, 2–7× faster than
+``ldl``, see docs/benchmarks.md — but refuses rank-deficient systems; ``qr``
+comes next; ``ldl`` is the reliable fallback), and turns every solver failure (cvxopt's ``ArithmeticError``,
 "Rank(A) < p", an unknown status) into either a recovered solution or a
 :class:`SolverError` naming the task and every attempt — never a traceback.
 
@@ -26,12 +27,20 @@ from dataclasses import dataclass, field
 import picos
 
 DEFAULT_SOLVER = "cvxopt"
-KKT_ORDER = ("qr", "ldl", "chol")
+KKT_ORDER = ("chol", "qr", "ldl")
 FALLBACK_SOLVERS = ("qics",)
-"""Tried, when installed, after every cvxopt strategy failed and no solver was asked for: an interior-point
+"""Tried, when installed, after every cvxopt strategy failed and no solver was asked for (first, for problems
+whose :func:`cvxopt_work` exceeds :data:`QICS_ABOVE`): an interior-point
 method of another family often gets through problems without a strictly feasible point (Slater fails,
 e.g. a visibility against noise on the boundary of the set) where cvxopt divides by zero."""
 MAX_ITERATIONS = 200
+QICS_ABOVE = 5e10
+"""cvxopt's work per iteration grows like ``n² Σ_b N_b²`` (its dense Schur complement from the scaled constraint
+columns, for ``n`` scalar variables and LMI blocks of real size ``N_b``; a complex block of size N counts 2N).
+Above this estimate, and when no solver was asked for, qics is tried first when installed.  Measured: the
+2-Alice, 3-input, 3-outcome, d = 2 almost-quantum visibility (n = 3,649, one block of 196; estimate 5e11):
+cvxopt 256 s, qics 13.5 s; below, cvxopt is 2–10× faster (E5's membership, estimate 3e8: 1.3 s vs 11 s;
+LHS visibility d = 4, m = 6 with 64 blocks of 8, estimate 4e9: qics slower than cvxopt)."""
 
 
 class SolverError(Exception):
@@ -103,14 +112,31 @@ def available_solvers() -> list[str]:
     return list(picos.available_solvers())
 
 
-def _strategies(solver: str, fallback: bool = False) -> list[dict]:
+def scalar_variables(problem: picos.Problem) -> int:
+    """The number of real scalar variables of ``problem`` (a Hermitian d×d block counts d²)."""
+    return sum(v.dim for v in problem.variables.values())
+
+
+def cvxopt_work(problem: picos.Problem) -> float:
+    """``n² Σ_b N_b²``: the size of cvxopt's Schur-complement work per iteration (see :data:`QICS_ABOVE`)."""
+    blocks = 0
+    for constraint in problem.constraints.values():
+        if isinstance(constraint, picos.constraints.ComplexLMIConstraint):
+            blocks += (2 * constraint.size[0]) ** 2
+        elif isinstance(constraint, picos.constraints.LMIConstraint):
+            blocks += constraint.size[0] ** 2
+    return float(scalar_variables(problem)) ** 2 * blocks
+
+
+def _strategies(solver: str, fallback: bool = False, size: float = 0) -> list[dict]:
     if solver == "cvxopt":
         strategies = [{"solver": "cvxopt", "cvxopt_kktsolver": kkt} for kkt in KKT_ORDER]
     else:
         strategies = [{"solver": solver}]
     if fallback:
         installed = available_solvers()
-        strategies += [{"solver": other} for other in FALLBACK_SOLVERS if other != solver and other in installed]
+        others = [{"solver": other} for other in FALLBACK_SOLVERS if other != solver and other in installed]
+        strategies = others + strategies if size > QICS_ABOVE and solver == "cvxopt" else strategies + others
     return strategies
 
 
@@ -137,7 +163,7 @@ def run(
     if timelimit is not None:
         own = time.monotonic() + timelimit
         deadline = own if deadline is None else min(deadline, own)
-    for options in _strategies(name, fallback=solver is None):
+    for options in _strategies(name, fallback=solver is None, size=cvxopt_work(problem)):
         label = ", ".join(f"{k}={v}" for k, v in options.items())
         remaining = None if deadline is None else deadline - time.monotonic()
         if remaining is not None and remaining <= 0:
