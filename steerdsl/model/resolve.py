@@ -135,7 +135,8 @@ class Resolver:
             path = (base / stmt.path).resolve()
             found = path.is_file()
         except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL byte
-            raise error("E130", f"cannot use {stmt.path!r} as a file name: {exc}", stmt.span) from None
+            reason = getattr(exc, "strerror", None) or exc  # not str(OSError): it repeats the absolute path
+            raise error("E130", f"cannot use {stmt.path!r} as a file name: {reason}", stmt.span) from None
         key = str(path)
         if key in self.stack or key == str(Path(self.file).resolve()):
             raise error("E130", f"import cycle: {stmt.path} imports this file again", stmt.span,
