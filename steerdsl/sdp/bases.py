@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import cvxopt
 import numpy as np
 import picos
+from picos.expressions import AffineExpression
 
 
 def traceless_basis(d: int) -> list[np.ndarray]:
@@ -36,3 +38,66 @@ def traceless_rows(expression, target: np.ndarray, d: int, direction: np.ndarray
             value = value + s * float(np.trace(g.conj().T @ direction).real)
         rows.append((picos.Constant(g) | expression).real == value)
     return rows
+
+
+def hermitian_basis(d: int, real: bool) -> np.ndarray:
+    """An orthonormal basis (Hilbert–Schmidt) of the Hermitian d×d matrices, ``I/√d`` followed by the
+    generalised Gell-Mann matrices; with ``real`` only its real symmetric members (a basis of the real
+    symmetric matrices).  Shape ``(n, d, d)``, ``n = d²`` or ``d(d + 1)/2``."""
+    mats = [np.eye(d, dtype=complex) / np.sqrt(d)] + traceless_basis(d)
+    return np.array([g for g in mats if not (real and np.any(g.imag))]).reshape(-1, d, d)
+
+
+def real_form(matrix: np.ndarray) -> np.ndarray:
+    """``[[Re X, −Im X], [Im X, Re X]]``: for Hermitian ``X`` a real symmetric matrix with each eigenvalue of
+    ``X`` twice, so ``X ⪰ 0`` iff it is ``⪰ 0`` (the standard real embedding, e.g. Boyd & Vandenberghe,
+    Convex Optimization, ex. 4.42)."""
+    return np.block([[matrix.real, -matrix.imag], [matrix.imag, matrix.real]])
+
+
+class HermitianCoordinates:
+    """Hermitian (or, with ``real``, real symmetric) d×d matrices as real coordinate vectors,
+    ``X = Σ_j x_j B_j`` with ``x_j = tr(B_j X)`` for the basis of :func:`hermitian_basis`.
+
+    :meth:`psd` writes ``X ⪰ 0`` as one real LMI — on ``real_form(X)`` (size 2d) or on ``X`` itself
+    (real case) — built by a single constant-times-vector product.  picos would otherwise turn each
+    complex LMI into its real form itself, term by term, which on small LHS problems took longer than
+    the solver (measured: the qubit m = 3 robustness 25 ms → 16 ms end to end)."""
+
+    def __init__(self, d: int, real: bool):
+        self.dim = d
+        self.real = real
+        self.matrices = hermitian_basis(d, real)
+        self.lmi_size = d if real else 2 * d
+        forms = [g.real if real else real_form(g) for g in self.matrices]
+        self._columns = np.array([f.reshape(-1, order="F") for f in forms]).T
+
+    @property
+    def size(self) -> int:
+        """``d²`` (Hermitian) or ``d(d + 1)/2`` (real symmetric)."""
+        return len(self.matrices)
+
+    def coordinates(self, matrix: np.ndarray) -> np.ndarray:
+        """``(tr(B_j X))_j``: the coordinates of a Hermitian ``X``, and the row with ``tr(F X) = f · x``."""
+        return np.einsum("jab,ba->j", self.matrices, matrix).real
+
+    def operator(self, coordinates: np.ndarray) -> np.ndarray:
+        """``Σ_j x_j B_j``."""
+        return np.einsum("j,jab->ab", np.asarray(coordinates, dtype=float).ravel(), self.matrices)
+
+    def psd(self, terms: dict, constant: np.ndarray | None = None):
+        """The picos constraint ``X ⪰ 0`` for ``X = C + Σ_v Σ_j (K_v vec v)_j B_j``: ``terms`` maps each picos
+        variable ``v`` to ``K_v`` (``size × v.dim``, on picos' column-major ``vec``), ``constant`` is ``C``
+        (Hermitian d×d, or None).  The real form is written as one affine expression from its coefficient
+        matrices ``columns · K_v``, without picos' term-by-term algebra."""
+        coefficients = {variable: _sparse(self._columns @ k) for variable, k in terms.items()}
+        if constant is not None:
+            form = constant.real if self.real else real_form(constant)
+            coefficients[()] = _sparse(form.reshape(-1, 1, order="F"))
+        return AffineExpression("X", (self.lmi_size, self.lmi_size), coefficients) >> 0
+
+
+def _sparse(matrix: np.ndarray) -> cvxopt.spmatrix:
+    """``matrix`` as the cvxopt sparse matrix picos stores coefficients in."""
+    rows, cols = np.nonzero(matrix)
+    return cvxopt.spmatrix(matrix[rows, cols].tolist(), rows.tolist(), cols.tolist(), matrix.shape)

@@ -39,7 +39,7 @@ from picos.expressions import AffineExpression, ComplexAffineExpression
 
 from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.scenario import Key, Scenario
-from steerdsl.sdp.bases import traceless_basis
+from steerdsl.sdp.bases import HermitianCoordinates
 from steerdsl.sdp.functional import constant_value, full_key_terms, numeric_element
 from steerdsl.sdp.noise import VISIBILITY_CAP, noise_assemblage
 from steerdsl.sdp.result import MEMBER, UNDECIDED, SDPResult, verdict_from_margin
@@ -195,13 +195,14 @@ class TracelessBasis:
     def __init__(self, dim: int, real: bool):
         self.dim = dim
         self.real = real
-        mats = [g for g in traceless_basis(dim) if not (real and np.any(g.imag))]
-        self.matrices = np.array(mats).reshape(len(mats), dim, dim)
+        self.full = HermitianCoordinates(dim, real)
+        """The whole basis ``{I/√d} ∪ {G_j}``, for writing LMIs."""
+        self.matrices = self.full.matrices[1:]
         dtype = float if real else complex
         self._identity_vec = picos.Constant((np.eye(dim) / dim).reshape(-1, 1, order="F").astype(dtype))
         self._basis_vecs = picos.Constant(
             np.array([(g.real if real else g).reshape(-1, order="F") for g in self.matrices]).T
-        ) if mats else None
+        ) if len(self.matrices) else None
 
     @property
     def size(self) -> int:
@@ -249,15 +250,21 @@ class _HiddenStates:
         return picos.sum(self.p)
 
     def positivity(self) -> list:
-        """``σ_{λ,c} ⪰ 0`` for every strategy and block (``p_λ ≥ 0`` for a dimension-1 block)."""
+        """``σ_{λ,c} ⪰ 0`` for every strategy and block (``p_λ ≥ 0`` for a dimension-1 block), each as one
+        real LMI on the coordinates ``(p_λ/√d, T_c[λ, :])`` of ``σ_{λ,c}`` in :class:`HermitianCoordinates`."""
         constraints = []
         if any(b.size == 0 for b in self.bases):
             constraints.append(self.p >= 0)
+        n = self.model.strategies
         for c, basis in enumerate(self.bases):
             if basis.size == 0:
                 continue
-            for lam in range(self.model.strategies):
-                constraints.append(basis.expression(self.p[lam], self.coords[c][lam, :]) >> 0)
+            for lam in range(n):
+                trace = np.zeros((basis.size + 1, n))
+                trace[0, lam] = 1 / np.sqrt(basis.dim)
+                traceless = np.zeros((basis.size + 1, n * basis.size))
+                traceless[1 + np.arange(basis.size), lam + n * np.arange(basis.size)] = 1
+                constraints.append(basis.full.psd({self.p: trace, self.coords[c]: traceless}))
         return constraints
 
     def element(self, e: int) -> ComplexAffineExpression:
@@ -658,18 +665,16 @@ def _robustness_by_functional(model: HiddenStateModel, values: list[np.ndarray],
     It has one d×d variable per assemblage element instead of one per deterministic strategy, so
     cvxopt's Schur complement is ``m k d²`` wide instead of ``k^m d²``: measured end to end on a qubit
     with m = 6, k = 2 (64 strategies) 0.73 s → 0.43 s, and on d = 4, m = 3, k = 3 1.03 s → 0.48 s."""
-    d = model.dims[0]
-    real = _is_real(values)
-    variable = picos.SymmetricVariable if real else picos.HermitianVariable
-    operators = [variable(f"F{e}", d) for e in range(len(model.entries))]
+    coords = HermitianCoordinates(model.dims[0], _is_real(values))
+    elements = len(model.entries)
+    f = picos.RealVariable("F", (coords.size, elements))
     problem = picos.Problem()
-    problem.add_list_of_constraints([f >> 0 for f in operators])
-    identity = picos.Constant(np.eye(d))
-    for lam in range(model.strategies):
-        members = np.flatnonzero(model.response[:, lam])
-        problem.add_constraint(picos.sum([operators[e] for e in members]) << identity)
-    data = [picos.Constant(v.real if real else v) for v in values]
-    problem.set_objective("max", picos.sum([(c | f).real for c, f in zip(data, operators, strict=True)]) - 1)
+    unit, identity = np.eye(elements), np.eye(coords.size)
+    problem.add_list_of_constraints([coords.psd({f: np.kron(unit[e], identity)}) for e in range(elements)])
+    problem.add_list_of_constraints([coords.psd({f: -np.kron(model.response[:, lam], identity)},
+                                                constant=np.eye(coords.dim)) for lam in range(model.strategies)])
+    data = np.array([coords.coordinates(v) for v in values]).T
+    problem.set_objective("max", (picos.Constant(data) | f) - 1)
     compiled = time.perf_counter() - start
     outcome = run(problem, f"generalised_robustness of {name}", solver=solver)
     result = SDPResult(task="generalised_robustness", value=outcome.value, status=outcome.status,
@@ -678,7 +683,8 @@ def _robustness_by_functional(model: HiddenStateModel, values: list[np.ndarray],
     if outcome.status == "optimal":
         result.margin = outcome.value
         result.verdict = verdict_from_margin(outcome.value, tolerance)
-        witness = [np.array(f.value, dtype=complex).reshape(d, d) for f in operators]
+        optimum = np.array(f.value, dtype=float).reshape(coords.size, elements)
+        witness = [coords.operator(optimum[:, e]).astype(complex) for e in range(elements)]
         _attach_witness(result, model, witness, values, solver, 0.0)
     return result
 
