@@ -414,3 +414,24 @@ def test_quantifiers_on_random_valid_assemblages(kind, seed):
         consistent = generalised_robustness(sigma, consistent=True)
         assert consistent.value >= robustness.value - 1e-6
         assert_witness_consistent(consistent, sigma, consistent.value, tol=1e-5, sdp_bound=False)
+
+
+@pytest.mark.parametrize("d, real", [(2, False), (3, False), (3, True), (4, False)])
+def test_hermitian_coordinates_real_form_lmi(d, real):
+    """The real-form LMI of :class:`HermitianCoordinates` is ``X ⪰ 0``: ``min t`` s.t. ``X + t I ⪰ 0``
+    solved through it is ``−λ_min(X)`` (numpy's eigvalsh, a second method); coordinates round-trip."""
+    from steerdsl.sdp.bases import HermitianCoordinates
+
+    rng = np.random.default_rng(d)
+    g = rng.normal(size=(d, d)) + (0 if real else 1j) * rng.normal(size=(d, d))
+    x = (g + g.conj().T) / 2
+    coords = HermitianCoordinates(d, real)
+    assert coords.size == (d * (d + 1) // 2 if real else d * d)
+    assert np.allclose(coords.operator(coords.coordinates(x)), x)
+    t = picos.RealVariable("t")
+    problem = picos.Problem()
+    # X + t I has coordinates x + t · coords(I)
+    problem.add_constraint(coords.psd({t: coords.coordinates(np.eye(d)).reshape(-1, 1)}, constant=x))
+    problem.set_objective("min", t)
+    problem.solve(solver="cvxopt", verbosity=-1)
+    assert float(t.value) == pytest.approx(-np.linalg.eigvalsh(x)[0], abs=1e-6)
