@@ -11,8 +11,10 @@ the side as a whole (the interpreter and the libraries it imported included).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import multiprocessing
+import queue as queue_module
 import resource
 import statistics
 import sys
@@ -49,8 +51,17 @@ def _resolve(path: str):
     return getattr(importlib.import_module(module), function)
 
 
+MEMORY_LIMIT_GIB = 12.0
+"""Each worker's address-space limit (``RLIMIT_AS``): half the 24 GiB machine, so that a peer that runs away
+(toqito on the 2-Alice 3×3 d = 2 case passed 19 GiB) fails alone instead of taking the machine down."""
+TIMEOUT = 300.0
+"""Seconds a side may take in all (warm-up and repeats) before it is reported as not finished."""
+
+
 def _worker(prepare: str, params: dict, task: str, repeats: int, max_seconds: float, queue) -> None:
     """Run in a spawned process: prepare, warm up, time ``repeats`` calls, report through ``queue``."""
+    limit = int(MEMORY_LIMIT_GIB * 2 ** 30)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
         state = _resolve(prepare)(**params)
         fn = _resolve(task)
@@ -71,6 +82,8 @@ def _worker(prepare: str, params: dict, task: str, repeats: int, max_seconds: fl
         maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         scale = 1 if sys.platform == "darwin" else 1024  # Linux reports KiB, macOS bytes
         queue.put({"ok": True, "runs": runs, "maxrss_mib": maxrss * scale / 2 ** 20})
+    except MemoryError:
+        queue.put({"ok": False, "error": f"out of memory (limit {MEMORY_LIMIT_GIB:g} GiB)"})
     except Exception as exc:  # reported as a failed side, never a crash of the suite
         queue.put({"ok": False, "error": f"{type(exc).__name__}: {exc}",
                    "trace": traceback.format_exc(limit=3)})
@@ -82,10 +95,22 @@ def run_side(case: Case, side: Side, repeats: int, max_seconds: float, timeout: 
     queue = ctx.Queue()
     proc = ctx.Process(target=_worker, args=(case.prepare, case.params, side.task, repeats, max_seconds, queue))
     proc.start()
-    try:
-        report = queue.get(timeout=timeout)
-    except Exception:
-        report = {"ok": False, "error": f"timed out after {timeout:.0f} s"}
+    deadline = time.monotonic() + timeout
+    report = None
+    while report is None:
+        try:
+            report = queue.get(timeout=1.0)
+        except queue_module.Empty:
+            if not proc.is_alive():  # killed (e.g. a native allocation failing under the memory limit)
+                with contextlib.suppress(queue_module.Empty):
+                    report = queue.get(timeout=1.0)  # a report sent just before the worker exited
+            if report is not None:
+                break
+            if not proc.is_alive():
+                report = {"ok": False, "error": f"worker died (exit code {proc.exitcode}; memory limit "
+                                                f"{MEMORY_LIMIT_GIB:g} GiB)"}
+            elif time.monotonic() > deadline:
+                report = {"ok": False, "error": f"did not finish in {timeout:.0f} s"}
     proc.join(5)
     if proc.is_alive():
         proc.terminate()
@@ -103,7 +128,7 @@ def run_side(case: Case, side: Side, repeats: int, max_seconds: float, timeout: 
             "maxrss_mib": report["maxrss_mib"]}
 
 
-def run_case(case: Case, repeats: int, max_seconds: float = 60.0, timeout: float = 900.0) -> dict:
+def run_case(case: Case, repeats: int, max_seconds: float = 60.0, timeout: float = TIMEOUT) -> dict:
     """Both sides of ``case``; the ratio of end-to-end times and the agreement of the values."""
     ours = run_side(case, case.ours, repeats, max_seconds, timeout)
     row = {"group": case.group, "name": case.name, "params": case.params, "axes": case.axes,

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from benchmarks.cases import all_cases
-from benchmarks.harness import Case, run_case
+from benchmarks.harness import MEMORY_LIMIT_GIB, TIMEOUT, Case, run_case
 from benchmarks.report import markdown_table, plots, write_json
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +51,11 @@ def acceptance(rows: list[dict]) -> list[str]:
         ok = r["ratio"] <= 0.5 and r.get("agree")
         out.append(f"{'pass' if ok else 'FAIL'} (1) {r['name']}: ratio {r['ratio']:.2f} (≤ 0.5), "
                    f"|Δ| = {r.get('difference', float('nan')):.1e} (≤ 1e-6)")
+    for r in rows:  # the peer failed (time or memory limit): no ratio, no value to compare
+        peer = r.get("peer")
+        if peer and peer["label"].startswith("toqito+") and "error" in peer and fine(r["ours"]):
+            out.append(f"peer failed (1) {r['name']}: toqito {peer['error']}; steerdsl {r['ours']['total']:.1f} s, "
+                       f"value {r['ours']['value']:.9g}; not compared")
     for r in (r for r in rows if r["group"].startswith("LHS")):
         if fine(r.get("peer")) and fine(r["ours"]):
             ok = r["ratio"] <= 1 and r.get("agree")
@@ -80,7 +85,9 @@ Every case is run by each side in a fresh process: one warm-up call, then {repea
 *compile* and *solve* are the parts reported by the tool (steerdsl's `SDPResult.compile_seconds`
 and `solve_seconds`; for peers, model building vs `solve()`). *ratio* = steerdsl total / peer total
 within this run; |Δ| is the difference of the optimal values. Peak memory is the worker
-process's maximum resident set (`ru_maxrss`, interpreter and libraries included).
+process's maximum resident set (`ru_maxrss`, interpreter and libraries included). Each worker may
+use {memory_gib:g} GiB of address space and {timeout:.0f} s; a side that exceeds them is reported as failed
+(*peer failed* below: no ratio and no value comparison are possible).
 The machine has 2 cores shared with other jobs: absolute times are noisy, ratios within one run
 are what counts.
 
@@ -131,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     flags = " --quick" if args.quick else ""
     meta = {"flags": flags, "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-            "repeats": repeats}
+            "repeats": repeats, "memory_gib": MEMORY_LIMIT_GIB, "timeout": TIMEOUT}
     path = write_docs(rows, meta, Path(args.docs))
     print(path)
     for line in acceptance(rows):

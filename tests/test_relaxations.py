@@ -26,6 +26,51 @@ def model(name: str):
     return sd.load(MODELS / name)
 
 
+# ---------------------------------------------------------------- moment matrix assembly
+@pytest.mark.parametrize("real, level", [(False, "1+AB"), (True, "1+AB"), (False, 2)])
+def test_moment_matrix_equals_picos_block(real, level):
+    """Γ assembled from coefficient rows equals ``picos.block`` of its blocks (a second construction) at
+    random values of every variable and of a data parameter."""
+    import picos
+
+    from steerdsl.sdp.moment_matrix import build
+    from steerdsl.sdp.npa_words import is_data_word
+
+    sc = Scenario((Alice("A", 2, (2, 2)), Alice("C", 2, (2, 2))), (Bob("B", 2),))
+    words = level_words(sc, level)
+    rng = np.random.default_rng(3)
+    s = picos.RealVariable("s")
+    data = {}
+
+    def block(w):
+        if w not in data:
+            g = rng.normal(size=(2, 2)) + (0 if real else 1j) * rng.normal(size=(2, 2))
+            data[w] = picos.Constant(g + g.conj().T) * s + picos.Constant(np.eye(2))
+        return data[w]
+
+    mm = build(words, 2, lambda w: block(w) if len(w) == 1 else None, real)
+    s.value = 0.3
+    for v in mm.variables.values():
+        shape = v.shape
+        g = rng.normal(size=shape) + (0 if real else 1j) * rng.normal(size=shape)
+        v.value = (g + g.conj().T) / 2 if isinstance(v, (picos.SymmetricVariable, picos.HermitianVariable)) else \
+            (g.real if real else g)
+    n = len(words)
+    blocks = [[None] * n for _ in range(n)]
+    for rep, places in mm.positions.items():
+        b = np.array((mm.variables[rep] if rep in mm.variables else data[rep]).value, dtype=complex)
+        for i, j, daggered in places:
+            blocks[i][j] = b.conj().T if daggered else b
+            blocks[j][i] = b if daggered else b.conj().T
+    for i in range(n):
+        for j in range(n):
+            if blocks[i][j] is None:
+                blocks[i][j] = np.zeros((2, 2))
+    expected = np.array(picos.block([[picos.Constant(b) for b in row] for row in blocks]).value, dtype=complex)
+    assert any(is_data_word(w) for w in mm.positions)
+    assert np.allclose(np.array(mm.expression.value, dtype=complex), expected, atol=1e-12)
+
+
 # ---------------------------------------------------------------- words
 def test_word_reduction():
     a0, a1, b0 = (0, 0, 0), (0, 1, 0), (1, 0, 0)
