@@ -85,12 +85,20 @@ class HermitianCoordinates:
         """``Σ_j x_j B_j``."""
         return np.einsum("j,jab->ab", np.asarray(coordinates, dtype=float).ravel(), self.matrices)
 
-    def psd(self, terms: dict, constant: np.ndarray | None = None):
-        """The picos constraint ``X ⪰ 0`` for ``X = C + Σ_v Σ_j (K_v vec v)_j B_j``: ``terms`` maps each picos
-        variable ``v`` to ``K_v`` (``size × v.dim``, on picos' column-major ``vec``), ``constant`` is ``C``
+    def psd(self, terms: dict, constant: np.ndarray | None = None, identity: dict | None = None):
+        """The picos constraint ``X ⪰ 0`` for ``X = C + Σ_v Σ_j (K_v vec v)_j B_j + Σ_v (r_v · vec v) I``: ``terms``
+        maps picos variables ``v`` to ``K_v`` (``size × v.dim``, on picos' column-major ``vec``), ``identity``
+        maps variables to rows ``r_v`` (a multiple of ``I`` given directly keeps its coefficient exact:
+        ``(1/√d)·(1/√d)`` is not ``1/d`` in floating point, and that last bit changed cvxopt's path on the
+        qubit m = 5, 6 LHS visibilities from converging to "singular KKT matrix"), ``constant`` is ``C``
         (Hermitian d×d, or None).  The real form is written as one affine expression from its coefficient
-        matrices ``columns · K_v``, without picos' term-by-term algebra."""
-        coefficients = {variable: _sparse(self._columns @ k) for variable, k in terms.items()}
+        matrices, without picos' term-by-term algebra."""
+        coefficients = {variable: self._columns @ k for variable, k in terms.items()}
+        unit = (np.eye(self.dim) if self.real else np.eye(2 * self.dim)).reshape(-1, 1, order="F")
+        for variable, row in (identity or {}).items():
+            extra = unit @ np.asarray(row, dtype=float).reshape(1, -1)
+            coefficients[variable] = coefficients[variable] + extra if variable in coefficients else extra
+        coefficients = {variable: _sparse(c) for variable, c in coefficients.items()}
         if constant is not None:
             form = constant.real if self.real else real_form(constant)
             coefficients[()] = _sparse(form.reshape(-1, 1, order="F"))

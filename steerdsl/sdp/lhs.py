@@ -251,7 +251,7 @@ class _HiddenStates:
 
     def positivity(self) -> list:
         """``σ_{λ,c} ⪰ 0`` for every strategy and block (``p_λ ≥ 0`` for a dimension-1 block), each as one
-        real LMI on the coordinates ``(p_λ/√d, T_c[λ, :])`` of ``σ_{λ,c}`` in :class:`HermitianCoordinates`."""
+        real LMI: ``p_λ I/d + Σ_j T_c[λ, j] G_j ⪰ 0`` (:meth:`HermitianCoordinates.psd`)."""
         constraints = []
         if any(b.size == 0 for b in self.bases):
             constraints.append(self.p >= 0)
@@ -260,11 +260,11 @@ class _HiddenStates:
             if basis.size == 0:
                 continue
             for lam in range(n):
-                trace = np.zeros((basis.size + 1, n))
-                trace[0, lam] = 1 / np.sqrt(basis.dim)
+                trace = np.zeros(n)
+                trace[lam] = 1 / basis.dim
                 traceless = np.zeros((basis.size + 1, n * basis.size))
                 traceless[1 + np.arange(basis.size), lam + n * np.arange(basis.size)] = 1
-                constraints.append(basis.full.psd({self.p: trace, self.coords[c]: traceless}))
+                constraints.append(basis.full.psd({self.coords[c]: traceless}, identity={self.p: trace}))
         return constraints
 
     def element(self, e: int) -> ComplexAffineExpression:
