@@ -130,7 +130,9 @@ def picos_parents(state) -> dict:
     lam = picos.RealVariable("lambda")
     parent = {(a, x): picos.HermitianVariable(f"P{a}{x}", d * d) for x in range(m) for a in range(k)}
     for (a, x), p in parent.items():
-        first, second = sigma[(a,), (x,), ()]
+        # Hermitian parts: the data's last-bit asymmetry makes the duplicated real rows of a complex
+        # equality inconsistent, and cvxopt then reports the problem infeasible
+        first, second = ((m + m.conj().T) / 2 for m in sigma[(a,), (x,), ()])
         problem.add_constraint(p >> lam * np.eye(d * d))
         problem.add_constraint(picos.partial_trace(p, 1, (d, d)) == first)
         problem.add_constraint(picos.partial_trace(p, 0, (d, d)) == second)

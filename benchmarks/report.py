@@ -16,6 +16,13 @@ def _value(x) -> str:
     return "–" if x is None else f"{x:.9g}"
 
 
+def _peer_value(peer: dict) -> str:
+    """The peer's value; when its solver called it inaccurate, also the re-solve it is compared by."""
+    if "reference" not in peer:
+        return _value(peer["value"])
+    return f"{_value(peer['value'])} ({peer.get('status')}; CVXOPT re-solve {_value(peer['reference'])})"
+
+
 def markdown_table(rows: list[dict]) -> str:
     """One line per case: steerdsl's total/compile/solve, the peer's, the ratio, values, memory."""
     head = ("| benchmark | steerdsl total | compile | solve | peer | peer total | peer solve | ratio | "
@@ -36,7 +43,7 @@ def markdown_table(rows: list[dict]) -> str:
         else:
             diff = row.get("difference")
             cells += [peer["label"], _fmt(peer["total"]), _fmt(peer["solve"]), f"{row['ratio']:.2f}×",
-                      _value(ours["value"]), _value(peer["value"]), "–" if diff is None else f"{diff:.1e}",
+                      _value(ours["value"]), _peer_value(peer), "–" if diff is None else f"{diff:.1e}",
                       f"{ours['maxrss_mib']:.0f} / {peer['maxrss_mib']:.0f}"]
         lines.append("| " + " | ".join(cells) + " |")
     return head + "\n".join(lines) + "\n"

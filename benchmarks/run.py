@@ -97,7 +97,9 @@ Peers:
   misses some NPA identifications (`Γ(u, v) = Γ(u', v')†` when `u†v = (u'†v')†`, and Hermitian
   off-diagonal blocks of self-adjoint words), so its relaxation is looser; the peer adds exactly
   those constraints so both sides solve the same SDP (the row *toqito as is* shows the unmodified
-  value). toqito has two measuring parties only: three-Alice rows have no peer.
+  value). toqito has two measuring parties only: three-Alice rows have no peer. When Clarabel reports
+  `optimal_inaccurate`, the same cvxpy problem is re-solved with CVXOPT outside the timing and its value
+  is the one compared (shown in brackets).
 * **hand-written picos (cvxopt)** — the SDP as a user would type it (one Hermitian `σ_λ ⪰ 0` per
   deterministic strategy; `σ_{{a|x}}` matched entry by entry), with steerdsl's tolerances. Its
   visibility form repeats equality rows (no-signalling), which cvxopt's default KKT solver rejects,
