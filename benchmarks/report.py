@@ -72,17 +72,20 @@ def plots(rows: list[dict], folder: Path) -> list[Path]:
         s = row.get(side)
         return s is not None and "error" not in s
 
-    def figure(name, title, xlabel, series):
-        fig, ax = plt.subplots(figsize=(6, 4))
+    def figure(name, title, xlabel, series, labels=None):
+        fig, ax = plt.subplots(figsize=(8.5, 4))
         for label, style, points in series:
             curve(ax, points, label, style)
         ax.set_yscale("log")
+        ticks = sorted({p[0] for _, _, points in series for p in points if p[1] is not None})
+        if ticks:
+            ax.set_xticks(ticks, [labels.get(t, t) for t in ticks] if labels else None)
         ax.set_xlabel(xlabel)
         ax.set_ylabel("end-to-end time (s, median)")
         ax.set_title(title)
         ax.grid(True, which="both", alpha=0.3)
         if ax.get_legend_handles_labels()[0]:
-            ax.legend(fontsize=8)
+            ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
         path = folder / f"{name}.png"
         fig.tight_layout()
         fig.savefig(path, dpi=100)
@@ -139,5 +142,6 @@ def plots(rows: list[dict], folder: Path) -> list[Path]:
             pts = [(2 if r["axes"].get("level") == 2 else 1.5, r) for r in sel]
             series.append((f"steerdsl d={d}", "-o", [(x, r["ours"].get("total")) for x, r in pts if ok(r, "ours")]))
             series.append((f"toqito d={d}", ":s", [(x, r["peer"].get("total")) for x, r in pts if ok(r, "peer")]))
-        figure("level", "Visibility: level 1+AB (1.5) vs level 2 (n = 2, m = k = 2)", "level", series)
+        figure("level", "Visibility: level 1+AB vs level 2 (n = 2, m = k = 2)", "level", series,
+               labels={1.5: "1+AB", 2: "2"})
     return made
