@@ -25,11 +25,13 @@ def lhs_cases(quick: bool) -> list[Case]:
 
 def aq_cases(quick: bool) -> list[Case]:
     """Almost-quantum visibility and functional bounds (2 Alices vs toqito; 3 Alices steerdsl only),
-    E5, and level 2."""
+    E5, and level 2.  The 2-Alice 3×3 d = 4 case (a 196×196 complex moment matrix) takes minutes: one
+    visibility solve took 342 s on 2 cores (qics, 5 GiB resident).  Not listed: 3 Alices with 3 inputs
+    × 3 outputs (a 686×686 matrix at d = 2)."""
     if quick:
         sizes = [(2, 2, 2, 2)]
     else:
-        sizes = [(2, 2, 2, 2), (2, 2, 2, 4), (2, 3, 3, 2), (3, 2, 2, 2)]
+        sizes = [(2, 2, 2, 2), (2, 2, 2, 4), (2, 3, 3, 2), (2, 3, 3, 4), (3, 2, 2, 2), (3, 2, 2, 4)]
     cases = []
     for n, m, k, d in sizes:
         params = {"alices": n, "inputs": m, "outputs": k, "d": d}

@@ -54,8 +54,9 @@ def _resolve(path: str):
 MEMORY_LIMIT_GIB = 12.0
 """Each worker's address-space limit (``RLIMIT_AS``): half the 24 GiB machine, so that a peer that runs away
 (toqito on the 2-Alice 3×3 d = 2 case passed 19 GiB) fails alone instead of taking the machine down."""
-TIMEOUT = 300.0
-"""Seconds a side may take in all (warm-up and repeats) before it is reported as not finished."""
+TIMEOUT = 900.0
+"""Seconds a side may take in all (warm-up and repeats) before it is reported as not finished (the
+2-Alice 3×3 d = 4 almost-quantum solve takes about 6 min)."""
 
 
 def _worker(prepare: str, params: dict, task: str, repeats: int, max_seconds: float, queue) -> None:
