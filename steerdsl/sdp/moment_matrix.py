@@ -105,7 +105,7 @@ def _assemble(placed: list[tuple[int, int, object, bool]], size: int, dim: int, 
         coefs[key] = cvxopt.spmatrix(values.tolist(), index.tolist(), cols.tolist(), (size * size, width),
                                      typecode)
     kind = picos.expressions.AffineExpression if real else picos.expressions.ComplexAffineExpression
-    return kind("Γ", (size, size), coefs)
+    return kind(f"Γ[{size}×{size}]", (size, size), coefs)
 
 
 def dual_blocks(mm: MomentMatrix, dual: np.ndarray) -> dict[Word, np.ndarray]:
