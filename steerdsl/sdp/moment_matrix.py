@@ -89,7 +89,9 @@ def _assemble(placed: list[tuple[int, int, object, bool]], size: int, dim: int, 
     triplets: dict[tuple, list] = {}
     for i, j, block, daggered in placed:
         targets = [(i, j, daggered)] + ([(j, i, not daggered)] if i != j else [])
-        for key, coef in block._coefs.items():  # picos' coefficient matrices (mutables -> vec rows)
+        # picos' coefficient matrices (mutables -> vec rows): an internal attribute, so
+        # tests/test_relaxations.py compares the result with picos.block
+        for key, coef in block._coefs.items():
             sparse = cvxopt.sparse(coef)
             rows, cols = np.array(sparse.I, dtype=int).ravel(), np.array(sparse.J, dtype=int).ravel()
             values = np.array(sparse.V).ravel()
