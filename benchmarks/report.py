@@ -19,7 +19,7 @@ def _value(x) -> str:
 def _peer_value(peer: dict) -> str:
     """The peer's value; when its solver called it inaccurate, also the re-solve it is compared by."""
     if "reference" not in peer:
-        return _value(peer["value"])
+        return _value(peer["value"]) + (f" ({peer['status']})" if peer.get("status", "optimal") != "optimal" else "")
     return f"{_value(peer['value'])} ({peer.get('status')}; CVXOPT re-solve {_value(peer['reference'])})"
 
 
