@@ -55,26 +55,16 @@ def real_form(matrix: np.ndarray) -> np.ndarray:
     return np.block([[matrix.real, -matrix.imag], [matrix.imag, matrix.real]])
 
 
-class HermitianCoordinates:
-    """Hermitian (or, with ``real``, real symmetric) d×d matrices as real coordinate vectors,
-    ``X = Σ_j x_j B_j`` with ``x_j = tr(B_j X)`` for the basis of :func:`hermitian_basis`.
+class OrthonormalBasis:
+    """Coordinates in an orthonormal (Hilbert–Schmidt) basis ``{B_j}`` of Hermitian matrices:
+    ``x_j = tr(B_j X)`` and ``X = Σ_j x_j B_j`` on their span."""
 
-    :meth:`psd` writes ``X ⪰ 0`` as one real LMI — on ``real_form(X)`` (size 2d) or on ``X`` itself
-    (real case) — straight from its coefficient matrices.  picos would otherwise turn each
-    complex LMI into its real form itself, term by term, which on small LHS problems took longer than
-    the solver (measured: the qubit m = 3 robustness 25 ms → 16 ms end to end)."""
-
-    def __init__(self, d: int, real: bool):
-        self.dim = d
-        self.real = real
-        self.matrices = hermitian_basis(d, real)
-        self.lmi_size = d if real else 2 * d
-        forms = [g.real if real else real_form(g) for g in self.matrices]
-        self._columns = np.array([f.reshape(-1, order="F") for f in forms]).T
+    def __init__(self, matrices: np.ndarray):
+        self.matrices = matrices
 
     @property
     def size(self) -> int:
-        """``d²`` (Hermitian) or ``d(d + 1)/2`` (real symmetric)."""
+        """The number of basis matrices."""
         return len(self.matrices)
 
     def coordinates(self, matrix: np.ndarray) -> np.ndarray:
@@ -84,6 +74,25 @@ class HermitianCoordinates:
     def operator(self, coordinates: np.ndarray) -> np.ndarray:
         """``Σ_j x_j B_j``."""
         return np.einsum("j,jab->ab", np.asarray(coordinates, dtype=float).ravel(), self.matrices)
+
+
+class HermitianCoordinates(OrthonormalBasis):
+    """Hermitian (or, with ``real``, real symmetric) d×d matrices as real coordinate vectors,
+    ``X = Σ_j x_j B_j`` with ``x_j = tr(B_j X)`` for the basis of :func:`hermitian_basis`
+    (``d²`` or ``d(d + 1)/2`` coordinates).
+
+    :meth:`psd` writes ``X ⪰ 0`` as one real LMI — on ``real_form(X)`` (size 2d) or on ``X`` itself
+    (real case) — straight from its coefficient matrices.  picos would otherwise turn each
+    complex LMI into its real form itself, term by term, which on small LHS problems took longer than
+    the solver (measured: the qubit m = 3 robustness 25 ms → 16 ms end to end)."""
+
+    def __init__(self, d: int, real: bool):
+        super().__init__(hermitian_basis(d, real))
+        self.dim = d
+        self.real = real
+        self.lmi_size = d if real else 2 * d
+        forms = [g.real if real else real_form(g) for g in self.matrices]
+        self._columns = np.array([f.reshape(-1, order="F") for f in forms]).T
 
     def psd(self, terms: dict, constant: np.ndarray | None = None, identity: dict | None = None):
         """The picos constraint ``X ⪰ 0`` for ``X = C + Σ_v Σ_j (K_v vec v)_j B_j + Σ_v (r_v · vec v) I``: ``terms``

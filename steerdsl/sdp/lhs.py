@@ -39,7 +39,7 @@ from picos.expressions import AffineExpression, ComplexAffineExpression
 
 from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.scenario import Key, Scenario
-from steerdsl.sdp.bases import HermitianCoordinates
+from steerdsl.sdp.bases import HermitianCoordinates, OrthonormalBasis
 from steerdsl.sdp.functional import constant_value, full_key_terms, numeric_element
 from steerdsl.sdp.noise import VISIBILITY_CAP, noise_assemblage
 from steerdsl.sdp.result import MEMBER, UNDECIDED, SDPResult, verdict_from_margin
@@ -188,34 +188,22 @@ def hidden_state_model(scenario: Scenario) -> HiddenStateModel:
 # ------------------------------------------------------------------ Hermitian coordinates
 
 
-class TracelessBasis:
+class TracelessBasis(OrthonormalBasis):
     """An orthonormal basis ``{G_j}`` of traceless Hermitian (or real symmetric) d×d matrices,
-    ``tr(G_i G_j) = δ_ij`` (generalised Gell-Mann matrices): ``X = tr(X) I/d + Σ_j tr(G_j X) G_j``."""
+    ``tr(G_i G_j) = δ_ij`` (generalised Gell-Mann matrices): ``X = tr(X) I/d + Σ_j tr(G_j X) G_j``
+    (``d² − 1`` or ``d(d + 1)/2 − 1`` of them)."""
 
     def __init__(self, dim: int, real: bool):
-        self.dim = dim
-        self.real = real
         self.full = HermitianCoordinates(dim, real)
         """The whole basis ``{I/√d} ∪ {G_j}``, for writing LMIs."""
-        self.matrices = self.full.matrices[1:]
+        super().__init__(self.full.matrices[1:])
+        self.dim = dim
+        self.real = real
         dtype = float if real else complex
         self._identity_vec = picos.Constant((np.eye(dim) / dim).reshape(-1, 1, order="F").astype(dtype))
         self._basis_vecs = picos.Constant(
             np.array([(g.real if real else g).reshape(-1, order="F") for g in self.matrices]).T
         ) if len(self.matrices) else None
-
-    @property
-    def size(self) -> int:
-        """``d² − 1`` (Hermitian) or ``d(d + 1)/2 − 1`` (real symmetric)."""
-        return len(self.matrices)
-
-    def coordinates(self, matrix: np.ndarray) -> np.ndarray:
-        """``(tr(G_j X))_j`` of a Hermitian ``X``."""
-        return np.einsum("jab,ba->j", self.matrices, matrix).real
-
-    def operator(self, coordinates: np.ndarray) -> np.ndarray:
-        """``Σ_j c_j G_j``."""
-        return np.einsum("j,jab->ab", np.asarray(coordinates, dtype=float), self.matrices)
 
     def constant(self, matrix: np.ndarray) -> picos.Constant:
         """``matrix`` as a picos constant of this basis' field."""
