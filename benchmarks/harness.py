@@ -11,7 +11,6 @@ the side as a whole (the interpreter and the libraries it imported included).
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import multiprocessing
 import queue as queue_module
@@ -102,14 +101,12 @@ def run_side(case: Case, side: Side, repeats: int, max_seconds: float, timeout: 
         try:
             report = queue.get(timeout=1.0)
         except queue_module.Empty:
-            if not proc.is_alive():  # killed (e.g. a native allocation failing under the memory limit)
-                with contextlib.suppress(queue_module.Empty):
-                    report = queue.get(timeout=1.0)  # a report sent just before the worker exited
-            if report is not None:
-                break
-            if not proc.is_alive():
-                report = {"ok": False, "error": f"worker died (exit code {proc.exitcode}; memory limit "
-                                                f"{MEMORY_LIMIT_GIB:g} GiB)"}
+            if not proc.is_alive():  # exited: a report sent just before, or killed (e.g. a native allocation
+                try:                 # failing under the memory limit)
+                    report = queue.get(timeout=1.0)
+                except queue_module.Empty:
+                    report = {"ok": False, "error": f"worker died (exit code {proc.exitcode}; memory limit "
+                                                    f"{MEMORY_LIMIT_GIB:g} GiB)"}
             elif time.monotonic() > deadline:
                 report = {"ok": False, "error": f"did not finish in {timeout:.0f} s"}
     proc.join(5)
