@@ -721,34 +721,55 @@ def _imag_text(a: Fraction, b: Fraction, r: int) -> str:
     return f"({text})*i" if " " in text and not text.startswith(("(", "-(")) else f"{text}*i"
 
 
-def _root_sum_text(x: Cyclo) -> str:
-    """``cyclo(n=7: z + z^6 ≈ 1.246980)``: the exact coordinates in powers of z = exp(2πi/n), and a value."""
-    terms = []
+def _trig_sum_text(x: Cyclo, part: str) -> str:
+    """The real (``part="cos"``) or imaginary (``"sin"``) part of ``x = Σ_k c_k ζ_n^k`` as
+    ``Σ_k c_k cos(2πk/n)`` or ``Σ_k c_k sin(2πk/n)``, each angle folded into [0, π/2] (cos(−θ) = cos θ,
+    cos(π − θ) = −cos θ; sin(−θ) = −sin θ, sin(π − θ) = sin θ) and equal angles merged: ``cos(pi/8)/2``
+    for (ζ₁₆ − ζ₁₆⁷)/4, ``cos(2*pi/7) + sin(2*pi/7)*i`` for ζ₇.  Exact and in the language's own syntax
+    (it parses back to the same number), though not unique when the terms are linearly dependent."""
+    terms: dict[Fraction, Fraction] = {}  # angle/π in [0, 1/2] -> coefficient
     for k, c in enumerate(x._p.coeffs()):
         if not c:
             continue
-        f = _as_fraction(c)
-        unit = "" if k == 0 else ("z" if k == 1 else f"z^{k}")
-        if not unit:
-            terms.append(_frac_text(f))
-        elif abs(f) == 1:
-            terms.append(f"{'-' if f < 0 else ''}{unit}")
-        else:
-            terms.append(f"{_frac_text(f)}*{unit}")
-    body = " + ".join(terms).replace("+ -", "- ")
-    v = complex(x)
-    approx = f"{v.real:.7g}" if x.is_real else f"{v.real:.7g}{v.imag:+.7g}i"
-    return f"cyclo(n={x._n}: {body} ≈ {approx})"
+        t, sign = Fraction(k, x._n), 1  # the angle is 2πt, 0 ≤ t < 1
+        if t > Fraction(1, 2):
+            t, sign = 1 - t, (1 if part == "cos" else -1)
+        if t > Fraction(1, 4):
+            t, sign = Fraction(1, 2) - t, (-sign if part == "cos" else sign)
+        vanishes = t == (Fraction(1, 4) if part == "cos" else 0)
+        if not vanishes:
+            terms[2 * t] = terms.get(2 * t, Fraction(0)) + sign * _as_fraction(c)
+    parts = []
+    for angle, c in sorted(terms.items()):
+        if c == 0:
+            continue
+        if angle in (0, Fraction(1, 2)):  # cos 0 = sin π/2 = 1
+            parts.append(_frac_text(c))
+            continue
+        pi = "pi" if angle.numerator == 1 else f"{angle.numerator}*pi"
+        parts.append(("-" if c < 0 else "") + _scaled(abs(c), f"{part}({pi}/{angle.denominator})"))
+    return " + ".join(parts).replace("+ -", "- ") if parts else "0"
 
 
 def _format(x: Cyclo) -> str:
+    """``re + im*i``, each part in radicals when its degree is ≤ 2 (``1/2 + sqrt(3)/2*i``), otherwise
+    as the shortest of three exact sums of cosines or sines of rational multiples of π
+    (:func:`_trig_sum_text` of x, of its mirror −x̄, and of the part itself)."""
     re, im = x.real, x.imag
-    re_s, im_s = _surd(re), _surd(im)
-    if re_s is None or im_s is None:
-        return _root_sum_text(x)
+    mirror = -x.conjugate()  # the same imaginary part as x, and often fewer terms (ζ₇⁶ = −1 − ζ₇ − … − ζ₇⁵)
+    re_s = _surd(re)
+    if re_s is not None:
+        real = _surd_text(*re_s)
+    else:
+        real = min((_trig_sum_text(x, "cos"), _trig_sum_text(-mirror, "cos"), _trig_sum_text(re, "cos")), key=len)
     if im.is_zero:
-        return _surd_text(*re_s)
-    imag = _imag_text(*im_s)
+        return real
+    im_s = _surd(im)
+    if im_s is not None:
+        imag = _imag_text(*im_s)
+    else:
+        text = min((_trig_sum_text(x, "sin"), _trig_sum_text(mirror, "sin"), _trig_sum_text(im, "cos")), key=len)
+        imag = f"({text})*i" if " " in text.lstrip("-") else f"{text}*i"
     if re.is_zero:
         return imag
-    return f"{_surd_text(*re_s)} - {imag[1:]}" if imag.startswith("-") else f"{_surd_text(*re_s)} + {imag}"
+    return f"{real} - {imag[1:]}" if imag.startswith("-") else f"{real} + {imag}"
