@@ -14,6 +14,18 @@ from importlib import import_module
 
 _EXPORTS = {
     "check": "steerdsl.api",
+    # numpy in, numpy out: the questions by the names the field gives them
+    "assemblage": "steerdsl.api",
+    "functional": "steerdsl.api",
+    "lhs": "steerdsl.api",
+    "steering_robustness": "steerdsl.api",
+    "steering_weight": "steerdsl.api",
+    "visibility": "steerdsl.api",
+    "membership": "steerdsl.api",
+    "bound": "steerdsl.api",
+    "negativity": "steerdsl.api",
+    "Answer": "steerdsl.answer",
+    "Layout": "steerdsl.layout",
     "load": "steerdsl.api",
     "loads": "steerdsl.api",
     "ghjw": "steerdsl.exact.ghjw",
@@ -75,6 +87,10 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 __version__ = "0.1.0"
+
+
+def __dir__() -> list[str]:
+    return __all__
 
 
 def __getattr__(name: str):

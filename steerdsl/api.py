@@ -10,10 +10,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from steerdsl.answer import Answer
 from steerdsl.checking import ModelReport, check_model, check_property
 from steerdsl.exact.report import CheckResult, combine
+from steerdsl.layout import Layout, infer_layout
+from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.model import Model
+from steerdsl.tasks import bound_task, solve_task
 from steerdsl.model.resolve import load_file, load_text
 
 
@@ -45,3 +50,97 @@ def check(obj, *properties: str) -> CheckResult | ModelReport:
     props = properties or ("valid",)
     results = [check_property(obj, name, p) for p in props]
     return results[0] if len(results) == 1 else combine(results, name, ",".join(props))
+
+
+# ---------------------------------------------------------------- numpy in, numpy out
+def assemblage(data: Any, *, bob_inputs: bool = False, name: str = "sigma", validate: bool = True) -> Assemblage:
+    """An :class:`Assemblage` from arrays (layouts: :mod:`steerdsl.layout`; the C–S layout is
+    ``sigma[:, :, a, x]``).  With ``validate`` the exact checks of physics.md §2 run on it (with their
+    tolerance, the data being floating point) and an invalid assemblage raises ``ValueError`` naming the
+    failed property and its residual."""
+    sigma = infer_layout(data, bob_inputs=bob_inputs).assemblage(data, name)
+    if validate:
+        report = check_property(sigma, name, "valid")
+        if report.status == "fail":
+            raise ValueError(f"{name} is not a valid assemblage: {report.detail}")
+    return sigma
+
+
+def functional(data: Any, *, like: Assemblage | Any = None, bob_inputs: bool = False, name: str = "F") -> Functional:
+    """A steering functional ``β(σ) = Σ tr(F_{a|x} σ_{a|x})`` from operators in an assemblage layout
+    (``F[:, :, a, x]``, …); its scenario is read from the array, or from ``like``."""
+    layout = _layout(like if like is not None else data, bob_inputs)
+    return layout.functional(data, name)
+
+
+def lhs(sigma: Any, *, solver: str | None = None, tol: float | None = None, bob_inputs: bool = False) -> Answer:
+    """Is σ LHS (physics.md §3.1)?  ``value`` is the white-noise visibility ``v*`` (capped at 2),
+    ``margin`` the white-noise robustness ``(1 − v*)/v*`` (> 0: steerable), and for a steerable σ the
+    witness F has bound 0 with ``β_F(σ) = margin`` (:func:`steerdsl.sdp.lhs.lhs`)."""
+    return _solve(sigma, "lhs", {}, solver, tol, bob_inputs)
+
+
+def steering_robustness(sigma: Any, *, consistent: bool = False, solver: str | None = None,
+                        tol: float | None = None, bob_inputs: bool = False) -> Answer:
+    """The generalised steering robustness (``consistent=True``: noise sharing σ's reduced state),
+    with its witness F: ``value = β_F(σ) − bound`` (:func:`steerdsl.sdp.lhs.generalised_robustness`)."""
+    task = "consistent_robustness" if consistent else "robustness"
+    return _solve(sigma, task, {}, solver, tol, bob_inputs)
+
+
+def steering_weight(sigma: Any, *, solver: str | None = None, tol: float | None = None,
+                    bob_inputs: bool = False) -> Answer:
+    """The steering weight with its witness: ``value = β_F(σ) − bound``
+    (:func:`steerdsl.sdp.lhs.steering_weight`)."""
+    return _solve(sigma, "steering_weight", {}, solver, tol, bob_inputs)
+
+
+def visibility(sigma: Any, *, against: str = "lhs", noise: str | Any = "white", solver: str | None = None,
+               tol: float | None = None, bob_inputs: bool = False) -> Answer:
+    """The largest ``v`` with ``vσ + (1 − v)N`` in the set ``against`` (``lhs``, ``almost_quantum``,
+    ``quantum``, …), for noise ``white``, ``ghz``, ``w`` or an assemblage (physics.md §5)."""
+    options: dict[str, Any] = {"against": against}
+    if isinstance(noise, str):
+        options["noise"] = noise
+    else:
+        options["noise_value"] = noise if isinstance(noise, Assemblage) else assemblage(noise, bob_inputs=bob_inputs)
+    return _solve(sigma, "visibility", options, solver, tol, bob_inputs)
+
+
+def membership(sigma: Any, set: str = "almost_quantum", *, level: str | int | None = None,
+               solver: str | None = None, tol: float | None = None, bob_inputs: bool = False) -> Answer:
+    """Membership of σ in ``set`` decided robustly (physics.md §4.1): the same task as
+    ``solve sigma : SET [level L]`` in a model."""
+    options: dict[str, Any] = {} if level is None else {"level": str(level)}
+    return _solve(sigma, set, options, solver, tol, bob_inputs)
+
+
+def bound(F: Any, sense: str = "max", *, over: str = "lhs", like: Any = None, level: str | int | None = None,
+          solver: str | None = None, bob_inputs: bool = False) -> Answer:
+    """``max`` (or ``min``) of ``β_F`` over a set: the task ``bound max F over SET [level L]``; ``F`` is
+    a :class:`Functional` or operators in an assemblage layout (scenario from the array or ``like``)."""
+    layout = _layout(like if like is not None else F, bob_inputs)
+    func = F if isinstance(F, Functional) else layout.functional(F)
+    options: dict[str, Any] = {"solver": solver} if level is None else {"solver": solver, "level": str(level)}
+    return Answer.of(bound_task(func, sense, over, options), layout)
+
+
+def negativity(sigma: Any, *, level: str | int = "1+AB", dims: tuple[int, ...] | None = None,
+               solver: str | None = None, bob_inputs: bool = False) -> Answer:
+    """The steering-negativity bracket ν(σ) ∈ [lower, upper] (physics.md §5; ``result.details``)."""
+    options: dict[str, Any] = {"level": str(level)} if dims is None else {"level": str(level), "dims": dims}
+    return _solve(sigma, "negativity", options, solver, None, bob_inputs)
+
+
+def _layout(obj: Any, bob_inputs: bool) -> Layout:
+    """The layout of user data, or the array layout of a model object's scenario."""
+    if isinstance(obj, (Assemblage, Functional)):
+        return Layout(obj.scenario, "list" if len(obj.scenario.bobs) > 1 else "array")
+    return infer_layout(obj, bob_inputs=bob_inputs)
+
+
+def _solve(sigma: Any, task: str, options: dict[str, Any], solver: str | None, tol: float | None,
+           bob_inputs: bool) -> Answer:
+    layout = _layout(sigma, bob_inputs)
+    data = sigma if isinstance(sigma, Assemblage) else assemblage(sigma, bob_inputs=bob_inputs)
+    return Answer.of(solve_task(data, task, {**options, "solver": solver}), layout, tol)

@@ -28,12 +28,21 @@ slot is not measured."""
 @dataclass(frozen=True)
 class Alice:
     """An uncharacterised party: ``inputs`` settings, ``outputs[x]`` outcomes
-    for setting ``x``; ``rounds > 1`` makes a sequential party (PRL 2020)."""
+    for setting ``x``; ``rounds > 1`` makes a sequential party (PRL 2020).
+    ``Alice("A", 2, 2)`` (one outcome count for every setting, as the language
+    writes ``alice A : inputs 2, outputs 2``) is ``Alice("A", 2, (2, 2))``."""
 
     name: str
     inputs: int
     outputs: tuple[int, ...]
     rounds: int = 1
+
+    def __post_init__(self) -> None:
+        outputs = (self.outputs,) * self.inputs if isinstance(self.outputs, int) else tuple(self.outputs)
+        if len(outputs) != self.inputs or self.inputs < 1 or min(outputs) < 1 or self.rounds < 1:
+            raise ValueError(f"alice {self.name}: {self.inputs} inputs need one outcome count (≥ 1) each, "
+                             f"got outputs {self.outputs!r} (rounds {self.rounds})")
+        object.__setattr__(self, "outputs", outputs)
 
 
 @dataclass(frozen=True)

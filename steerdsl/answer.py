@@ -1,0 +1,103 @@
+"""What a question asked from Python returns: numbers, a verdict and a witness in the caller's layout.
+
+An :class:`Answer` wraps the :class:`~steerdsl.sdp.result.SDPResult` of the task that the ``steer``
+command runs for the same question, and converts its witness functional into the layout the data
+came in (:class:`~steerdsl.layout.Layout`), so ``value, F = sd.steering_robustness(sigma)`` works as
+``[SR, F] = steeringRobustness(sigma)`` does in the Cavalcanti–Skrzypczyk MATLAB code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from steerdsl.layout import Layout
+from steerdsl.sdp.result import SDPResult, verdict_from_margin
+
+
+@dataclass
+class Answer:
+    """The answer to one question.
+
+    ``value``: the quantity asked for (a visibility, a robustness, a weight, a bound).
+    ``verdict``: ``member`` / ``excluded`` / ``undecided`` for membership questions, else ``None``;
+    it is read off ``margin`` (> 0 outside the set) and ``tolerance`` (docs/tolerance.md).
+    ``witness``: the dual steering functional ``F`` as data in the input's layout, and ``bound`` its
+    bound over the set, so that ``β_F(σ) = Σ tr(F σ) > bound`` certifies that σ is outside it.
+    ``exactness``: ``numeric``, ``exact`` or ``certified``.  ``result`` is the full
+    :class:`~steerdsl.sdp.result.SDPResult` (with the picos problem)."""
+
+    value: float | None
+    verdict: str | None
+    margin: float | None
+    tolerance: float
+    witness: Any
+    bound: float | None
+    exactness: str
+    status: str
+    task: str
+    result: SDPResult
+
+    @classmethod
+    def of(cls, result: SDPResult, layout: Layout, tol: float | None = None) -> Answer:
+        """The answer of ``result``; ``tol`` replaces the solve's tolerance (the verdict is re-read)."""
+        tolerance = result.tolerance if tol is None else float(tol)
+        verdict = result.verdict
+        if tol is not None and verdict is not None and result.margin is not None:
+            verdict = verdict_from_margin(result.margin, tolerance)
+        witness = None if result.witness is None else layout.functional_array(result.witness)
+        return cls(result.value, verdict, result.margin, tolerance, witness, result.bound, result.exactness,
+                   result.status, result.task, result)
+
+    def __iter__(self):
+        """``value, F = answer``."""
+        return iter((self.value, self.witness))
+
+    def __repr__(self) -> str:
+        parts = [f"value={_short(self.value)}"]
+        if self.verdict is not None:
+            parts.append(f"verdict={self.verdict}")
+        if self.margin is not None:
+            parts.append(f"margin={_short(self.margin)}")
+        if self.bound is not None:
+            parts.append(f"bound={_short(self.bound)}")
+        parts.append(f"tolerance={self.tolerance:.0e}")
+        if self.witness is not None:
+            parts.append("witness=" + _shape(self.witness))
+        return f"Answer[{self.task}, {self.exactness}]({', '.join(parts)})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: numbers as floats, the witness as ``{"real": …, "imag": …}`` nested lists."""
+        return {"task": self.task, "value": self.value, "verdict": self.verdict, "margin": self.margin,
+                "tolerance": self.tolerance, "bound": self.bound, "exactness": self.exactness,
+                "status": self.status, "witness": _plain(self.witness)}
+
+    def _repr_html_(self) -> str:
+        from steerdsl.notebook import sdp_result_html
+
+        return sdp_result_html(self.result)
+
+
+def _short(x: float | None) -> str:
+    return "None" if x is None else f"{x:.6g}"
+
+
+def _shape(w: Any) -> str:
+    if isinstance(w, dict):
+        return f"dict of {len(w)}"
+    if isinstance(w, list):
+        return "[" + ", ".join(str(np.shape(part)) for part in w) + "]"
+    return str(np.shape(w))
+
+
+def _plain(w: Any) -> Any:
+    if w is None:
+        return None
+    if isinstance(w, dict):
+        return {str(k): _plain(v) for k, v in w.items()}
+    if isinstance(w, (list, tuple)):
+        return [_plain(part) for part in w]
+    w = np.asarray(w)
+    return {"real": w.real.tolist(), "imag": w.imag.tolist()}
