@@ -18,21 +18,24 @@ from steerdsl.exact.report import CheckResult, combine
 from steerdsl.layout import Layout, infer_layout
 from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.model import Model
-from steerdsl.tasks import bound_task, solve_task
 from steerdsl.model.resolve import load_file, load_text
+from steerdsl.tasks import bound_task, solve_task
 
 
-def load(path: str | Path) -> Model:
-    """Parse and resolve a ``.steer`` file into a :class:`Model`.
+def load(path: str | Path, params: dict[str, Any] | None = None) -> Model:
+    """Parse and resolve a ``.steer`` file into a :class:`Model`; ``params`` set ``let`` parameters
+    as :meth:`Model.with_params` does (``sd.load(path, params={"v": 0.7})``).
 
     Raises :class:`steerdsl.SteerError` (with a diagnostic naming file, line
     and column) when the model is wrong."""
-    return load_file(path)
+    model = load_file(path)
+    return model.with_params(**params) if params else model
 
 
-def loads(text: str, file: str = "<string>") -> Model:
-    """Parse and resolve model text; ``file`` names it in diagnostics."""
-    return load_text(text, file)
+def loads(text: str, file: str = "<string>", params: dict[str, Any] | None = None) -> Model:
+    """Parse and resolve model text; ``file`` names it in diagnostics; ``params`` as in :func:`load`."""
+    model = load_text(text, file)
+    return model.with_params(**params) if params else model
 
 
 def check(obj, *properties: str) -> CheckResult | ModelReport:

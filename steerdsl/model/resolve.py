@@ -8,6 +8,7 @@ mistake becomes a diagnostic at the offending span.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -45,6 +46,7 @@ class Resolver:
         self.questions: list[ast.Statement] = []
         self.sweeps: list = []
         self.overrides = parse_overrides(overrides)  # sweep parameters: {name: expression}
+        self.params = dict(overrides or {})  # the same, as the text given
         self.let_names: set[str] = set()
         self.objects = ObjectBuilder(self)
         self.evaluator = Evaluator(
@@ -86,7 +88,8 @@ class Resolver:
                 raise error("E181", str(exc), getattr(stmt, "span", None), "make the object smaller") from None
         check_overrides_used(self)
         return Model(self.file, self.scenario, self.definitions, self.questions, self.sources,
-                     self.scenario_span, self.evaluator, self.sweeps)
+                     self.scenario_span, self.evaluator, self.sweeps, self.params,
+                     functools.partial(load_text, self.text, self.file))
 
     def statement(self, stmt) -> None:
         if isinstance(stmt, ast.ScenarioDecl):
