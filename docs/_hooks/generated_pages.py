@@ -1,8 +1,11 @@
-"""MkDocs hook: pages generated from the code, so their text lives in one place.
+"""Pages generated from the code, so their text lives in one place, and the MkDocs hook of the site.
 
 * ``codes/index.md`` and ``codes/CODE.md`` for every code of :data:`steerdsl.codes.CODES` — each page holds
   exactly what ``steer explain CODE`` prints;
 * ``cli.md`` — the ``--help`` of ``steer`` and of each subcommand, from :func:`steerdsl.cli.build_parser`.
+
+The pages are committed (so links work in a checkout, not only on the site): ``python
+docs/_hooks/generated_pages.py`` rewrites them, and tests/test_docs.py fails when one is stale.
 
 It also drops the Sphinx roles (``:class:``, ``:func:`` …) that the package's docstrings use, which
 mkdocstrings would otherwise print before the code they mark.
@@ -15,7 +18,6 @@ import re
 import sys
 from pathlib import Path
 
-from mkdocs.structure.files import File
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -63,15 +65,28 @@ def cli_page() -> str:
             os.environ["COLUMNS"] = old
 
 
-def on_files(files, config):
-    """Add the generated pages to the site."""
+def generated_pages() -> dict[str, str]:
+    """Every generated page, by its path under docs/."""
     pages = {"codes/index.md": codes_index(), "cli.md": cli_page()}
     pages.update({f"codes/{code}.md": code_page(code) for code in CODES})
+    return pages
+
+
+def write_pages(docs: Path = ROOT / "docs") -> None:
+    """Write the generated pages, and remove code pages of codes that no longer exist."""
+    pages = generated_pages()
+    for stale in (docs / "codes").glob("*.md"):
+        if f"codes/{stale.name}" not in pages:
+            stale.unlink()
     for path, text in pages.items():
-        files.append(File.generated(config, path, content=text))
-    return files
+        (docs / path).parent.mkdir(parents=True, exist_ok=True)
+        (docs / path).write_text(text, encoding="utf-8")
 
 
 def on_page_content(html, page, config, files):
     """Docstrings' Sphinx roles: ``:class:`X``` is rendered as ``X`` in code, ``:class:`~a.b.X``` as ``X``."""
     return SPHINX_ROLE.sub(lambda m: f"<code>{m[2].rsplit('.', 1)[-1] if m[1] else m[2]}</code>", html)
+
+
+if __name__ == "__main__":
+    write_pages()
