@@ -231,34 +231,81 @@ def _write_certificates(report, name: str, folder: Path) -> None:
             a.result.details["certificate_file"] = str(path)
 
 
-def cmd_verify(args) -> int:
+SUBJECT_SHOWN = 400
+"""Characters of a subject's exact expression shown by ``steer verify`` in text (all of it in JSON)."""
+
+
+def _model_reasons(check, model) -> list[str]:
+    """Why a verified certificate is not about ``model``'s object of the same label (empty: it is)."""
+    from steerdsl.sdp.certify import model_subject
+
+    if check.label not in model:
+        return [f"{model.file} defines no {check.kind} named {check.label!r}"]
+    try:
+        digest, note = model_subject(model[check.label])
+    except ValueError as exc:
+        return [f"{check.label} in {model.file}: {exc}"]
+    if digest != check.digest:
+        return [f"the certificate's subject (sha256 {check.digest}) is not the {check.kind} {check.label} of "
+                f"{model.file} (sha256 {digest})" + (f"; {note}" if note else "")]
+    return []
+
+
+def _verify_one(name: str, model, fmt: str) -> tuple[int, dict]:
     from steerdsl.exact.moment_certificate import verify_certificate
 
-    code = EXIT_OK
-    results = []
+    check = verify_certificate(name)
+    out = {"file": name, "verified": check.verified, "reasons": check.reasons,
+           "bound": None if check.bound is None else str(check.bound),
+           "value": None if check.value is None else str(check.value), "claim": check.claim,
+           "subject": None if check.digest is None else {"kind": check.kind, "label": check.label,
+                                                           "sha256": check.digest, "expression": check.subject}}
+    code, what = check.code or "E221", "the certificate does not verify"
+    if check.verified and model is not None:
+        model_reasons = _model_reasons(check, model)
+        out["model"] = {"file": model.file, "matches": not model_reasons}
+        if model_reasons:
+            check.verified, code, what = False, "E231", f"the certificate is not about {model.file}'s object"
+            out["verified"], out["reasons"] = False, model_reasons
+    if check.verified:
+        if fmt == "text":
+            shown = check.subject if len(check.subject) <= SUBJECT_SHOWN else (
+                check.subject[:SUBJECT_SHOWN] + "… (all of it: steer verify --format json)")
+            print(f"✓ {name}: verified in exact arithmetic\n  claim: {check.claim}\n"
+                  f"  subject: {check.kind} {check.label!r}, sha256 {check.digest}: {shown}\n"
+                  f"  checked: {check.checked}")
+            if model is not None:
+                print(f"  model: {check.label} in {model.file} has this sha256: the claim is about it")
+        return EXIT_OK, out
+    if code == "E220":
+        what = "cannot read the certificate"
+    elif code == "E230":
+        what = "the certificate is beyond the verifier's limits"
+    hint = ("verify it against the model it was made from, or re-create it with 'steer run --certificates DIR'"
+            if code == "E231" else "re-create it with 'steer run --certificates DIR'")
+    diag = Diagnostic(code, f"{name}: {what}", hint=hint, notes=out["reasons"])
+    if fmt == "text":
+        print(render_text(diag))
+    else:
+        out["diagnostic"] = diag.to_json()
+    return EXIT_MODEL, out
+
+
+def cmd_verify(args) -> int:
+    model = None
+    if args.model:
+        try:
+            model = _load(args.model, None)
+        except SteerError as exc:
+            _print_diag(exc.diagnostic, _sources_for(args.model, None), "text")
+            return EXIT_MODEL
+    code, results = EXIT_OK, []
     for name in args.files:
-        check = verify_certificate(name)
-        results.append({"file": name, "verified": check.verified, "reasons": check.reasons,
-                        "bound": None if check.bound is None else str(check.bound),
-                        "value": None if check.value is None else str(check.value)})
-        if check.verified:
-            if args.format == "text":
-                # the exact value (in the file) depends on the solver's last digits: show it rounded
-                value = (f"; β_F(σ) ≈ {float(complex(check.value).real):.7g}, exact in the certificate"
-                         if check.value is not None else "")
-                print(f"✓ {name}: verified in exact arithmetic (bound {check.bound}{value})")
-            continue
-        code = EXIT_MODEL
-        unreadable = check.reasons[0].startswith("not a readable certificate")
-        what = "cannot read the certificate" if unreadable else "the certificate does not verify"
-        diag = Diagnostic("E220" if unreadable else "E221", f"{name}: {what}",
-                          hint="re-create it with 'steer run --certificates DIR'", notes=check.reasons)
-        if args.format == "text":
-            print(render_text(diag))
-        else:
-            results[-1]["diagnostic"] = diag.to_json()
+        one, out = _verify_one(name, model, args.format)
+        code = max(code, one)
+        results.append(out)
     if args.format == "json":
-        print(json.dumps(results if len(results) != 1 else results[0], indent=2))
+        print(json.dumps(results if len(results) != 1 else results[0], indent=2, ensure_ascii=False))
     return code
 
 
@@ -335,6 +382,8 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("verify", help="re-check exact certificates (JSON files from steer run --certificates)")
     v.add_argument("files", nargs="+")
     v.add_argument("--format", choices=("text", "json"), default="text")
+    v.add_argument("--model", metavar="FILE", help="also check that each certificate is about this model's object "
+                   "of the same name (its sha256 of the exact content; E231 otherwise)")
     v.set_defaults(func=cmd_verify)
     t = sub.add_parser("test", help="run every model's expect lines in the given folders")
     t.add_argument("dirs", nargs="+")

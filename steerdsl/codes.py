@@ -167,13 +167,30 @@ CODES: dict[str, tuple[str, str]] = {
              "The GHJW construction applies to valid assemblages of the standard bipartite scenario; this one "
              "is of another kind, or is not valid."),
     "E220": ("unreadable certificate",
-             "'steer verify' was given a file that is not a steerdsl certificate (not JSON, or a field is "
-             "missing or malformed). Certificates are written by 'steer run --certificates DIR' for lines with "
+             "'steer verify' was given a file that is not a steerdsl certificate (not a regular file, not JSON, "
+             "a JSON value other than an object, a field missing, unknown, of the wrong type or malformed). "
+             "Certificates are written by 'steer run --certificates DIR' for lines with "
              "the 'certify' option."),
     "E221": ("certificate does not verify",
              "An exact re-check of a certificate failed: Z is not positive semidefinite, an equality of the "
              "moment classes does not hold exactly, or the witness value does not exceed the bound. The notes "
-             "list every failed condition. A file edited by hand, or made for another claim, fails this way."),
+             "list every failed condition. The claim, the rows and the subject's sha256 written in the file "
+             "must also equal the ones recomputed from its content. A file edited by hand fails this way; "
+             "what a verified certificate proves is the claim 'steer verify' prints, about the subject it "
+             "prints (check it is your object with --model FILE, E231)."),
+    "E230": ("certificate beyond the verifier's limits",
+             "'steer verify' reads a certificate within limits, so that a hostile file cannot exhaust memory or "
+             "time: a regular file of at most 16 MiB, brackets nested at most 12 deep, at most 10^6 JSON "
+             "values, exact numbers of at most 60 digits (numerator and denominator each; JSON floats such as "
+             "1e1000000 are refused), cyclotomic coordinates in Q(ζ_n) with n ≤ 120, and a dual matrix Z of "
+             "side at most 128 (level words × Bob's dimension, counted before anything is built). The message "
+             "names the limit. Certificates written by 'steer run --certificates' are far below them."),
+    "E231": ("certificate not about the model's object",
+             "'steer verify CERT --model FILE' checks that the certificate is about FILE's functional or "
+             "assemblage of the same name: the sha256 of the object's exact Collins–Gisin content (scenario, "
+             "blocks, constant) must equal that of the certificate's subject. A certificate made for another "
+             "model, or rebuilt for another functional (e.g. one halved, with its bound halved: a true statement, "
+             "but about another functional), verifies on its own and fails this check."),
     "E300": ("solver failed",
              "Every strategy for this SDP failed (cvxopt's KKT solvers qr, ldl and chol in turn, or the "
              "chosen solver). The notes list each attempt. Try another solver with 'solver NAME' on the line "
