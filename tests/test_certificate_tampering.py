@@ -240,6 +240,9 @@ def test_other_statements_do_not_verify(chsh_cert, exclusion_cert, e5_model):
             continue
         check = verify_certificate(json.loads(json.dumps(data)))
         assert not check.verified and check.reasons, what
+    escape = to_json(_scaled(chsh_cert, Cyclo(1), subject="chsh\n✓ all good\x1b[2K"))
+    check = verify_certificate(escape)
+    assert not check.verified and "control" in check.reasons[0]
     empty = to_json(chsh_cert)
     empty["scenario"]["outputs"], empty["rows"] = [], [[]]
     empty["Z"], empty["functional"] = [["2"]], [{"word": [], "matrix": [["0"]]}]

@@ -278,6 +278,8 @@ def parse(data: object) -> tuple[MomentCertificate, dict]:
     label = _typed(subject["label"], str, "subject label")
     if len(label) > MAX_LABEL:
         _fail(f"the subject label has {len(label)} characters, more than {MAX_LABEL}", "E230")
+    if not label.isprintable():  # no control characters: the label is printed in the claim
+        _fail(f"the subject label {label[:40]!r} holds control or non-printable characters")
     sha = _typed(subject["sha256"], str, "subject sha256")
     if (kind == "assemblage") != ("assemblage" in data):
         _fail("an assemblage certificate (an exclusion) needs the field 'assemblage', and only it has one")
