@@ -13,6 +13,7 @@ import traceback
 from pathlib import Path
 
 from steerdsl.diagnostics import Diagnostic, SteerError, render_text
+from steerdsl.options import positive_int, positive_seconds
 
 EXIT_OK, EXIT_MODEL, EXIT_USAGE = 0, 1, 2
 
@@ -374,9 +375,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     r.add_argument("--certificates", metavar="DIR", help="write the exact certificate of every 'certify' line "
                    "that verified to DIR/<model>_line<N>.json")
-    r.add_argument("--max-sdp-size", type=int, metavar="N",
+    r.add_argument("--max-sdp-size", type=positive_int, metavar="N",
                    help="refuse SDPs estimated above N real variables (default 50000; E182)")
-    r.add_argument("--time-limit", type=float, metavar="SECONDS",
+    r.add_argument("--time-limit", type=positive_seconds, metavar="SECONDS",
                    help="stop a line whose SDP solves take longer than this in all (E310)")
     r.set_defaults(func=cmd_run)
     v = sub.add_parser("verify", help="re-check exact certificates (JSON files from steer run --certificates)")

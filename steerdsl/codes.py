@@ -191,6 +191,11 @@ CODES: dict[str, tuple[str, str]] = {
              "blocks, constant) must equal that of the certificate's subject. A certificate made for another "
              "model, or rebuilt for another functional (e.g. one halved, with its bound halved: a true statement, "
              "but about another functional), verifies on its own and fails this check."),
+    "E232": ("bad sweep parameters",
+             "The values given with 'steer sweep --param NAME=VALUES' (or sweep(params=…) in Python) cannot be "
+             "read as a sweep range: VALUES must be an interval 'a..b points n' or a set '{x, y, …}' of real "
+             "numbers. The message quotes the parameters and the position of the problem in them, not a line "
+             "of the model.\nExample:  --param 'v=1/sqrt(2)'   (write --param 'v={1/sqrt(2)}')"),
     "E300": ("solver failed",
              "Every strategy for this SDP failed (cvxopt's KKT solvers qr, ldl and chol in turn, or the "
              "chosen solver). The notes list each attempt. Try another solver with 'solver NAME' on the line "
