@@ -13,7 +13,7 @@ import traceback
 from pathlib import Path
 
 from steerdsl.diagnostics import Diagnostic, SteerError, render_text
-from steerdsl.options import positive_int, positive_seconds
+from steerdsl.options import positive_gib, positive_int, positive_seconds
 
 EXIT_OK, EXIT_MODEL, EXIT_USAGE = 0, 1, 2
 
@@ -196,7 +196,7 @@ def cmd_run(args) -> int:
                 _print_diag(exc.diagnostic, _sources_for(name, text), "text")
             continue
         report = run_model(model, progress=progress, solver=args.solver, max_sdp_size=args.max_sdp_size,
-                           time_limit_seconds=args.time_limit)
+                           time_limit_seconds=args.time_limit, max_sdp_memory=args.max_sdp_memory)
         if args.certificates:
             _write_certificates(report, name, Path(args.certificates))
         if not report.ok:
@@ -377,6 +377,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "that verified to DIR/<model>_line<N>.json")
     r.add_argument("--max-sdp-size", type=positive_int, metavar="N",
                    help="refuse SDPs estimated above N real variables (default 50000; E182)")
+    r.add_argument("--max-sdp-memory", type=positive_gib, metavar="GIB",
+                   help="refuse SDPs whose estimated memory is above GIB gibibytes (default 2; E182)")
     r.add_argument("--time-limit", type=positive_seconds, metavar="SECONDS",
                    help="stop a line whose SDP solves take longer than this in all (E310)")
     r.set_defaults(func=cmd_run)

@@ -114,12 +114,13 @@ CODES: dict[str, tuple[str, str]] = {
              "message names the size.\n"
              "Example:  let big = kron(X, X, X, X, X, X, X, X, X, X, X)   (a 2048×2048 matrix)"),
     "E182": ("SDP too large",
-             "The SDP of this line is estimated, before it is built, above the size limit (50000 real "
-             "variables by default). The message gives the estimate: variables, PSD blocks and their side, "
-             "and the memory of an interior-point step (8·n² bytes). Deterministic strategies grow as "
-             "Π k^m and moment-matrix words exponentially in the level.\nFix: a lower level, fewer "
-             "inputs/outputs, or a higher limit: steer run --max-sdp-size N (Python: "
-             "run_model(model, max_sdp_size=N))."),
+             "The SDP of this line is estimated, before it is built, above a limit: 50000 real variables, or "
+             "2 GiB of memory (128 MiB + 16 bytes per pair of variables: cvxopt's dense matrices, calibrated "
+             "in steerdsl/sdp/size.py). The message gives the estimate: variables, PSD blocks and their side, "
+             "and the memory. Deterministic strategies grow as Π k^m and moment-matrix words exponentially "
+             "in the level.\nFix: a lower level, fewer inputs/outputs, or higher limits on a machine that has "
+             "the memory: steer run --max-sdp-size N --max-sdp-memory GIB (Python: run_model(model, "
+             "max_sdp_size=N, max_sdp_memory=GIB))."),
     "E200": ("check failed", "A check answered 'fail'."),
     "E201": ("signalling assemblage",
              "An Alice's input changes Bob's reduced state: Σ_a σ[a|x] depends on x. The message names the "

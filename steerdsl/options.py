@@ -21,13 +21,21 @@ def positive_int(text: str) -> int:
     return value
 
 
-def positive_seconds(text: str) -> float:
-    """A finite number of seconds > 0 (``--time-limit``); NaN, infinities, 0 and negatives are refused."""
+def _positive_float(text: str, unit: str, absent: str = "") -> float:
     try:
         value = float(text.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of {unit}") from None
     if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive, finite number of seconds "
-                                         "(leave the option out for no limit)")
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive, finite number of {unit}{absent}")
     return value
+
+
+def positive_seconds(text: str) -> float:
+    """A finite number of seconds > 0 (``--time-limit``); NaN, infinities, 0 and negatives are refused."""
+    return _positive_float(text, "seconds", " (leave the option out for no limit)")
+
+
+def positive_gib(text: str) -> float:
+    """A finite number of gibibytes > 0 (``--max-sdp-memory``)."""
+    return _positive_float(text, "GiB")

@@ -8,10 +8,13 @@ comes next; ``ldl`` is the reliable fallback), and turns every solver failure (c
 "Rank(A) < p", an unknown status) into either a recovered solution or a
 :class:`SolverError` naming the task and every attempt — never a traceback.
 
-Time limits: inside ``with time_limit(seconds):`` (``steer run --time-limit``) every solve stops when
-the block's time is up, with :class:`SolverTimeLimit`.  cvxopt has no time option, so the limit is a
-``SIGALRM`` timer (main thread, POSIX), which interrupts its Python-level iterations; elsewhere the
-limit is checked between strategies.
+Time limits: inside ``with time_limit(seconds):`` (``steer run --time-limit``) everything stops when
+the block's time is up — building the problem, every solve, an exact certificate — with
+:class:`SolverTimeLimit`.  cvxopt has no time option, so the limit is a ``SIGALRM`` timer (main thread,
+POSIX), which interrupts Python code (picos building a problem, cvxopt's iterations); one call into
+compiled code (a LAPACK factorisation) finishes first, which the memory guard of
+:mod:`steerdsl.sdp.size` keeps to seconds.  Outside the main thread the limit is checked between
+strategies.
 """
 
 from __future__ import annotations
@@ -60,14 +63,21 @@ _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("steerd
 
 
 @contextlib.contextmanager
-def time_limit(seconds: float | None) -> Iterator[None]:
-    """Every :func:`run` inside the block stops after ``seconds`` in all (None: no limit)."""
+def time_limit(seconds: float | None, task: str = "this line") -> Iterator[None]:
+    """The block stops after ``seconds`` in all (None: no limit): every :func:`run` inside with
+    :class:`SolverTimeLimit` naming its task, any other work (building a problem, certifying) with
+    :class:`SolverTimeLimit` naming ``task``."""
     if seconds is None:
         yield
         return
-    token = _DEADLINE.set(time.monotonic() + float(seconds))
+    start = time.monotonic()
+    token = _DEADLINE.set(start + float(seconds))
     try:
-        yield
+        with _alarm(float(seconds)):
+            yield
+    except _Alarm:
+        raise SolverTimeLimit(task, [f"stopped by the time limit after {time.monotonic() - start:.2f} s, "
+                                     "outside a solve (building the problem or certifying it)"]) from None
     finally:
         _DEADLINE.reset(token)
 
@@ -87,12 +97,15 @@ def _alarm(seconds: float | None) -> Iterator[None]:
         raise _Alarm
 
     previous = signal.signal(signal.SIGALRM, ring)
-    signal.setitimer(signal.ITIMER_REAL, max(seconds, 1e-3))
+    outer, _ = signal.setitimer(signal.ITIMER_REAL, max(seconds, 1e-3))
+    start = time.monotonic()
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer > 0:  # nested: re-arm the enclosing timer with what is left of it
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - start), 1e-3))
 
 
 @dataclass
