@@ -197,6 +197,10 @@ CODES: dict[str, tuple[str, str]] = {
              "read as a sweep range: VALUES must be an interval 'a..b points n' or a set '{x, y, …}' of real "
              "numbers. The message quotes the parameters and the position of the problem in them, not a line "
              "of the model.\nExample:  --param 'v=1/sqrt(2)'   (write --param 'v={1/sqrt(2)}')"),
+    "E233": ("results file in use",
+             "Another sweep (or search) holds the --out file: one process writes a results file at a time, "
+             "so that two sweeps on one file do not both compute every task. Wait for the other to finish "
+             "and run the same command again (it reuses the saved results), or give another --out file."),
     "E300": ("solver failed",
              "Every strategy for this SDP failed (cvxopt's KKT solvers qr, ldl and chol in turn, or the "
              "chosen solver). The notes list each attempt. Try another solver with 'solver NAME' on the line "

@@ -82,7 +82,7 @@ def cmd_sweep(args) -> int:
                       progress=None if args.quiet or args.format != "text" else progress)
     except SteerError as exc:
         _print_diag(exc.diagnostic, _sources_for(name, text), "text")
-        return EXIT_USAGE if exc.diagnostic.code in ("E163", "E164", "E232") else EXIT_MODEL
+        return EXIT_USAGE if exc.diagnostic.code in ("E163", "E164", "E232", "E233") else EXIT_MODEL
     except KeyboardInterrupt:
         saved = f"; the finished tasks are saved in {args.out}: run the same command to resume" if args.out else ""
         print(f"steer: sweep interrupted{saved}", file=sys.stderr)

@@ -174,6 +174,7 @@ def sweep(model: Model | str | Path, params: dict[str, str | Iterable[Any]] | No
         execute(todo, on_result, jobs=jobs, scheduler=scheduler)
     finally:
         stats.seconds = time.perf_counter() - start
+        store.close()
     records = [store.get(t["key"]) or fresh.get(t["key"]) for _, _, t in plan]
     rows = [row_from_record(numbers, label, t["question"], r) for (numbers, label, t), r in zip(plan, records)]
     return SweepTable(names, rows, records, stats)
