@@ -232,6 +232,9 @@ def _write_certificates(report, name: str, folder: Path) -> None:
             a.result.details["certificate_file"] = str(path)
 
 
+VERIFY_SECONDS = 60.0
+"""Default time limit of ``steer verify`` per certificate (the bundled ones take under a second)."""
+
 SUBJECT_SHOWN = 400
 """Characters of a subject's exact expression shown by ``steer verify`` in text (all of it in JSON)."""
 
@@ -300,9 +303,21 @@ def cmd_verify(args) -> int:
         except SteerError as exc:
             _print_diag(exc.diagnostic, _sources_for(args.model, None), "text")
             return EXIT_MODEL
+    from steerdsl.alarm import Alarm, alarm
+
     code, results = EXIT_OK, []
     for name in args.files:
-        one, out = _verify_one(name, model, args.format)
+        try:
+            with alarm(args.time_limit):
+                one, out = _verify_one(name, model, args.format)
+        except Alarm:
+            diag = Diagnostic("E230", f"{name}: the exact check took longer than {args.time_limit:g} s",
+                              hint="a certificate this slow to check is unusual; raise the limit with "
+                              "steer verify --time-limit SECONDS if you trust its size")
+            one, out = EXIT_MODEL, {"file": name, "verified": False, "reasons": [diag.message],
+                                    "diagnostic": diag.to_json()}
+            if args.format == "text":
+                print(render_text(diag))
         code = max(code, one)
         results.append(out)
     if args.format == "json":
@@ -387,6 +402,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--format", choices=("text", "json"), default="text")
     v.add_argument("--model", metavar="FILE", help="also check that each certificate is about this model's object "
                    "of the same name (its sha256 of the exact content; E231 otherwise)")
+    v.add_argument("--time-limit", type=positive_seconds, default=VERIFY_SECONDS, metavar="SECONDS",
+                   help=f"stop the exact check of one certificate after SECONDS (default {VERIFY_SECONDS:g}; E230)")
     v.set_defaults(func=cmd_verify)
     t = sub.add_parser("test", help="run every model's expect lines in the given folders")
     t.add_argument("dirs", nargs="+")

@@ -184,8 +184,9 @@ CODES: dict[str, tuple[str, str]] = {
              "time: a regular file of at most 16 MiB, brackets nested at most 12 deep, at most 10^6 JSON "
              "values, exact numbers of at most 60 digits (numerator and denominator each; JSON floats such as "
              "1e1000000 are refused), cyclotomic coordinates in Q(ζ_n) with n ≤ 120, and a dual matrix Z of "
-             "side at most 128 (level words × Bob's dimension, counted before anything is built). The message "
-             "names the limit. Certificates written by 'steer run --certificates' are far below them."),
+             "side at most 128 (level words × Bob's dimension, counted before anything is built), and an exact "
+             "check of at most 60 s (steer verify --time-limit SECONDS). The message names the limit. "
+             "Certificates written by 'steer run --certificates' are far below them."),
     "E231": ("certificate not about the model's object",
              "'steer verify CERT --model FILE' checks that the certificate is about FILE's functional or "
              "assemblage of the same name: the sha256 of the object's exact Collins–Gisin content (scenario, "

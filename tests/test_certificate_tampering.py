@@ -315,3 +315,11 @@ def test_verify_json_output_names_claim_and_subject(chsh_cert, tmp_path, capsys)
     assert out["subject"]["sha256"] == certificate_digest(chsh_cert) and out["subject"]["label"] == "chsh"
     assert out["claim"].startswith("max of chsh over almost_quantum (level 1+AB) ≤ 2.828427134")
     assert np.isclose(float(Fraction(out["bound"])), 2 * 2**0.5, atol=1e-8)
+
+
+def test_verify_has_a_time_limit(chsh_cert, tmp_path, capsys):
+    """The exact check of one certificate stops at --time-limit (default 60 s) with E230."""
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(to_json(chsh_cert)))
+    code, out = _verify_cli(capsys, path, "--time-limit", "0.000001")
+    assert code == 1 and "error[E230]" in out and "took longer" in out

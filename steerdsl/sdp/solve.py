@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import signal
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import picos
+
+from steerdsl.alarm import Alarm as _Alarm
+from steerdsl.alarm import alarm as _alarm
 
 DEFAULT_SOLVER = "cvxopt"
 KKT_ORDER = ("chol", "qr", "ldl")
@@ -80,32 +81,6 @@ def time_limit(seconds: float | None, task: str = "this line") -> Iterator[None]
                                      "outside a solve (building the problem or certifying it)"]) from None
     finally:
         _DEADLINE.reset(token)
-
-
-class _Alarm(BaseException):
-    """Raised by the SIGALRM handler; a BaseException so that no solver's ``except Exception`` hides it."""
-
-
-@contextlib.contextmanager
-def _alarm(seconds: float | None) -> Iterator[None]:
-    if seconds is None or threading.current_thread() is not threading.main_thread() \
-            or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def ring(signum, frame):
-        raise _Alarm
-
-    previous = signal.signal(signal.SIGALRM, ring)
-    outer, _ = signal.setitimer(signal.ITIMER_REAL, max(seconds, 1e-3))
-    start = time.monotonic()
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if outer > 0:  # nested: re-arm the enclosing timer with what is left of it
-            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - start), 1e-3))
 
 
 @dataclass
