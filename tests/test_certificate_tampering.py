@@ -210,6 +210,14 @@ def test_a_constant_enters_the_claim_and_the_subject(chsh_cert, tmp_path, capsys
     assert code == 1 and "E231" in out
 
 
+@pytest.mark.parametrize(("which", "constant"), [("chsh", "-10"), ("chsh", "-1"), ("exclusion", "1000")])
+def test_the_reported_constant_edits_fail(which, constant, chsh_cert, exclusion_cert):
+    data = to_json(chsh_cert if which == "chsh" else exclusion_cert)
+    data["constant"] = constant
+    check = verify_certificate(data)
+    assert not check.verified and check.code == "E221" and check.reasons
+
+
 def test_halved_exclusion_is_still_about_sigma(exclusion_cert, e5_model, tmp_path, capsys):
     """Halving an exclusion's witness and Z keeps the claim 'σ is outside' true and about the same σ:
     the printed witness value halves and --model accepts it, since the subject is σ."""
@@ -280,6 +288,9 @@ def _hostile(tmp_path: Path, chsh_cert) -> dict[str, str]:
         f.truncate(2**30)
     files["whitespace.json"] = str(tmp_path / "whitespace.json")
     write("many_values.json", "[" + ",".join(["[]"] * 2_000_000) + "]")
+    os.symlink(tmp_path / "loop_b", tmp_path / "loop_a")
+    os.symlink(tmp_path / "loop_a", tmp_path / "loop_b")
+    files["symlink loop"] = str(tmp_path / "loop_a")
     os.mkfifo(tmp_path / "fifo")
     files["fifo"] = str(tmp_path / "fifo")
     files["directory"] = str(tmp_path)
@@ -291,7 +302,7 @@ def _hostile(tmp_path: Path, chsh_cert) -> dict[str, str]:
 EXPECTED = {"nested.json": "E230", "array.json": "E220", "huge_number.json": "E220", "not_json.json": "E220",
             "latin1.json": "E220", "4096_outputs.json": "E230", "long_number.json": "E230", "zeta.json": "E230",
             "level.json": "E230", "whitespace.json": "E230", "many_values.json": "E230", "fifo": "E220",
-            "directory": "E220", "missing": "E220", "/dev/zero": "E220"}
+            "directory": "E220", "missing": "E220", "/dev/zero": "E220", "symlink loop": "E220"}
 
 
 def test_hostile_files_end_in_a_coded_diagnostic(tmp_path, chsh_cert, capsys):
