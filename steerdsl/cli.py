@@ -239,20 +239,35 @@ SUBJECT_SHOWN = 400
 """Characters of a subject's exact expression shown by ``steer verify`` in text (all of it in JSON)."""
 
 
-def _model_reasons(check, model) -> list[str]:
-    """Why a verified certificate is not about ``model``'s object of the same label (empty: it is)."""
+def _model_match(check, model) -> tuple[str | None, list[str]]:
+    """The name of ``model``'s object that a verified certificate is about (its sha256 equals the
+    certificate's subject's): the object of the certificate's label, else any functional or assemblage
+    of the model; or None and why not."""
+    from steerdsl.model.assemblage import Assemblage, Functional
     from steerdsl.sdp.certify import model_subject
 
-    if check.label not in model:
-        return [f"{model.file} defines no {check.kind} named {check.label!r}"]
-    try:
-        digest, note = model_subject(model[check.label])
-    except ValueError as exc:
-        return [f"{check.label} in {model.file}: {exc}"]
-    if digest != check.digest:
-        return [f"the certificate's subject (sha256 {check.digest}) is not the {check.kind} {check.label} of "
-                f"{model.file} (sha256 {digest})" + (f"; {note}" if note else "")]
-    return []
+    reasons = []
+    if check.label in model:
+        try:
+            digest, note = model_subject(model[check.label])
+        except ValueError as exc:
+            digest, note = None, str(exc)
+        if digest == check.digest:
+            return check.label, []
+        reasons.append(f"the certificate's subject (sha256 {check.digest}) is not the {check.kind} {check.label} "
+                       f"of {model.file}" + (f" (sha256 {digest})" if digest else "") + (f"; {note}" if note else ""))
+    else:
+        reasons.append(f"{model.file} defines no {check.kind} named {check.label!r}")
+    kind = Functional if check.kind == "functional" else Assemblage
+    for name in model.definitions:
+        value = model[name]
+        if name != check.label and isinstance(value, kind):
+            try:
+                if model_subject(value)[0] == check.digest:
+                    return name, []
+            except ValueError:
+                continue
+    return None, [*reasons, f"no other {check.kind} of {model.file} has the subject's sha256"]
 
 
 def _verify_one(name: str, model, fmt: str) -> tuple[int, dict]:
@@ -266,8 +281,8 @@ def _verify_one(name: str, model, fmt: str) -> tuple[int, dict]:
                                                            "sha256": check.digest, "expression": check.subject}}
     code, what = check.code or "E221", "the certificate does not verify"
     if check.verified and model is not None:
-        model_reasons = _model_reasons(check, model)
-        out["model"] = {"file": model.file, "matches": not model_reasons}
+        match, model_reasons = _model_match(check, model)
+        out["model"] = {"file": model.file, "matches": match is not None, "name": match}
         if model_reasons:
             check.verified, code, what = False, "E231", f"the certificate is not about {model.file}'s object"
             out["verified"], out["reasons"] = False, model_reasons
@@ -279,7 +294,8 @@ def _verify_one(name: str, model, fmt: str) -> tuple[int, dict]:
                   f"  subject: {check.kind} {check.label!r}, sha256 {check.digest}: {shown}\n"
                   f"  checked: {check.checked}")
             if model is not None:
-                print(f"  model: {check.label} in {model.file} has this sha256: the claim is about it")
+                named = "" if match == check.label else f" (the certificate labels it {check.label!r})"
+                print(f"  model: {match} in {model.file} has this sha256{named}: the claim is about it")
         return EXIT_OK, out
     if code == "E220":
         what = "cannot read the certificate"

@@ -334,3 +334,19 @@ def test_verify_has_a_time_limit(chsh_cert, tmp_path, capsys):
     path.write_text(json.dumps(to_json(chsh_cert)))
     code, out = _verify_cli(capsys, path, "--time-limit", "0.000001")
     assert code == 1 and "error[E230]" in out and "took longer" in out
+
+
+def test_model_match_by_content_not_by_label(chsh_cert, tmp_path, capsys):
+    """--model compares content: the same functional under another name matches (and says so); a functional
+    of another content under the certificate's label does not."""
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(to_json(chsh_cert)))
+    scenario = "scenario {\n    alice A : inputs 2, outputs 2\n    alice B : inputs 2, outputs 2\n}\n"
+    renamed = tmp_path / "renamed.steer"
+    renamed.write_text(scenario + "functional other[a b|x y] = (-1)^(a + b + x*y)\n")
+    code, out = _verify_cli(capsys, path, "--model", str(renamed))
+    assert code == 0 and "model: other in" in out and "labels it 'chsh'" in out
+    impostor = tmp_path / "impostor.steer"
+    impostor.write_text(scenario + "functional chsh[a b|x y] = (-1)^(a + b)\n")
+    code, out = _verify_cli(capsys, path, "--model", str(impostor))
+    assert code == 1 and "error[E231]" in out
