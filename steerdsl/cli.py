@@ -13,6 +13,7 @@ import traceback
 from pathlib import Path
 
 from steerdsl.diagnostics import Diagnostic, SteerError, render_text
+from steerdsl.options import positive_gib, positive_int, positive_seconds
 
 EXIT_OK, EXIT_MODEL, EXIT_USAGE = 0, 1, 2
 
@@ -195,7 +196,7 @@ def cmd_run(args) -> int:
                 _print_diag(exc.diagnostic, _sources_for(name, text), "text")
             continue
         report = run_model(model, progress=progress, solver=args.solver, max_sdp_size=args.max_sdp_size,
-                           time_limit_seconds=args.time_limit)
+                           time_limit_seconds=args.time_limit, max_sdp_memory=args.max_sdp_memory)
         if args.certificates:
             _write_certificates(report, name, Path(args.certificates))
         if not report.ok:
@@ -231,34 +232,112 @@ def _write_certificates(report, name: str, folder: Path) -> None:
             a.result.details["certificate_file"] = str(path)
 
 
-def cmd_verify(args) -> int:
+VERIFY_SECONDS = 60.0
+"""Default time limit of ``steer verify`` per certificate (the bundled ones take under a second)."""
+
+SUBJECT_SHOWN = 400
+"""Characters of a subject's exact expression shown by ``steer verify`` in text (all of it in JSON)."""
+
+
+def _model_match(check, model) -> tuple[str | None, list[str]]:
+    """The name of ``model``'s object that a verified certificate is about (its sha256 equals the
+    certificate's subject's): the object of the certificate's label, else any functional or assemblage
+    of the model; or None and why not."""
+    from steerdsl.model.assemblage import Assemblage, Functional
+    from steerdsl.sdp.certify import model_subject
+
+    reasons = []
+    if check.label in model:
+        try:
+            digest, note = model_subject(model[check.label])
+        except ValueError as exc:
+            digest, note = None, str(exc)
+        if digest == check.digest:
+            return check.label, []
+        reasons.append(f"the certificate's subject (sha256 {check.digest}) is not the {check.kind} {check.label} "
+                       f"of {model.file}" + (f" (sha256 {digest})" if digest else "") + (f"; {note}" if note else ""))
+    else:
+        reasons.append(f"{model.file} defines no {check.kind} named {check.label!r}")
+    kind = Functional if check.kind == "functional" else Assemblage
+    for name in model.definitions:
+        value = model[name]
+        if name != check.label and isinstance(value, kind):
+            try:
+                if model_subject(value)[0] == check.digest:
+                    return name, []
+            except ValueError:
+                continue
+    return None, [*reasons, f"no other {check.kind} of {model.file} has the subject's sha256"]
+
+
+def _verify_one(name: str, model, fmt: str) -> tuple[int, dict]:
     from steerdsl.exact.moment_certificate import verify_certificate
 
-    code = EXIT_OK
-    results = []
+    check = verify_certificate(name)
+    out = {"file": name, "verified": check.verified, "reasons": check.reasons,
+           "bound": None if check.bound is None else str(check.bound),
+           "value": None if check.value is None else str(check.value), "claim": check.claim,
+           "subject": None if check.digest is None else {"kind": check.kind, "label": check.label,
+                                                           "sha256": check.digest, "expression": check.subject}}
+    code, what = check.code or "E221", "the certificate does not verify"
+    if check.verified and model is not None:
+        match, model_reasons = _model_match(check, model)
+        out["model"] = {"file": model.file, "matches": match is not None, "name": match}
+        if model_reasons:
+            check.verified, code, what = False, "E231", f"the certificate is not about {model.file}'s object"
+            out["verified"], out["reasons"] = False, model_reasons
+    if check.verified:
+        if fmt == "text":
+            shown = check.subject if len(check.subject) <= SUBJECT_SHOWN else (
+                check.subject[:SUBJECT_SHOWN] + "… (all of it: steer verify --format json)")
+            print(f"✓ {name}: verified in exact arithmetic\n  claim: {check.claim}\n"
+                  f"  subject: {check.kind} {check.label!r}, sha256 {check.digest}: {shown}\n"
+                  f"  checked: {check.checked}")
+            if model is not None:
+                named = "" if match == check.label else f" (the certificate labels it {check.label!r})"
+                print(f"  model: {match} in {model.file} has this sha256{named}: the claim is about it")
+        return EXIT_OK, out
+    if code == "E220":
+        what = "cannot read the certificate"
+    elif code == "E230":
+        what = "the certificate is beyond the verifier's limits"
+    hint = ("verify it against the model it was made from, or re-create it with 'steer run --certificates DIR'"
+            if code == "E231" else "re-create it with 'steer run --certificates DIR'")
+    diag = Diagnostic(code, f"{name}: {what}", hint=hint, notes=out["reasons"])
+    if fmt == "text":
+        print(render_text(diag))
+    else:
+        out["diagnostic"] = diag.to_json()
+    return EXIT_MODEL, out
+
+
+def cmd_verify(args) -> int:
+    model = None
+    if args.model:
+        try:
+            model = _load(args.model, None)
+        except SteerError as exc:
+            _print_diag(exc.diagnostic, _sources_for(args.model, None), "text")
+            return EXIT_MODEL
+    from steerdsl.alarm import Alarm, alarm
+
+    code, results = EXIT_OK, []
     for name in args.files:
-        check = verify_certificate(name)
-        results.append({"file": name, "verified": check.verified, "reasons": check.reasons,
-                        "bound": None if check.bound is None else str(check.bound),
-                        "value": None if check.value is None else str(check.value)})
-        if check.verified:
+        try:
+            with alarm(args.time_limit):
+                one, out = _verify_one(name, model, args.format)
+        except Alarm:
+            diag = Diagnostic("E230", f"{name}: the exact check took longer than {args.time_limit:g} s",
+                              hint="a certificate this slow to check is unusual; raise the limit with "
+                              "steer verify --time-limit SECONDS if you trust its size")
+            one, out = EXIT_MODEL, {"file": name, "verified": False, "reasons": [diag.message],
+                                    "diagnostic": diag.to_json()}
             if args.format == "text":
-                # the exact value (in the file) depends on the solver's last digits: show it rounded
-                value = (f"; β_F(σ) ≈ {float(complex(check.value).real):.7g}, exact in the certificate"
-                         if check.value is not None else "")
-                print(f"✓ {name}: verified in exact arithmetic (bound {check.bound}{value})")
-            continue
-        code = EXIT_MODEL
-        unreadable = check.reasons[0].startswith("not a readable certificate")
-        what = "cannot read the certificate" if unreadable else "the certificate does not verify"
-        diag = Diagnostic("E220" if unreadable else "E221", f"{name}: {what}",
-                          hint="re-create it with 'steer run --certificates DIR'", notes=check.reasons)
-        if args.format == "text":
-            print(render_text(diag))
-        else:
-            results[-1]["diagnostic"] = diag.to_json()
+                print(render_text(diag))
+        code = max(code, one)
+        results.append(out)
     if args.format == "json":
-        print(json.dumps(results if len(results) != 1 else results[0], indent=2))
+        print(json.dumps(results if len(results) != 1 else results[0], indent=2, ensure_ascii=False))
     return code
 
 
@@ -327,14 +406,20 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     r.add_argument("--certificates", metavar="DIR", help="write the exact certificate of every 'certify' line "
                    "that verified to DIR/<model>_line<N>.json")
-    r.add_argument("--max-sdp-size", type=int, metavar="N",
+    r.add_argument("--max-sdp-size", type=positive_int, metavar="N",
                    help="refuse SDPs estimated above N real variables (default 50000; E182)")
-    r.add_argument("--time-limit", type=float, metavar="SECONDS",
+    r.add_argument("--max-sdp-memory", type=positive_gib, metavar="GIB",
+                   help="refuse SDPs whose estimated memory is above GIB gibibytes (default 2; E182)")
+    r.add_argument("--time-limit", type=positive_seconds, metavar="SECONDS",
                    help="stop a line whose SDP solves take longer than this in all (E310)")
     r.set_defaults(func=cmd_run)
     v = sub.add_parser("verify", help="re-check exact certificates (JSON files from steer run --certificates)")
     v.add_argument("files", nargs="+")
     v.add_argument("--format", choices=("text", "json"), default="text")
+    v.add_argument("--model", metavar="FILE", help="also check that each certificate is about this model's object "
+                   "of the same name (its sha256 of the exact content; E231 otherwise)")
+    v.add_argument("--time-limit", type=positive_seconds, default=VERIFY_SECONDS, metavar="SECONDS",
+                   help=f"stop the exact check of one certificate after SECONDS (default {VERIFY_SECONDS:g}; E230)")
     v.set_defaults(func=cmd_verify)
     t = sub.add_parser("test", help="run every model's expect lines in the given folders")
     t.add_argument("dirs", nargs="+")

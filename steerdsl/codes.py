@@ -114,12 +114,13 @@ CODES: dict[str, tuple[str, str]] = {
              "message names the size.\n"
              "Example:  let big = kron(X, X, X, X, X, X, X, X, X, X, X)   (a 2048×2048 matrix)"),
     "E182": ("SDP too large",
-             "The SDP of this line is estimated, before it is built, above the size limit (50000 real "
-             "variables by default). The message gives the estimate: variables, PSD blocks and their side, "
-             "and the memory of an interior-point step (8·n² bytes). Deterministic strategies grow as "
-             "Π k^m and moment-matrix words exponentially in the level.\nFix: a lower level, fewer "
-             "inputs/outputs, or a higher limit: steer run --max-sdp-size N (Python: "
-             "run_model(model, max_sdp_size=N))."),
+             "The SDP of this line is estimated, before it is built, above a limit: 50000 real variables, or "
+             "2 GiB of memory (128 MiB + 16 bytes per pair of variables: cvxopt's dense matrices, calibrated "
+             "in steerdsl/sdp/size.py). The message gives the estimate: variables, PSD blocks and their side, "
+             "and the memory. Deterministic strategies grow as Π k^m and moment-matrix words exponentially "
+             "in the level.\nFix: a lower level, fewer inputs/outputs, or higher limits on a machine that has "
+             "the memory: steer run --max-sdp-size N --max-sdp-memory GIB (Python: run_model(model, "
+             "max_sdp_size=N, max_sdp_memory=GIB))."),
     "E200": ("check failed", "A check answered 'fail'."),
     "E201": ("signalling assemblage",
              "An Alice's input changes Bob's reduced state: Σ_a σ[a|x] depends on x. The message names the "
@@ -167,13 +168,40 @@ CODES: dict[str, tuple[str, str]] = {
              "The GHJW construction applies to valid assemblages of the standard bipartite scenario; this one "
              "is of another kind, or is not valid."),
     "E220": ("unreadable certificate",
-             "'steer verify' was given a file that is not a steerdsl certificate (not JSON, or a field is "
-             "missing or malformed). Certificates are written by 'steer run --certificates DIR' for lines with "
+             "'steer verify' was given a file that is not a steerdsl certificate (not a regular file, not JSON, "
+             "a JSON value other than an object, a field missing, unknown, of the wrong type or malformed). "
+             "Certificates are written by 'steer run --certificates DIR' for lines with "
              "the 'certify' option."),
     "E221": ("certificate does not verify",
              "An exact re-check of a certificate failed: Z is not positive semidefinite, an equality of the "
              "moment classes does not hold exactly, or the witness value does not exceed the bound. The notes "
-             "list every failed condition. A file edited by hand, or made for another claim, fails this way."),
+             "list every failed condition. The claim, the rows and the subject's sha256 written in the file "
+             "must also equal the ones recomputed from its content. A file edited by hand fails this way; "
+             "what a verified certificate proves is the claim 'steer verify' prints, about the subject it "
+             "prints (check it is your object with --model FILE, E231)."),
+    "E230": ("certificate beyond the verifier's limits",
+             "'steer verify' reads a certificate within limits, so that a hostile file cannot exhaust memory or "
+             "time: a regular file of at most 16 MiB, brackets nested at most 12 deep, at most 10^6 JSON "
+             "values, exact numbers of at most 60 digits (numerator and denominator each; JSON floats such as "
+             "1e1000000 are refused), cyclotomic coordinates in Q(ζ_n) with n ≤ 120, and a dual matrix Z of "
+             "side at most 128 (level words × Bob's dimension, counted before anything is built), and an exact "
+             "check of at most 60 s (steer verify --time-limit SECONDS). The message names the limit. "
+             "Certificates written by 'steer run --certificates' are far below them."),
+    "E231": ("certificate not about the model's object",
+             "'steer verify CERT --model FILE' checks that the certificate is about FILE's functional or "
+             "assemblage of the same name: the sha256 of the object's exact Collins–Gisin content (scenario, "
+             "blocks, constant) must equal that of the certificate's subject. A certificate made for another "
+             "model, or rebuilt for another functional (e.g. one halved, with its bound halved: a true statement, "
+             "but about another functional), verifies on its own and fails this check."),
+    "E232": ("bad sweep parameters",
+             "The values given with 'steer sweep --param NAME=VALUES' (or sweep(params=…) in Python) cannot be "
+             "read as a sweep range: VALUES must be an interval 'a..b points n' or a set '{x, y, …}' of real "
+             "numbers. The message quotes the parameters and the position of the problem in them, not a line "
+             "of the model.\nExample:  --param 'v=1/sqrt(2)'   (write --param 'v={1/sqrt(2)}')"),
+    "E233": ("results file in use",
+             "Another sweep (or search) holds the --out file: one process writes a results file at a time, "
+             "so that two sweeps on one file do not both compute every task. Wait for the other to finish "
+             "and run the same command again (it reuses the saved results), or give another --out file."),
     "E300": ("solver failed",
              "Every strategy for this SDP failed (cvxopt's KKT solvers qr, ldl and chol in turn, or the "
              "chosen solver). The notes list each attempt. Try another solver with 'solver NAME' on the line "

@@ -246,23 +246,27 @@ def answer_question(model: Model, stmt, defaults: dict | None = None) -> Answer 
 
 
 def run_model(model: Model, progress: Callable[[str], None] | None = None, solver: str | None = None,
-              max_sdp_size: int | None = None, time_limit_seconds: float | None = None) -> RunReport:
+              max_sdp_size: int | None = None, time_limit_seconds: float | None = None,
+              max_sdp_memory: float | None = None) -> RunReport:
     """Exact checks, then every SDP question of the model, in file order.
 
     ``solver`` is used by every line that does not name its own; an SDP estimated above
     ``max_sdp_size`` real variables (default :data:`steerdsl.sdp.size.DEFAULT_MAX_VARIABLES`) is
-    refused with E182 before it is built; a line whose solves take more than ``time_limit_seconds``
-    in all is stopped with E310."""
+    refused with E182 before it is built, and so is one whose estimated memory is above ``max_sdp_memory``
+    GiB (default 2, :data:`steerdsl.sdp.size.DEFAULT_MAX_MEMORY`); a line that takes more than
+    ``time_limit_seconds`` in all (building its SDPs, solving them, certifying) is stopped with E310."""
     defaults: dict[str, Any] = {"solver": solver} if solver else {}
     if max_sdp_size is not None:
         defaults["max_sdp_size"] = max_sdp_size
+    if max_sdp_memory is not None:
+        defaults["max_sdp_memory"] = max_sdp_memory
     report = RunReport(model.file, check_model(model), sources=model.sources)
     questions = [q for q in model.questions if isinstance(q, (ast.Solve, ast.Bound, ast.ExpectStmt))]
     for k, stmt in enumerate(questions, start=1):
         if progress is not None:
             progress(f"[{k}/{len(questions)}] {model.file}:{stmt.span.line} {_line_text(model, stmt.span)}")
         try:
-            with time_limit(time_limit_seconds):
+            with time_limit(time_limit_seconds, f"line {stmt.span.line}"):
                 answer = answer_question(model, stmt, defaults)
         except SteerError as exc:
             report.diagnostics.append(exc.diagnostic)

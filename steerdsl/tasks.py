@@ -166,9 +166,10 @@ def bound_size(scenario: Scenario, over: str, options: dict) -> sdp_size.SDPSize
 
 def check_task_size(size: sdp_size.SDPSize | None, options: dict) -> None:
     """Refuse the task (:class:`~steerdsl.sdp.size.SDPTooLarge`) when its estimate is above the limit
-    ``options["max_sdp_size"]`` (default :data:`~steerdsl.sdp.size.DEFAULT_MAX_VARIABLES`)."""
+    ``options["max_sdp_size"]`` (default :data:`~steerdsl.sdp.size.DEFAULT_MAX_VARIABLES`) or its memory
+    above ``options["max_sdp_memory"]`` GiB (default :data:`~steerdsl.sdp.size.DEFAULT_MAX_MEMORY`)."""
     if size is not None:
-        sdp_size.check_size(size, options.get("max_sdp_size"))
+        sdp_size.check_size(size, options.get("max_sdp_size"), options.get("max_sdp_memory"))
 
 
 def solve_task(sigma: Assemblage, task: str, options: dict) -> Any:

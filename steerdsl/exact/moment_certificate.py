@@ -25,6 +25,7 @@ for irrationals such as ``√2``, as coordinates ``x = Σ_k c_k exp(2πik/n)``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -37,22 +38,29 @@ from steerdsl.exact.cyclotomic import Cyclo
 from steerdsl.model.scenario import Alice, Bob, Scenario
 from steerdsl.sdp.npa_words import EMPTY, Word, adjoint, is_data_word, level_words, product
 
-FORMAT = "steerdsl-moment-certificate/1"
+FORMAT = "steerdsl-moment-certificate/2"
 CHECKS = ("Z (rows × dim square, Hermitian) is positive semidefinite; for every ordered pair of rows (i, j) with "
           "reduced word c = rows[i]† rows[j] (projectors: PP = P, P_a P_a' = 0 for one input, parties commute) "
           "taken as class min(c, c†) when c is that representative, A_c = Σ Z(j, i) (dim × dim blocks) is 0 for "
           "words with two letters of one party, −F_c for data words c ≠ ∅ and bound·I − F_∅ for ∅ (sense max; "
-          "times −1 for min); with an assemblage, Σ_c tr(F_c σ_c) > bound·tr σ_∅ (< for min).")
+          "times −1 for min); with an assemblage, Σ_c tr(F_c σ_c) > bound·tr σ_∅ (< for min). The rows, the "
+          "claim and the subject's sha256 are recomputed from the scenario, level, functional, constant, bound "
+          "and assemblage, and must equal the file's.")
 """What a reader re-checks (written into every file)."""
+
+AQ_LEVELS = ("1+AB", "almost_quantum", "aq")
+"""Names of the almost-quantum level (:func:`steerdsl.sdp.npa_words.level_words`)."""
 
 
 @dataclass
 class MomentCertificate:
     """``β_F ≤ λ`` (``sense`` max; ``≥`` for min) over the relaxation of ``level``, witnessed by ``Z``;
-    with ``assemblage`` (σ's Collins–Gisin blocks) also the exclusion ``β_F(σ) > λ tr σ_∅``.
+    with ``assemblage`` (σ's Collins–Gisin blocks) the exclusion ``β_F(σ) > λ tr σ_∅`` instead.
 
     ``outputs[j][x]``: outcomes of slot j's input x; ``functional``/``assemblage``: exact d×d blocks
-    keyed by data word; ``constant``: F's constant (reported bound is ``λ + constant``)."""
+    keyed by data word; ``constant``: F's constant (the bound of ``F + constant`` is ``λ + constant``);
+    ``subject``: the label of the functional (bounds) or of the assemblage (exclusions), a name only —
+    what the certificate is about is the content, identified by :func:`subject_digest`."""
 
     outputs: tuple[tuple[int, ...], ...]
     dim: int
@@ -71,26 +79,124 @@ class MomentCertificate:
                         (Bob("B", self.dim),))
 
     @property
+    def kind(self) -> str:
+        """``functional`` (a bound on it) or ``assemblage`` (its exclusion)."""
+        return "functional" if self.assemblage is None else "assemblage"
+
+    @property
     def claim(self) -> str:
-        rel = "≤" if self.sense == "max" else "≥"
-        bound = self.bound + self.constant
-        shown = str(bound) if bound.is_rational and len(str(bound)) < 12 else f"{bound} ≈ {float(bound):.10g}"
-        if self.assemblage is not None:
-            strict, other = (">", "≥") if self.sense == "max" else ("<", "≤")
-            return f"{self.subject or 'σ'} is outside level {self.level}: its witness has β_F(σ) {strict} {shown} " \
-                   f"{other} β_F(τ) for every τ on the level"
-        return f"β_F {rel} {shown} on level {self.level}"
+        """What the certificate proves, in words, computed from its content (:func:`statement`)."""
+        return statement(self)
+
+
+# ---------------------------------------------------------------- what a certificate is about
+def _word_text(w: Word) -> str:
+    return "σ[" + " ".join(f"A{j + 1}:{a}|{x}" for j, x, a in w) + "]" if w else "σ[∅]"
+
+
+def _number_text(x: Cyclo) -> str:
+    return str(x)
+
+
+def _block_text(m: np.ndarray) -> str:
+    if m.shape == (1, 1):
+        return _number_text(m[0, 0])
+    return "[" + ", ".join("[" + ", ".join(_number_text(v) for v in row) + "]" for row in m) + "]"
+
+
+def subject_blocks(cert: MomentCertificate) -> dict[Word, np.ndarray]:
+    """The blocks of the subject: the assemblage of an exclusion, else the functional."""
+    return cert.functional if cert.assemblage is None else cert.assemblage
+
+
+def subject_expression(cert: MomentCertificate) -> str:
+    """The subject exactly, in Collins–Gisin form: ``F(σ) = c + Σ_w tr(F_w σ_w)`` (1×1 blocks as
+    numbers), or σ's blocks ``σ[w] = …``; zero blocks are left out."""
+    blocks = [(w, m) for w, m in sorted(subject_blocks(cert).items()) if not xl.is_zero_matrix(m)]
+    if cert.assemblage is not None:
+        return "; ".join(f"{_word_text(w)} = {_block_text(m)}" for w, m in blocks) or "0"
+    terms = [] if cert.constant.is_zero else [_number_text(cert.constant)]
+    for w, m in blocks:
+        term = f"{_block_text(m)}·{_word_text(w)}"
+        terms.append(term if m.shape == (1, 1) else f"tr({term})")
+    text = " + ".join(terms) if terms else "0"
+    return "F(σ) = " + text.replace(" + -", " − ")
+
+
+def subject_digest(kind: str, outputs, dim: int, blocks: dict[Word, np.ndarray], constant: Cyclo | None) -> str:
+    """The sha256 of a subject's canonical content: kind, scenario (outputs, Bob's dimension), the
+    non-zero blocks sorted by word with canonical exact numbers, and (functionals) the constant.
+    Equal functionals in Collins–Gisin form (or equal assemblages) have equal digests."""
+    payload = {"kind": kind, "outputs": [list(o) for o in outputs], "dim": int(dim),
+               "blocks": [[[list(letter) for letter in w], _matrix_to_json(m)]
+                          for w, m in sorted(blocks.items()) if not xl.is_zero_matrix(m)]}
+    if constant is not None:
+        payload["constant"] = number_to_json(constant)
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def certificate_digest(cert: MomentCertificate) -> str:
+    """:func:`subject_digest` of the certificate's subject."""
+    return subject_digest(cert.kind, cert.outputs, cert.dim, subject_blocks(cert),
+                          cert.constant if cert.assemblage is None else None)
+
+
+def set_name(level: str) -> str:
+    """``almost_quantum (level 1+AB)`` or ``the relaxation of level n``."""
+    return "almost_quantum (level 1+AB)" if level.replace(" ", "") in AQ_LEVELS else f"the relaxation of level {level}"
+
+
+def _shown(x: Cyclo) -> str:
+    """``x`` rounded to 10 digits with its exact value, or just the exact value when it is short."""
+    exact = str(x)
+    if x.is_rational and len(exact) <= 12:
+        return exact
+    return f"{float(x.real):.10g}… (exact: {exact})"
+
+
+def witness_value(cert: MomentCertificate) -> Cyclo:
+    """``β_F(σ) = Σ_w tr(F_w σ_w)`` of an exclusion, exact (0 for words σ lacks)."""
+    return sum((xl.trace(xl.matmul(f, cert.assemblage[w])) for w, f in cert.functional.items()
+                if w in cert.assemblage), Cyclo(0))
+
+
+def statement(cert: MomentCertificate) -> str:
+    """The claim in words, recomputed from the content: ``max of chsh over almost_quantum (level 1+AB) ≤
+    2.828427134… (exact: …)`` for a bound (of ``F + constant``, normalised assemblages), or for an
+    exclusion ``sigma is not in …: its witness F has β_F(σ) = … > λ·tr σ_∅ = …``."""
+    name = cert.subject or ("σ" if cert.assemblage is not None else "F")
+    where = set_name(cert.level)
+    if cert.assemblage is None:
+        rel = "≤" if cert.sense == "max" else "≥"
+        return f"{cert.sense} of {name} over {where} {rel} {_shown(cert.bound + cert.constant)}"
+    strict, other = (">", "≥") if cert.sense == "max" else ("<", "≤")
+    rho = cert.assemblage.get(EMPTY)
+    scaled = cert.bound * (xl.trace(rho) if rho is not None else Cyclo(0))
+    return (f"{name} is not in {where}: its witness F has β_F(σ) = {_shown(witness_value(cert))} {strict} "
+            f"{_shown(scaled)} = λ·tr σ[∅] {other} β_F(τ) for every τ in the set with tr τ[∅] = tr σ[∅] "
+            f"(λ = {_shown(cert.bound)})")
 
 
 @dataclass
 class CertificateCheck:
     """What :func:`verify` found: ``verified`` and, when not, every ``reasons`` it failed;
-    ``value`` is ``β_F(σ)`` (exclusions) and ``bound`` the certified bound, both exact."""
+    ``value`` is ``β_F(σ)`` (exclusions) and ``bound`` the certified bound (of ``F + constant``), both
+    exact; ``claim``, ``subject`` (the exact expression) and ``digest`` (its sha256) are recomputed from
+    the content, so they say what a verified certificate proves; ``code`` is E220 (unreadable), E221
+    (does not verify) or E230 (beyond the reader's limits) when it fails."""
 
     verified: bool
     reasons: list[str]
     bound: Cyclo | None = None
     value: Cyclo | None = None
+    claim: str | None = None
+    subject: str | None = None
+    digest: str | None = None
+    kind: str | None = None
+    label: str | None = None
+    code: str | None = None
+    checked: str | None = None
 
 
 def classes(words: list[Word]) -> dict[Word, list[tuple[int, int]]]:
@@ -136,23 +242,34 @@ def targets(cert: MomentCertificate, positions) -> dict[Word, np.ndarray]:
 
 
 def verify(cert: MomentCertificate) -> CertificateCheck:
-    """Check a certificate in exact arithmetic (module docstring); every failed condition is a reason."""
-    reasons: list[str] = []
+    """Check a certificate in exact arithmetic (module docstring); every failed condition is a reason.
+    The classes are re-derived from the scenario and the level; the claim, the subject and its digest
+    are recomputed from the content (a bound is that of ``F + constant``)."""
     d = cert.dim
     if cert.sense not in ("max", "min"):
-        return CertificateCheck(False, [f"unknown sense {cert.sense!r}"])
+        return CertificateCheck(False, [f"unknown sense {cert.sense!r}"], code="E221")
+    if not cert.outputs:
+        return CertificateCheck(False, ["the scenario has no Alice"], code="E221")
     try:
         words = level_words(cert.scenario, cert.level)
     except ValueError as exc:
-        return CertificateCheck(False, [str(exc)])
+        return CertificateCheck(False, [str(exc)], code="E221")
     n = len(words) * d
     z = cert.Z
     if z.shape != (n, n) or not xl.is_exact(z):
-        return CertificateCheck(False, [f"Z must be an exact {n}×{n} matrix for level {cert.level}"])
+        return CertificateCheck(False, [f"Z must be an exact {n}×{n} matrix for level {cert.level}"], code="E221")
     if xl.hermitian_violation(z) is not None:
-        return CertificateCheck(False, [f"Z is not Hermitian at entry {xl.hermitian_violation(z)}"])
+        return CertificateCheck(False, [f"Z is not Hermitian at entry {xl.hermitian_violation(z)}"], code="E221")
+    reasons: list[str] = []
+    if not (cert.bound.is_real and cert.constant.is_real):
+        reasons.append("the bound and the constant must be real numbers")
+    for what, blocks in (("functional", cert.functional), ("assemblage", cert.assemblage or {})):
+        bad = [w for w, m in blocks.items() if m.shape != (d, d) or xl.hermitian_violation(m) is not None]
+        if bad:
+            return CertificateCheck(False, [*reasons, f"the {what} blocks of words {bad[:3]} are not Hermitian "
+                                             f"{d}×{d} matrices"], code="E221")
     positions = classes(words)
-    outside = [w for w in cert.functional if w not in positions]
+    outside = [w for w in cert.functional if w not in positions or not is_data_word(w)]
     if outside:
         reasons.append(f"functional terms on words outside the level: {outside}")
     sums, wanted = class_sums(z, positions, d), targets(cert, positions)
@@ -164,16 +281,21 @@ def verify(cert: MomentCertificate) -> CertificateCheck:
         reasons.append(f"Z is not positive semidefinite: v†Zv = {semidefinite.value} < 0 (exact)")
     value = None
     if cert.assemblage is not None:
-        value = sum((xl.trace(xl.matmul(f, cert.assemblage[w])) for w, f in cert.functional.items()
-                     if w in cert.assemblage), Cyclo(0))
         missing = [w for w in [*cert.functional, EMPTY] if w not in cert.assemblage]
         if missing:
-            return CertificateCheck(False, [*reasons, f"the assemblage lacks the blocks {missing}"])
+            return CertificateCheck(False, [*reasons, f"the assemblage lacks the blocks {missing}"], code="E221")
+        if not cert.constant.is_zero:
+            reasons.append(f"an exclusion's witness has no constant term (the file gives {cert.constant})")
+        value = witness_value(cert)
         gap = value - cert.bound * xl.trace(cert.assemblage[EMPTY])
-        if not value.is_real or gap.sign() * (1 if cert.sense == "max" else -1) <= 0:
+        if not gap.is_real or gap.sign() * (1 if cert.sense == "max" else -1) <= 0:
             reasons.append(f"β_F(σ) = {value} does not exceed the bound {cert.bound} (times tr σ_∅)")
-        value = value + cert.constant
-    return CertificateCheck(not reasons, reasons, cert.bound + cert.constant, value)
+    checked = (f"scenario: {len(cert.outputs)} Alice(s) with outcomes {[list(o) for o in cert.outputs]} per input, "
+               f"Bob's dimension {d}; {len(words)} rows of level {cert.level} and {len(positions)} moment classes "
+               f"recomputed; Z ({n}×{n}) ⪰ 0 by exact LDL†; every class equation holds exactly")
+    return CertificateCheck(not reasons, reasons, cert.bound + cert.constant, value, statement(cert),
+                            subject_expression(cert), certificate_digest(cert), cert.kind, cert.subject,
+                            None if not reasons else "E221", checked)
 
 
 # ---------------------------------------------------------------- JSON
@@ -185,34 +307,19 @@ def number_to_json(x: Cyclo) -> str | dict:
     return {"zeta": n, "coefficients": [str(Fraction(int(c.p), int(c.q))) for c in x.coordinates(n).coeffs()]}
 
 
-def number_from_json(v: str | dict) -> Cyclo:
-    """The inverse of :func:`number_to_json`."""
-    if isinstance(v, str):
-        return Cyclo(Fraction(v))
-    n = int(v["zeta"])
-    return sum((Cyclo(Fraction(c)) * Cyclo.zeta(k, n) for k, c in enumerate(v["coefficients"])), Cyclo(0))
-
-
 def _matrix_to_json(m: np.ndarray) -> list:
     return [[number_to_json(v) for v in row] for row in m]
-
-
-def _matrix_from_json(rows: list) -> np.ndarray:
-    return xl.exact_array([[number_from_json(v) for v in row] for row in rows])
 
 
 def _blocks_to_json(blocks: dict[Word, np.ndarray]) -> list:
     return [{"word": [list(letter) for letter in w], "matrix": _matrix_to_json(m)} for w, m in blocks.items()]
 
 
-def _blocks_from_json(items: list) -> dict[Word, np.ndarray]:
-    return {tuple(tuple(int(v) for v in letter) for letter in item["word"]): _matrix_from_json(item["matrix"])
-            for item in items}
-
-
 def to_json(cert: MomentCertificate) -> dict:
-    """A JSON-ready dict; words are lists of letters ``[slot, input, outcome]`` (Collins–Gisin)."""
-    out = {"format": FORMAT, "claim": cert.claim, "subject": cert.subject,
+    """A JSON-ready dict; words are lists of letters ``[slot, input, outcome]`` (Collins–Gisin).  The
+    ``claim``, ``rows`` and ``subject.sha256`` written are recomputed by the reader and must match."""
+    out = {"format": FORMAT, "claim": cert.claim,
+           "subject": {"kind": cert.kind, "label": cert.subject, "sha256": certificate_digest(cert)},
            "scenario": {"outputs": [list(o) for o in cert.outputs], "dim": cert.dim},
            "level": cert.level, "sense": cert.sense, "bound": number_to_json(cert.bound),
            "constant": number_to_json(cert.constant), "functional": _blocks_to_json(cert.functional),
@@ -223,22 +330,33 @@ def to_json(cert: MomentCertificate) -> dict:
     return out
 
 
-def from_json(data: dict) -> MomentCertificate:
-    """Read :func:`to_json`'s output (``ValueError`` / ``KeyError`` on a malformed file)."""
-    if data.get("format") != FORMAT:
-        raise ValueError(f"not a {FORMAT} file (format {data.get('format')!r})")
-    sc = data["scenario"]
-    cert = MomentCertificate(
-        outputs=tuple(tuple(int(k) for k in o) for o in sc["outputs"]), dim=int(sc["dim"]), level=str(data["level"]),
-        sense=str(data["sense"]), functional=_blocks_from_json(data["functional"]),
-        bound=number_from_json(data["bound"]), Z=_matrix_from_json(data["Z"]),
-        constant=number_from_json(data.get("constant", "0")),
-        assemblage=_blocks_from_json(data["assemblage"]) if "assemblage" in data else None,
-        subject=str(data.get("subject", "")))
-    rows = [tuple(tuple(int(v) for v in letter) for letter in w) for w in data.get("rows", [])]
-    if rows and rows != level_words(cert.scenario, cert.level):
-        raise ValueError(f"the rows listed are not the words of level {cert.level}")
+def from_json(data: object) -> MomentCertificate:
+    """Read :func:`to_json`'s output strictly (:func:`steerdsl.exact.certificate_reader.parse`):
+    ``CertificateFormatError`` (a ``ValueError``) on anything else, including a claim, rows or digest
+    that differ from the ones recomputed from the content."""
+    from steerdsl.exact.certificate_reader import parse
+
+    cert, stated = parse(data)
+    mismatch = declared_mismatches(cert, stated)
+    if mismatch:
+        from steerdsl.exact.certificate_reader import CertificateFormatError
+
+        raise CertificateFormatError("E221", "; ".join(mismatch))
     return cert
+
+
+def declared_mismatches(cert: MomentCertificate, stated: dict) -> list[str]:
+    """The fields a file states about its content (``claim``, ``subject.sha256``, ``checks``) that
+    differ from their recomputation, each as a reason."""
+    out = []
+    claim, digest = statement(cert), certificate_digest(cert)
+    if stated["claim"] != claim:
+        out.append(f"the file's claim {stated['claim']!r} is not what its content proves: {claim!r}")
+    if stated["sha256"] != digest:
+        out.append(f"the file's subject sha256 {stated['sha256']} is not that of its content ({digest})")
+    if stated["checks"] != CHECKS:
+        out.append("the file's description of the checks differs from this verifier's")
+    return out
 
 
 def save_certificate(cert: MomentCertificate, path: str | Path) -> Path:
@@ -250,15 +368,24 @@ def save_certificate(cert: MomentCertificate, path: str | Path) -> Path:
 
 def verify_certificate(source: str | Path | dict | MomentCertificate) -> CertificateCheck:
     """Re-check a certificate (a :class:`MomentCertificate`, its JSON dict, or a JSON file) in exact
-    arithmetic.  A file that cannot be read as a certificate gives ``verified = False`` with the reason."""
+    arithmetic.  A file is read within the limits of :mod:`steerdsl.exact.certificate_reader` (a regular
+    file, size, depth, digits, side of Z); anything that cannot be read as a certificate gives
+    ``verified = False`` with the reason and its code (E220, or E230 for a limit)."""
     if isinstance(source, MomentCertificate):
         return verify(source)
+    from steerdsl.exact.certificate_reader import CertificateFormatError, parse, read_json
+
     try:
-        data = source if isinstance(source, dict) else json.loads(Path(source).read_text(encoding="utf-8"))
-        cert = from_json(data)
-    except (OSError, ValueError, KeyError, TypeError, ZeroDivisionError) as exc:
-        return CertificateCheck(False, [f"not a readable certificate: {type(exc).__name__}: {exc}"])
+        data = source if isinstance(source, dict) else read_json(source)
+        cert, stated = parse(data)
+    except CertificateFormatError as exc:
+        return CertificateCheck(False, [f"not a readable certificate: {exc}"], code=exc.code)
     try:
-        return verify(cert)
-    except (ValueError, TypeError, IndexError) as exc:  # blocks of the wrong size, non-numbers
-        return CertificateCheck(False, [f"not a readable certificate: malformed blocks ({exc})"])
+        check = verify(cert)
+    except (ValueError, TypeError, IndexError, ZeroDivisionError) as exc:  # defensive: parse checked shapes
+        return CertificateCheck(False, [f"not a readable certificate: malformed blocks ({exc})"], code="E220")
+    mismatch = declared_mismatches(cert, stated)
+    if mismatch:
+        check.verified, check.code = False, "E221"
+        check.reasons = [*check.reasons, *mismatch]
+    return check

@@ -27,7 +27,16 @@ import numpy as np
 
 from steerdsl.exact import linalg as xl
 from steerdsl.exact.cyclotomic import Cyclo
-from steerdsl.exact.moment_certificate import MomentCertificate, block, class_sums, classes, targets, verify
+from steerdsl.exact.moment_certificate import (
+    MomentCertificate,
+    block,
+    class_sums,
+    classes,
+    subject_digest,
+    targets,
+    verify,
+    witness_value,
+)
 from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.marginals import marginal
 from steerdsl.sdp.functional import numeric_matrix
@@ -146,9 +155,7 @@ def _describe(result: SDPResult, cert: MomentCertificate | None, reasons: list[s
     result.details["certificate"] = cert
     result.details["certificate_note"] = f"verified in exact arithmetic: {cert.claim}"
     if cert.assemblage is not None:
-        value = sum((xl.trace(xl.matmul(f, cert.assemblage[w])) for w, f in cert.functional.items()), Cyclo(0))
-        result.details["certified_witness_value"] = float(value.real)
-        result.details["certificate_note"] += f" (β_F(σ) = {float(value.real):.6g}, exact in the certificate)"
+        result.details["certified_witness_value"] = float(witness_value(cert).real)
 
 
 def certify_membership(sigma: Assemblage, result: SDPResult) -> SDPResult:
@@ -167,7 +174,7 @@ def certify_membership(sigma: Assemblage, result: SDPResult) -> SDPResult:
         d["certificate_note"] = "the solver returned no dual"
         return result
     sc, words = sigma.scenario, d["words"]
-    blocks = {w: xl.exact_array(marginal(sigma, word_key(sc, w))) for w in data_words(sc)}
+    blocks = cg_assemblage(sigma)
     level = str(d.get("level", "1+AB"))
     positions = classes(words)
 
@@ -195,6 +202,38 @@ def cg_functional(functional: Functional) -> tuple[dict[Word, np.ndarray], bool]
     return {w: hermitian(f) for w, f in out.items()}, rounded
 
 
+def cg_constant(functional: Functional) -> Cyclo:
+    """``F``'s constant, exact (a numeric one rounded to the nearest fraction of denominator ≤ 2^40)."""
+    if functional.exact:
+        return Cyclo(functional.constant)
+    return Cyclo(Fraction(complex(functional.constant).real).limit_denominator(DENOMINATOR))
+
+
+def cg_assemblage(sigma: Assemblage) -> dict[Word, np.ndarray]:
+    """σ's exact Collins–Gisin blocks ``σ_w`` on every data word (∅ first: ρ_B)."""
+    return {w: xl.exact_array(marginal(sigma, word_key(sigma.scenario, w))) for w in data_words(sigma.scenario)}
+
+
+def model_subject(obj: Functional | Assemblage) -> tuple[str, str | None]:
+    """The sha256 a certificate about ``obj`` names (:func:`~steerdsl.exact.moment_certificate.subject_digest`,
+    the same Collins–Gisin content certificates are made of), and a note when that content is a rounding
+    of ``obj`` (a numeric functional) — ``ValueError`` for an object no certificate can be about."""
+    if _kind_of(obj) == "functional":
+        terms, rounded = cg_functional(obj)
+        digest = subject_digest("functional", _outputs(obj.scenario), obj.scenario.dim, terms, cg_constant(obj))
+        return digest, "the model's functional is numeric: compared after rounding to multiples of 2^-40" \
+            if rounded else None
+    if _kind_of(obj) == "assemblage":
+        if not obj.exact:
+            raise ValueError(f"{obj.name} is numeric: exclusion certificates are about exact assemblages")
+        return subject_digest("assemblage", _outputs(obj.scenario), obj.scenario.dim, cg_assemblage(obj), None), None
+    raise ValueError(f"certificates are about functionals and assemblages, not a {type(obj).__name__}")
+
+
+def _kind_of(obj) -> str | None:
+    return "functional" if isinstance(obj, Functional) else "assemblage" if isinstance(obj, Assemblage) else None
+
+
 def certify_bound(functional: Functional, sense: str, result: SDPResult) -> SDPResult:
     """An exact certificate of a bound ``result`` of :func:`relaxation.bound`: ``β_F ≤ λ`` (``max``) or
     ``≥ λ`` (``min``) on the relaxation, with ``λ`` a rational at most ``2^-30``-ish above the solver's
@@ -205,12 +244,14 @@ def certify_bound(functional: Functional, sense: str, result: SDPResult) -> SDPR
         d["certificate_note"] = "the solver returned no dual"
         return result
     sc, words = functional.scenario, d["words"]
+    if sc.kind not in ("standard", "multipartite", "bell"):
+        d["certificate_note"] = f"certificates are for one Bob without input, not a {sc.kind} scenario"
+        return result
     if not set(data_words(sc)) <= set(words):
         d["certificate_note"] = "certificates need every data word in the level (e.g. 1+AB)"
         return result
     terms, rounded = cg_functional(functional)
-    constant = Cyclo(Fraction(complex(functional.constant).real).limit_denominator(DENOMINATOR)) \
-        if not functional.exact else Cyclo(functional.constant)
+    constant = cg_constant(functional)
     start_bound = rational(result.value - float(complex(constant).real))
     sign = 1 if sense == "max" else -1
     level = str(d.get("level", "1+AB"))
@@ -222,7 +263,7 @@ def certify_bound(functional: Functional, sense: str, result: SDPResult) -> SDPR
     cert, reasons = _certify(make, np.asarray(d["dual_matrix"]), words, sc.dim)
     _describe(result, cert, reasons, time.perf_counter() - start)
     if cert is not None:
-        d["certified_bound"] = float(complex(cert.bound + cert.constant).real)
+        d["certified_bound"] = float((cert.bound + cert.constant).real)
         if rounded:
             d["certificate_note"] += " (for F rounded to multiples of 2^-40)"
     return result

@@ -6,10 +6,32 @@ Every estimate is combinatorial — deterministic strategies are counted as ``Π
 8 outcomes has 8⁸ ≈ 1.7·10⁷ hidden states; NPA level 12) is refused in milliseconds, without
 listing strategies or words.
 
-The size is the number of real scalar variables ``n`` (a d×d Hermitian block has d² of them); the
-memory estimate is that of the dense ``n × n`` Schur complement an interior-point method such as
-cvxopt factorises at every step, ``8 n²`` bytes.  Moment matrices count every entry ``Γ(u, v)``
-as its own variable (equal words share one, so this is an upper bound).
+The size is the number of real scalar variables ``n`` (a d×d Hermitian block has d² of them).  The
+memory estimate is :data:`BASE_MEMORY` plus :data:`BYTES_PER_VARIABLE_PAIR` ``· n²``: cvxopt keeps
+dense ``n × n`` matrices (the Schur complement it factorises at every step and its factor), so the
+peak grows like n².  Moment matrices count every entry ``Γ(u, v)`` as its own variable (equal words
+share one, so their estimate is an upper bound).  An SDP is refused (E182) before it is built when
+its variables exceed ``max_sdp_size`` or its memory ``max_sdp_memory``.
+
+Calibration (peak RSS of ``steer run -q`` measured with ``/usr/bin/time -v`` on this 2-core machine,
+cvxopt, December 2026; the run of E11 alone, with everything imported, peaks at 74 MiB):
+
+=================================================  ======  =========  ===========  ==========
+problem                                                 n  peak RSS   above base   per n²
+=================================================  ======  =========  ===========  ==========
+``solve s : lhs``, 1 Alice, 8 inputs × 2, qubit     1,024    89 MiB      16 MB      15.2 B
+same, 9 inputs                                      2,048   140 MiB      68 MB      16.2 B
+same, 10 inputs (30 s)                              4,096   333 MiB     266 MB      15.9 B
+``bound max F over lhs``, 7 inputs × 2, qutrit      1,152    85 MiB      12 MB       9.0 B
+same, 8 inputs                                      2,304   129 MiB      58 MB      10.9 B
+same, 9 inputs (27 s)                               4,608   298 MiB     236 MB      11.1 B
+``bound … over npa level 2``, 2 Alices 3×2, qubit   1,624    87 MiB      14 MB       5.3 B
+=================================================  ======  =========  ===========  ==========
+
+so 16 bytes per n² above a 128 MiB base bounds every case measured.  The reported cases of issue 18
+are refused by it at the default limit of 2 GiB: ``solve s : lhs`` with 13 inputs (n = 32,768,
+estimate 16 GiB; it used 3.7 GB and crashed) and ``bound max F over lhs`` with 11 inputs and a qutrit
+Bob (n = 18,432, estimate 5.2 GiB; 3 GB after 20 s).
 """
 
 from __future__ import annotations
@@ -27,14 +49,36 @@ still fits a 24 GB machine.  The largest SDP of the bundled models has 2,024 (E3
 docs/reliability.md); ``steer run --max-sdp-size N`` or ``run_model(…, max_sdp_size=N)`` changes it."""
 
 
-class SDPTooLarge(ValueError):
-    """An SDP refused before it was built; ``size`` is its estimate."""
+BASE_MEMORY = 128 * 2**20
+"""Bytes of a ``steer`` process with picos and cvxopt loaded, rounded up (measured: 74 MiB)."""
 
-    def __init__(self, size: SDPSize, limit: int):
+BYTES_PER_VARIABLE_PAIR = 16
+"""Peak bytes per n² of cvxopt's dense matrices (measured: 5–16, module docstring)."""
+
+DEFAULT_MAX_MEMORY = 2 * 2**30
+"""Default memory limit of one SDP, in bytes of the estimate (``steer run --max-sdp-memory GIB``,
+``run_model(…, max_sdp_memory=GIB)``): n ≈ 11,000 variables, already minutes of cvxopt."""
+
+
+class SDPTooLarge(ValueError):
+    """An SDP refused before it was built; ``size`` is its estimate, ``limit`` the variable limit and
+    ``memory_limit`` the memory limit in bytes (one of them was exceeded)."""
+
+    def __init__(self, size: SDPSize, limit: int, memory_limit: int | None = None):
         self.size = size
         self.limit = limit
-        super().__init__(f"the {size.task} SDP would have {size.describe()}, more than the limit of "
-                         f"{limit:,} variables")
+        self.memory_limit = memory_limit
+        if memory_limit is not None and size.memory_bytes > memory_limit:
+            over = (f"more than the memory limit of {_gib(memory_limit)} (raise it with --max-sdp-memory GIB "
+                    "if the machine has the memory)")
+        else:
+            over = f"more than the limit of {limit:,} variables"
+        super().__init__(f"the {size.task} SDP would have {size.describe()}, {over}")
+
+
+def _gib(n: float) -> str:
+    gib = n / 2**30
+    return f"{gib:.3g} GiB" if gib < 1e6 else f"{gib:.1e} GiB"
 
 
 @dataclass(frozen=True)
@@ -48,14 +92,12 @@ class SDPSize:
 
     @property
     def memory_bytes(self) -> int:
-        """``8 n²``: the dense Schur complement of an interior-point step."""
-        return 8 * self.variables**2
+        """The peak memory of solving it: :data:`BASE_MEMORY` + :data:`BYTES_PER_VARIABLE_PAIR` · n²."""
+        return BASE_MEMORY + BYTES_PER_VARIABLE_PAIR * self.variables**2
 
     def describe(self) -> str:
-        gib = self.memory_bytes / 2**30
-        memory = f"{gib:.3g} GiB" if gib < 1e6 else f"{gib:.1e} GiB"
         return (f"about {self.variables:,} scalar variables in {self.blocks:,} PSD blocks of side up to "
-                f"{self.block_dim:,} (interior-point memory about {memory})")
+                f"{self.block_dim:,} (estimated memory {_gib(self.memory_bytes)})")
 
 
 def _hermitian(d: int) -> int:
@@ -132,13 +174,16 @@ def quantum_size(scenario: Scenario, test: str, options: dict) -> SDPSize:
 def too_large_diagnostic(exc: SDPTooLarge, span: Span | None) -> Diagnostic:
     """The diagnostic (E182) of a refused SDP, naming its estimate and how to raise the limit."""
     return Diagnostic("E182", str(exc), span, "ask for a lower level or a smaller scenario, or raise the "
-                      "limit: steer run --max-sdp-size N, run_model(model, max_sdp_size=N)")
+                      "limits: steer run --max-sdp-size N --max-sdp-memory GIB, run_model(model, max_sdp_size=N, "
+                      "max_sdp_memory=GIB)")
 
 
-def check_size(size: SDPSize, limit: int | None) -> SDPSize:
+def check_size(size: SDPSize, limit: int | None, memory_gib: float | None = None) -> SDPSize:
     """``size``, or :class:`SDPTooLarge` when it has more than ``limit`` variables
-    (:data:`DEFAULT_MAX_VARIABLES` when ``limit`` is None)."""
+    (:data:`DEFAULT_MAX_VARIABLES` when None) or an estimated memory above ``memory_gib`` GiB
+    (:data:`DEFAULT_MAX_MEMORY` when None)."""
     limit = DEFAULT_MAX_VARIABLES if limit is None else int(limit)
-    if size.variables > limit:
-        raise SDPTooLarge(size, limit)
+    memory = DEFAULT_MAX_MEMORY if memory_gib is None else int(float(memory_gib) * 2**30)
+    if size.variables > limit or size.memory_bytes > memory:
+        raise SDPTooLarge(size, limit, memory)
     return size

@@ -8,23 +8,27 @@ comes next; ``ldl`` is the reliable fallback), and turns every solver failure (c
 "Rank(A) < p", an unknown status) into either a recovered solution or a
 :class:`SolverError` naming the task and every attempt — never a traceback.
 
-Time limits: inside ``with time_limit(seconds):`` (``steer run --time-limit``) every solve stops when
-the block's time is up, with :class:`SolverTimeLimit`.  cvxopt has no time option, so the limit is a
-``SIGALRM`` timer (main thread, POSIX), which interrupts its Python-level iterations; elsewhere the
-limit is checked between strategies.
+Time limits: inside ``with time_limit(seconds):`` (``steer run --time-limit``) everything stops when
+the block's time is up — building the problem, every solve, an exact certificate — with
+:class:`SolverTimeLimit`.  cvxopt has no time option, so the limit is a ``SIGALRM`` timer (main thread,
+POSIX), which interrupts Python code (picos building a problem, cvxopt's iterations); one call into
+compiled code (a LAPACK factorisation) finishes first, which the memory guard of
+:mod:`steerdsl.sdp.size` keeps to seconds.  Outside the main thread the limit is checked between
+strategies.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
-import signal
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import picos
+
+from steerdsl.alarm import Alarm as _Alarm
+from steerdsl.alarm import alarm as _alarm
 
 DEFAULT_SOLVER = "cvxopt"
 KKT_ORDER = ("chol", "qr", "ldl")
@@ -60,39 +64,23 @@ _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("steerd
 
 
 @contextlib.contextmanager
-def time_limit(seconds: float | None) -> Iterator[None]:
-    """Every :func:`run` inside the block stops after ``seconds`` in all (None: no limit)."""
+def time_limit(seconds: float | None, task: str = "this line") -> Iterator[None]:
+    """The block stops after ``seconds`` in all (None: no limit): every :func:`run` inside with
+    :class:`SolverTimeLimit` naming its task, any other work (building a problem, certifying) with
+    :class:`SolverTimeLimit` naming ``task``."""
     if seconds is None:
         yield
         return
-    token = _DEADLINE.set(time.monotonic() + float(seconds))
+    start = time.monotonic()
+    token = _DEADLINE.set(start + float(seconds))
     try:
-        yield
+        with _alarm(float(seconds)):
+            yield
+    except _Alarm:
+        raise SolverTimeLimit(task, [f"stopped by the time limit after {time.monotonic() - start:.2f} s, "
+                                     "outside a solve (building the problem or certifying it)"]) from None
     finally:
         _DEADLINE.reset(token)
-
-
-class _Alarm(BaseException):
-    """Raised by the SIGALRM handler; a BaseException so that no solver's ``except Exception`` hides it."""
-
-
-@contextlib.contextmanager
-def _alarm(seconds: float | None) -> Iterator[None]:
-    if seconds is None or threading.current_thread() is not threading.main_thread() \
-            or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def ring(signum, frame):
-        raise _Alarm
-
-    previous = signal.signal(signal.SIGALRM, ring)
-    signal.setitimer(signal.ITIMER_REAL, max(seconds, 1e-3))
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass

@@ -16,6 +16,8 @@ import json
 import sys
 from pathlib import Path
 
+from steerdsl.options import positive_int
+
 EXIT_OK, EXIT_MODEL, EXIT_USAGE = 0, 1, 2
 
 
@@ -29,11 +31,12 @@ def add_parser(sub) -> None:
                         "(instead of the file's sweep statements)")
     s.add_argument("--ask", action="append", metavar="QUESTION", default=[],
                    help='a question to ask at every point, e.g. "solve sigma : lhs" (repeatable)')
-    s.add_argument("--jobs", "-j", type=int, default=1, help="local worker processes (default 1: in this process)")
+    s.add_argument("--jobs", "-j", type=positive_int, default=1,
+                   help="local worker processes (default 1: in this process)")
     s.add_argument("--scheduler", metavar="ADDRESS", help="run the tasks on the Dask scheduler at ADDRESS")
     s.add_argument("--out", metavar="PATH", help="JSON-lines file saving each result as it arrives; rerunning "
                    "with it resumes")
-    s.add_argument("--limit", type=int, metavar="K", help="compute at most K new tasks, then stop")
+    s.add_argument("--limit", type=positive_int, metavar="K", help="compute at most K new tasks, then stop")
     s.add_argument("--solver", help="SDP solver for every question")
     s.add_argument("--format", choices=("text", "json", "csv"), default="text")
     s.add_argument("--plot", metavar="PNG", help="save a plot of value against the first parameter (matplotlib)")
@@ -45,8 +48,10 @@ def _params(items: list[str]) -> dict[str, str]:
     out = {}
     for item in items:
         name, sep, values = item.partition("=")
-        if not sep or not name.strip():
+        if not sep or not name.strip().isidentifier() or not values.strip():
             raise ValueError(f"--param {item!r}: write NAME=VALUES, e.g. v=0..1 points 11")
+        if name.strip() in out:
+            raise ValueError(f"--param {item!r}: {name.strip()} is given twice")
         out[name.strip()] = values.strip()
     return out
 
@@ -57,9 +62,6 @@ def cmd_sweep(args) -> int:
     from steerdsl.diagnostics import SteerError
     from steerdsl.sweeps.run import sweep
 
-    if args.jobs < 1:
-        print("steer: --jobs needs a positive number", file=sys.stderr)
-        return EXIT_USAGE
     try:
         params = _params(args.param)
     except ValueError as exc:
@@ -80,7 +82,7 @@ def cmd_sweep(args) -> int:
                       progress=None if args.quiet or args.format != "text" else progress)
     except SteerError as exc:
         _print_diag(exc.diagnostic, _sources_for(name, text), "text")
-        return EXIT_USAGE if exc.diagnostic.code in ("E163", "E164") else EXIT_MODEL
+        return EXIT_USAGE if exc.diagnostic.code in ("E163", "E164", "E232", "E233") else EXIT_MODEL
     except KeyboardInterrupt:
         saved = f"; the finished tasks are saved in {args.out}: run the same command to resume" if args.out else ""
         print(f"steer: sweep interrupted{saved}", file=sys.stderr)

@@ -4,13 +4,18 @@ All three call the same pure :func:`steerdsl.sweeps.task.run_task` on the same
 task dicts and hand each record to ``on_result`` as soon as it arrives (in
 completion order), so results are saved incrementally whatever the backend.
 The pool uses the ``spawn`` start method: workers import steerdsl afresh and
-share nothing with the parent.  Dask futures are keyed by the task key, so a
+share nothing with the parent, and die with it (:func:`die_with_parent`: even a parent killed by
+SIGKILL leaves no worker computing on).  Dask futures are keyed by the task key, so a
 task submitted twice to one cluster is computed once.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
@@ -30,11 +35,37 @@ def run_serial(tasks: Iterable[dict], on_result: OnResult, function: TaskFunctio
         on_result(function(task))
 
 
+PR_SET_PDEATHSIG = 1
+"""Linux prctl option: the signal a process gets when the thread that created it ends."""
+
+
+def die_with_parent(parent: int) -> None:
+    """Pool worker initializer: end this worker when ``parent`` (the sweep) ends.  On Linux the kernel
+    sends SIGKILL at once (``prctl(PR_SET_PDEATHSIG)``); everywhere a daemon thread checks every second
+    that the parent is still ours (a worker whose parent died is adopted by another process)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before the signal was set up
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="steer-parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
 def run_pool(tasks: list[dict], jobs: int, on_result: OnResult, function: TaskFunction | None = None) -> None:
     """Run the tasks on ``jobs`` local worker processes (at most ``2·jobs`` queued at a time)."""
     function = function or run_task
     pending = iter(tasks)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
         running = set()
         try:
             for task in pending:

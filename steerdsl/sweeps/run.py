@@ -23,7 +23,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from steerdsl.diagnostics import did_you_mean, error
+from steerdsl.diagnostics import SteerError, did_you_mean, error
 from steerdsl.model.model import Model
 from steerdsl.model.resolve import load_text
 from steerdsl.sweeps.declare import source_text
@@ -70,7 +70,19 @@ def python_sweep(text: str, file: str, params: dict[str, str | Iterable[Any]],
                  questions: list[str] | None) -> SweepSpec:
     """A sweep given from Python, with its points computed exactly as a ``sweep`` line would."""
     line = "sweep " + ", ".join(_spec_text(n, v) for n, v in params.items()) + " { }"
-    model = load_text(f"{text}\n{line}\n", file)
+    try:
+        model = load_text(f"{text}\n{line}\n", file)
+    except SteerError as exc:
+        span = exc.diagnostic.span
+        if span is None or span.file != file or span.line <= text.count("\n") + 1:
+            raise
+        # the error is in the parameters, not in the file: say so, and where in the parameters
+        column = span.column - len("sweep ")
+        raise error("E232", f"cannot read the sweep parameters {line[6:-4]!r}: {exc.diagnostic.message} (at "
+                    f"character {max(column, 1)} of the parameters)", None,
+                    "write NAME=VALUES with VALUES an interval 'a..b points n' or a set '{x, y, …}' of numbers, "
+                    "e.g. --param 'v=0..1 points 11' or --param 'v={1/2, 0.7}'",
+                    [f"{exc.diagnostic.code}: {exc.diagnostic.message}"]) from None
     spec = model.sweeps[-1]
     spec.span, spec.line = None, 0  # the sweep line is not part of the file: diagnostics must not point there
     if questions is None:
@@ -162,6 +174,7 @@ def sweep(model: Model | str | Path, params: dict[str, str | Iterable[Any]] | No
         execute(todo, on_result, jobs=jobs, scheduler=scheduler)
     finally:
         stats.seconds = time.perf_counter() - start
+        store.close()
     records = [store.get(t["key"]) or fresh.get(t["key"]) for _, _, t in plan]
     rows = [row_from_record(numbers, label, t["question"], r) for (numbers, label, t), r in zip(plan, records)]
     return SweepTable(names, rows, records, stats)

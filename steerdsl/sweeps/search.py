@@ -121,9 +121,9 @@ def search_functional(model: Model | str | Path, assemblage: str = "sigma", *, l
                               "kind": "search", "steerdsl": __version__}, sort_keys=True)
         task["key"] = hashlib.sha256(payload.encode()).hexdigest()
         tasks.append(task)
-    store = ResultStore(out)
-    execute([t for t in tasks if t["key"] not in store], store.add, jobs=jobs, scheduler=scheduler,
-            function=run_search_task)
+    with ResultStore(out) as store:
+        execute([t for t in tasks if t["key"] not in store], store.add, jobs=jobs, scheduler=scheduler,
+                function=run_search_task)
     found = []
     for t in tasks:
         r = store.get(t["key"]) or {}
