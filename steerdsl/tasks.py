@@ -38,6 +38,12 @@ def _level(options: dict[str, Any], default: str | None = None) -> str | None:
     return None if level is None else str(level)
 
 
+def _hierarchy_level(options: dict[str, Any]) -> int | str:
+    """The BWI / instrumental hierarchy level: an integer n, or a word set such as ``1+AB`` (almost quantum)."""
+    level = _level(options, "1")
+    return int(level) if level.isdigit() else level
+
+
 def _lhs_tasks() -> dict[str, Callable[[Assemblage, dict], Any]]:
     lhs = "steerdsl.sdp.lhs"
     return {
@@ -98,7 +104,7 @@ def quantum_membership(sigma: Assemblage, task: str, options: dict) -> Any:
         return _fn("steerdsl.sdp.certify", "certify_membership")(sigma, result) if options.get("certify") else result
     if task in ("bwi", "instrumental"):
         test = _fn("steerdsl.sdp.bwi_hierarchy", f"{task}_membership")
-        return test(sigma, level=int(_level(options, "1")), solver=solver)
+        return test(sigma, level=_hierarchy_level(options), solver=solver)
     if task == "parent_states":
         return _fn("steerdsl.sdp.parents", "parent_states")(sigma, solver=solver)
     return _fn("steerdsl.sdp.parents", "several_bobs_membership")(sigma, level=_level(options, "1+AB"),
@@ -115,7 +121,7 @@ def quantum_visibility(sigma: Assemblage, against: str, noise: Any, options: dic
                                                                  noise=noise, solver=solver)
     if task in ("bwi", "instrumental"):
         test = _fn("steerdsl.sdp.bwi_hierarchy", f"{task}_membership")
-        result = test(sigma, level=int(_level(options, "1")), solver=solver, noise=noise,
+        result = test(sigma, level=_hierarchy_level(options), solver=solver, noise=noise,
                       mixing=_fn("steerdsl.sdp.noise", "VISIBILITY"))
         result.task = f"visibility against {result.task}"
         return result
@@ -233,6 +239,15 @@ def _bound(functional: Functional, sense: str, over: str, options: dict) -> Any:
     if over == "seesaw":
         return _seesaw(functional, sense, options)
     # the moment-matrix sets: almost_quantum, quantum, npa, moments
+    if functional.scenario.kind in ("bwi", "instrumental"):
+        if options.get("certify") or "dims" in options:
+            raise TaskError(f"certificates and see-saw brackets of bounds are not available in the "
+                            f"{functional.scenario.kind} scenario yet", "drop 'certify' and 'dims'")
+        if over in ("quantum", "npa", "moments"):
+            options = {**default_quantum_task(functional.scenario)[1], **options}
+        level = "1+AB" if over == "almost_quantum" else _hierarchy_level(options)
+        return _fn("steerdsl.sdp.bwi_hierarchy", "hierarchy_bound")(functional, sense=sense, level=level,
+                                                                     solver=solver)
     level = "1+AB" if over == "almost_quantum" else _level(options, "1+AB")
     outer = _fn("steerdsl.sdp.relaxation", "bound")(functional, sense=sense, level=level, solver=solver)
     if options.get("certify"):

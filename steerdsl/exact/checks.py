@@ -223,15 +223,58 @@ def bobs_agree(sigma: Assemblage, subject: str) -> CheckResult:
     return CheckResult(subject, "consistent_bobs", PASS, exact=sigma.exact)
 
 
-def valid_assemblage(sigma: Assemblage, subject: str) -> list[CheckResult]:
+def general_instrumental(sigma: Assemblage, subject: str, omega: Assemblage | None = None) -> CheckResult:
+    """Instrumental: σ is a *general* instrumental assemblage iff ``σ_{a|x} = ω_{a|x,y=a}`` for a valid
+    (no-signalling) BWI assemblage ω (PRL 2020 Def. 6).  The unobserved ``ω_{a|x,y≠a}`` make this an SDP
+    question, not a finite set of identities on σ (its no-signalling structure has unobserved copies,
+    :mod:`steerdsl.model.nosignalling`): undecided without a certificate; with a certificate ω, decided
+    exactly — pass when ω is valid and post-selects to σ (a wrong certificate leaves it undecided)."""
+    what = "general_instrumental"
+    if omega is None:
+        return CheckResult(subject, what, UNDECIDED,
+                           f"{subject} is a general instrumental assemblage iff some no-signalling BWI assemblage "
+                           f"ω has ω[a|x a] = {subject}[a|x] (PRL 2020 Def. 6): an SDP feasibility question over "
+                           "the unobserved ω[a|x y≠a], or exact given such an ω defined in the model (a BWI "
+                           "assemblage, as E3 does)",
+                           exact=sigma.exact)
+    checks = valid_assemblage(omega, omega.name)
+    bad = next((r for r in checks if r.status != PASS), None)
+    if bad is None:
+        bob_slot = next(j for j, s in enumerate(sigma.scenario.slots) if s.alice == sigma.scenario.bobs[0].input_from)
+        for (a, x, _), m in sigma.elements.items():
+            if _zero_residual(m - omega.elements[(a, x, (a[bob_slot],))]) is not None:
+                element = key_text(sigma.scenario, (a, x, ()), name=subject)
+                bad = CheckResult(subject, what, FAIL, f"{omega.name}[a|x a] differs from {element}")
+                break
+    if bad is not None:
+        return CheckResult(subject, what, UNDECIDED, f"the certificate {omega.name} does not prove it: {bad.detail}",
+                           exact=sigma.exact and omega.exact)
+    return CheckResult(subject, what, PASS, f"certificate: {omega.name}[a|x a] = {subject}[a|x] with {omega.name} "
+                       "a valid BWI assemblage", exact=sigma.exact and omega.exact)
+
+
+def certificate_fits(sigma: Assemblage, omega: Assemblage) -> bool:
+    """Could ``omega`` be a general-instrumental certificate of ``sigma``: a BWI assemblage over the same Alices
+    whose Bob (of the same dimension) has one input per outcome of the Alice that feeds σ's Bob."""
+    sc, oc = sigma.scenario, omega.scenario
+    if sc.kind != "instrumental" or oc.kind != "bwi" or len(oc.bob_inputs) != 1 or oc.dim != sc.dim:
+        return False
+    same_alices = [(a.inputs, a.outputs) for a in sc.alices] == [(a.inputs, a.outputs) for a in oc.alices]
+    feeder = next(a for a in sc.alices if a.name == sc.bobs[0].input_from)
+    return same_alices and oc.bob_inputs[0] == max(feeder.outputs)
+
+
+def valid_assemblage(sigma: Assemblage, subject: str, omega: Assemblage | None = None) -> list[CheckResult]:
     """Every validity condition of physics.md §2 for the assemblage's scenario kind.
 
-    Instrumental assemblages: positivity and normalisation are exact; being a
-    post-selection of a no-signalling BWI assemblage is an SDP question and is
-    not claimed here."""
+    Instrumental assemblages: positivity and normalisation are exact; being a post-selection of a
+    no-signalling BWI assemblage is :func:`general_instrumental` (undecided unless a certificate ``omega``
+    proves it)."""
     out = [elements_psd(sigma, subject), normalised(sigma, subject)]
     kind = sigma.scenario.kind
-    if kind != "instrumental":
+    if kind == "instrumental":
+        out.append(general_instrumental(sigma, subject, omega))
+    else:
         out.append(no_signalling(sigma, subject))
     if kind == "bwi":
         out.append(bob_to_alice(sigma, subject))

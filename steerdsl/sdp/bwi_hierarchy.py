@@ -21,11 +21,12 @@ import time
 import numpy as np
 import picos
 
-from steerdsl.model.assemblage import Assemblage
+from steerdsl.model.assemblage import Assemblage, Functional
+from steerdsl.model.nosignalling import structure
 from steerdsl.model.scenario import Alice, Bob, Scenario
 from steerdsl.sdp.bases import traceless_basis
-from steerdsl.sdp.functional import numeric_matrix
-from steerdsl.sdp.moment_matrix import build
+from steerdsl.sdp.functional import full_key_terms, numeric_matrix
+from steerdsl.sdp.moment_matrix import build, cg_expansion, data_words
 from steerdsl.sdp.noise import ROBUSTNESS, Mixing, noise_assemblage
 from steerdsl.sdp.npa_words import EMPTY, adjoint, is_data_word, level_words
 from steerdsl.sdp.result import SDPResult, verdict_from_margin
@@ -205,3 +206,54 @@ def _instrumental_solve(values, base, level, real, solver, tolerance, parts, k, 
     result.details["reading"] = ("dimension-free outer hierarchy: 'excluded' proves post-quantumness for any "
                                  "internal dimension of Bob; 'not excluded' proves nothing")
     return result
+
+
+def hierarchy_bound(functional: Functional, sense: str = "max", level: int | str = 1,
+                    solver: str | None = None) -> SDPResult:
+    """``max`` (or ``min``) of ``β_F`` over level ``level`` of the BWI or instrumental hierarchy: one moment
+    matrix ``Γ^y ⪰ 0`` per copy of the kind's no-signalling structure (:mod:`steerdsl.model.nosignalling`: each
+    Bob input y; instrumental: each y = a), every block a variable, ``tr Γ^y(w)`` shared across copies and
+    ``tr Γ^{y₀}(∅) = 1``.  An outer bound: every quantum BWI (instrumental) assemblage satisfies it, for any
+    dimension of Bob's internal system (physics.md §4.3)."""
+    sc = functional.scenario
+    if sc.kind not in ("bwi", "instrumental"):
+        raise ValueError(f"the BWI / instrumental hierarchy bounds functionals of those scenarios, not a {sc.kind} one")
+    ns = structure(sc)
+    start = time.perf_counter()
+    terms = full_key_terms(functional)
+    real = all(np.allclose(op.imag, 0) for op in terms.values())
+    words = level_words(ns.base, level)
+    problem = picos.Problem()
+    mats = []
+    for c, copy in enumerate(ns.copies):
+        mm = build(words, copy.dim, lambda w: None, real, name=f"G{c}_")
+        problem.add_constraint(mm.expression >> 0)
+        mats.append((c, mm))
+    _share_traces(problem, mats, {}, real)
+    problem.add_constraint(picos.trace(mats[0][1].variables[EMPTY]) == 1)
+    blocks = [dict(mm.variables) for _, mm in mats]
+    for c, copy in enumerate(ns.copies):  # Collins–Gisin words beyond the level: free, each element ⪰ 0
+        missing = [w for w in data_words(ns.base) if w not in blocks[c]]
+        for k, w in enumerate(missing):
+            blocks[c][w] = (picos.SymmetricVariable if real else picos.HermitianVariable)(f"E{c}_{k}", copy.dim)
+        if missing:
+            if c:
+                problem.add_list_of_constraints([picos.trace(blocks[c][w]) == picos.trace(blocks[0][w])
+                                                 for w in missing])
+            for key in ns.base.keys():
+                problem.add_constraint(sum(sign * blocks[c][w] for sign, w in cg_expansion(ns.base, key)) >> 0)
+    per_copy: list[dict] = [{} for _ in ns.copies]
+    for key, op in terms.items():
+        for loc in ns.locate(sc, key):
+            for sign, w in cg_expansion(ns.base, loc.key):
+                per_copy[loc.copy][w] = per_copy[loc.copy].get(w, 0) + sign * op
+    problem.set_objective(sense, picos.sum([(picos.Constant(g) | blocks[c][w]).real
+                                            for c, per_word in enumerate(per_copy) for w, g in per_word.items()]))
+    compiled = time.perf_counter() - start
+    outcome = run(problem, f"{sense} of {functional.name} over {sc.kind} level {level}", solver=solver)
+    value = None if outcome.value is None else outcome.value + complex(functional.constant).real
+    return SDPResult(task=f"bound {sense} over {sc.kind} level {level}", value=value, status=outcome.status,
+                     tolerance=TOLERANCE, bound=value, problem=problem, solver=outcome.solver,
+                     compile_seconds=compiled, solve_seconds=outcome.seconds,
+                     details={"copies": len(ns.copies), "moment_matrix_size": len(words) * ns.base.dim,
+                              "level": str(level)})
