@@ -16,6 +16,7 @@ from typing import Any
 from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.scenario import Scenario
 from steerdsl.sdp import size as sdp_size
+from steerdsl.sdp.result import ordered_bracket
 
 
 class TaskError(ValueError):
@@ -137,6 +138,10 @@ NEGATIVITY_TASKS = ("negativity", "steering_negativity")
 """Steering negativity (physics.md §5): a relaxation lower bound and a pseudo-state upper bound, as a bracket."""
 
 
+NOSIGNALLING_TASKS = ("nosignalling", "no_signalling")
+"""Membership in the general (no-signalling) set where it is an SDP: the instrumental G_I (PRL 2020 Def. 6)."""
+
+
 def note_no_certificate(result: Any, options: dict) -> Any:
     """``certify`` on a task without exact certificates: say so instead of ignoring it."""
     if options.get("certify") and getattr(result, "exactness", None) == "numeric" \
@@ -196,6 +201,12 @@ def _solve_task(sigma: Assemblage, task: str, options: dict) -> Any:
         return quantum_visibility(sigma, against, noise, options)
     if task in QUANTUM_TASKS:
         return quantum_membership(sigma, task, options)
+    if task in NOSIGNALLING_TASKS:
+        if sigma.scenario.kind != "instrumental":
+            raise TaskError(f"no-signalling is a finite set of exact identities in a {sigma.scenario.kind} "
+                            "scenario", f"check {sigma.name} : valid decides it exactly")
+        return _fn("steerdsl.sdp.bwi_hierarchy", "instrumental_membership")(sigma, nosignalling=True,
+                                                                             solver=options.get("solver"))
     if task in NEGATIVITY_TASKS:
         return _fn("steerdsl.sdp.negativity", "steering_negativity")(
             sigma, level=_level(options, "1+AB"), dims=options.get("dims"), restarts=options.get("restarts", 2),
@@ -203,7 +214,8 @@ def _solve_task(sigma: Assemblage, task: str, options: dict) -> Any:
     if task == "planar_local":
         return _fn("steerdsl.sdp.bell", "planar_locality")(sigma, plane=options.get("plane", "XZ"),
                                                            solver=options.get("solver"))
-    known = sorted(list(lhs_tasks) + ["visibility", "planar_local"] + list(QUANTUM_TASKS) + list(NEGATIVITY_TASKS))
+    known = sorted(list(lhs_tasks) + ["visibility", "planar_local"] + list(QUANTUM_TASKS) + list(NEGATIVITY_TASKS)
+                   + list(NOSIGNALLING_TASKS))
     raise TaskError(f"unknown task {task!r}", f"tasks: {', '.join(known)}")
 
 
@@ -254,6 +266,9 @@ def _bound(functional: Functional, sense: str, over: str, options: dict) -> Any:
         outer = _fn("steerdsl.sdp.certify", "certify_bound")(functional, sense, outer)
     if "dims" in options and outer.value is not None:
         inner = _seesaw(functional, sense, options)
-        outer.details["bracket"] = (inner.value, outer.value) if sense == "max" else (outer.value, inner.value)
+        bracket = (inner.value, outer.value) if sense == "max" else (outer.value, inner.value)
+        outer.details["bracket"], mended = ordered_bracket(*bracket, outer.tolerance)
+        if mended:
+            outer.details["bracket_note"] = mended
         outer.details["inner_bound"] = inner.value
     return outer

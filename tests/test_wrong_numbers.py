@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import steerdsl as sd
-from steerdsl.model.assemblage import Functional
+from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.marginals import functional_value
 from steerdsl.model.scenario import Alice, Bob, Scenario
 from steerdsl.run import run_model
@@ -187,3 +187,96 @@ bound max F over nosignalling
 """
     report = _report(text)
     assert [d.code for d in report.diagnostics] == ["E302"]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_random_several_bobs_functionals_are_ordered(seed):
+    """Several Bobs: max over LHS ≤ max over no-signalling, and the value on a quantum assemblage (measure a
+    random state of A B1 B2) lies below the no-signalling bound."""
+    rng = np.random.default_rng(seed)
+    sc = Scenario((Alice("A", 2, (2, 2)),), (Bob("B1", 2), Bob("B2", 2)))
+    terms = {}
+    for key in sc.keys():
+        parts = []
+        for _ in sc.bobs:
+            g = rng.normal(size=(2, 2)) + 1j * rng.normal(size=(2, 2))
+            parts.append((g + g.conj().T) / 2)
+        terms[key] = tuple(parts)
+    F = Functional(sc, terms, exact=False, name="F")
+    ns = nosignalling_bound(F).value
+    assert lhs_bound(F).value <= ns + 1e-6
+    psi = rng.normal(size=8) + 1j * rng.normal(size=8)
+    rho = np.outer(psi, psi.conj()) / np.vdot(psi, psi).real
+    basis = [np.linalg.qr(rng.normal(size=(2, 2)) + 1j * rng.normal(size=(2, 2)))[0] for _ in range(2)]
+    elements = {}
+    for (a, x, y) in sc.keys():
+        v = basis[x[0]][:, a[0]]
+        projector = np.kron(np.outer(v, v.conj()), np.eye(4))
+        joint = np.trace((projector @ rho).reshape(2, 4, 2, 4), axis1=0, axis2=2)  # tr_A: Bobs' joint state
+        t = joint.reshape(2, 2, 2, 2)
+        elements[(a, x, y)] = (np.einsum("ijkj->ik", t), np.einsum("jijk->ik", t))
+    sigma = Assemblage(sc, elements, exact=False)
+    assert functional_value(F, sigma) <= ns + 1e-6
+
+
+def test_instrumental_nosignalling_membership_decides_the_general_set():
+    """'solve σ : nosignalling' is the SDP behind the undecided exact check: it excludes the assemblage outside
+    G_I (ρ_{y=0} ⪰ both σ[0|x] would need trace 3/2) and does not exclude E3's (a post-selection of E2)."""
+    report = _report(INSTRUMENTAL_OUTSIDE + "solve sigma : nosignalling\n")
+    assert report.answers[0].result.verdict == "excluded"
+    report = _report(E3 + "solve sigma : nosignalling\n")
+    assert report.answers[0].result.verdict != "excluded"
+    assert abs(report.answers[0].result.margin) <= 1e-6
+
+
+def test_nosignalling_membership_elsewhere_points_to_the_exact_check():
+    report = _report(BWI + "solve sigma : nosignalling\n")
+    assert [d.code for d in report.diagnostics] == ["E140"]
+    assert "check sigma : valid" in report.diagnostics[0].hint
+
+
+WERNER = """
+scenario {
+    alice A : inputs 2, outputs 2
+    bob   B : dim 2
+}
+let v = 0.6
+state rho on A B = v * proj((|00⟩ + |11⟩) / sqrt(2)) + (1 - v) * I(4) / 4
+measurement M[a|x] on A {
+    x = 0 : (I + (-1)^a * Z) / 2
+    x = 1 : (I + (-1)^a * X) / 2
+}
+assemblage sigma = measure rho with A: M
+solve sigma : lhs
+solve sigma : robustness
+solve sigma : steering_weight
+solve sigma : consistent_robustness
+"""
+
+
+def test_lhs_questions_share_one_verdict():
+    """Werner v = 0.6 < 1/√2 with Z, X is strictly inside LHS: every LHS question says member, margin < 0."""
+    report = _report(WERNER)
+    assert not report.diagnostics
+    assert [a.result.verdict for a in report.answers] == ["member"] * 4
+    assert all(a.result.margin < -1e-3 for a in report.answers)
+
+
+def test_parent_states_value_has_the_margin_sign():
+    from pathlib import Path
+
+    from steerdsl.sdp.parents import parent_states
+
+    sigma = sd.load(Path(__file__).resolve().parent.parent / "models" / "e09_lhs_bell_nonlocal_bobs.steer")["sigma"]
+    result = parent_states(sigma)
+    assert result.verdict == "member" and result.value == result.margin < 0
+    assert result.details["lambda"] == -result.value
+
+
+def test_brackets_read_lower_below_upper():
+    from steerdsl.sdp.result import ordered_bracket
+
+    assert ordered_bracket(1.6e-11, -2e-12, 1e-6, floor=0.0) == ((0.0, 0.0), ordered_bracket(1.6e-11, 0, 1e-6)[1])
+    assert ordered_bracket(0.1, 0.2, 1e-6) == ((0.1, 0.2), None)
+    (lower, upper), note = ordered_bracket(0.3, 0.2, 1e-6)
+    assert (lower, upper) == (0.3, 0.2) and "inconsistent" in note

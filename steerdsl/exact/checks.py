@@ -233,9 +233,9 @@ def general_instrumental(sigma: Assemblage, subject: str, omega: Assemblage | No
     if omega is None:
         return CheckResult(subject, what, UNDECIDED,
                            f"{subject} is a general instrumental assemblage iff some no-signalling BWI assemblage "
-                           f"ω has ω[a|x a] = {subject}[a|x] (PRL 2020 Def. 6): an SDP feasibility question over "
-                           "the unobserved ω[a|x y≠a], or exact given such an ω defined in the model (a BWI "
-                           "assemblage, as E3 does)",
+                           f"ω has ω[a|x a] = {subject}[a|x] (PRL 2020 Def. 6): an SDP over the unobserved ω[a|x y≠a] "
+                           f"('solve {subject} : nosignalling' decides it numerically), or exact given such an ω "
+                           "defined in the model (a BWI assemblage, as E3 does)",
                            exact=sigma.exact)
     checks = valid_assemblage(omega, omega.name)
     bad = next((r for r in checks if r.status != PASS), None)
