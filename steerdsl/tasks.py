@@ -167,7 +167,10 @@ def bound_size(scenario: Scenario, over: str, options: dict) -> sdp_size.SDPSize
     sizes = []
     if over == "lhs":
         sizes.append(sdp_size.lhs_size(scenario, "LHS bound"))
-    if over in ("almost_quantum", "quantum", "npa", "moments"):
+    if over in ("almost_quantum", "quantum", "npa", "moments") and scenario.kind in ("bwi", "instrumental"):
+        level = "1+AB" if over == "almost_quantum" else options.get("level", default_quantum_task(scenario)[1]["level"])
+        sizes.append(sdp_size.quantum_size(scenario, scenario.kind, {"level": level}))
+    elif over in ("almost_quantum", "quantum", "npa", "moments"):
         level = "1+AB" if over == "almost_quantum" else _level(options, "1+AB")
         sizes.append(sdp_size.moment_size(scenario, level, scenario.dim, task="NPA bound"))
     if over == "seesaw" or (over in ("almost_quantum", "quantum", "npa", "moments") and "dims" in options):
