@@ -15,6 +15,7 @@ from steerdsl.exact import linalg
 from steerdsl.exact.report import FAIL, NUMERIC_ATOL, PASS, UNDECIDED, CheckResult, combine
 from steerdsl.model import algebra as alg
 from steerdsl.model.assemblage import Assemblage
+from steerdsl.model.nosignalling import structure
 from steerdsl.model.scenario import Key, Scenario
 
 ATOL = NUMERIC_ATOL
@@ -156,24 +157,38 @@ def no_signalling(sigma: Assemblage, subject: str) -> CheckResult:
     return combine(results, subject, "nonsignalling")
 
 
-def bob_to_alice(sigma: Assemblage, subject: str) -> CheckResult:
-    """BWI: ``tr σ_{a|xy}`` does not depend on ``y`` (Bob cannot signal to Alice)."""
+def shared_traces(sigma: Assemblage, subject: str, prop: str = "shared_traces") -> CheckResult:
+    """``tr σ`` is the same in every copy of the kind's no-signalling structure (:mod:`steerdsl.model.nosignalling`):
+    BWI, ``tr σ_{a|xy}`` does not depend on ``y`` (Bob cannot signal to Alice, E208); several Bobs,
+    ``tr σ^(k)_{a|x}`` is the same for every Bob (E207).  The same declaration builds the no-signalling SDP."""
     sc = sigma.scenario
-    if not sc.bob_inputs:
-        return CheckResult(subject, "no_bob_signalling", PASS, exact=sigma.exact)
-    traces: dict = {}
-    for (a, x, y), m in sigma.elements.items():
-        traces.setdefault((a, x), []).append((y, alg.trace(m)))
-    for (a, x), entries in traces.items():
-        y0, t0 = entries[0]
-        for y, t in entries[1:]:
+    if sc.kind not in ("bwi", "several_bobs"):
+        return CheckResult(subject, prop, PASS, exact=sigma.exact)
+    ns = structure(sc)
+    copies: dict = {}
+    for key, element in sigma.elements.items():
+        for loc in ns.locate(sc, key):
+            m = element[loc.part] if loc.part is not None else element
+            copies.setdefault(loc.key, []).append((loc.copy, key, alg.trace(m)))
+    for entries in copies.values():
+        c0, key0, t0 = entries[0]
+        for c, key, t in entries[1:]:
             d = alg.binary("-", t0, t)
-            if not (alg.equal(d, 0) if sigma.exact else abs(complex(d)) <= ATOL):
-                left, right = key_text(sc, (a, x, y0), name=sigma.name), key_text(sc, (a, x, y), name=sigma.name)
-                return CheckResult(subject, "no_bob_signalling", FAIL,
-                                   f"Bob signals to Alice: tr {left} − tr {right} = {fmt(d)}",
+            if alg.equal(d, 0) if sigma.exact else abs(complex(d)) <= ATOL:
+                continue
+            if sc.kind == "bwi":
+                left, right = key_text(sc, key0, name=sigma.name), key_text(sc, key, name=sigma.name)
+                return CheckResult(subject, prop, FAIL, f"Bob signals to Alice: tr {left} − tr {right} = {fmt(d)}",
                                    exact=sigma.exact, code="E208")
-    return CheckResult(subject, "no_bob_signalling", PASS, exact=sigma.exact)
+            return CheckResult(subject, prop, FAIL, f"tr σ^({sc.bobs[c0].name}) − tr σ^({sc.bobs[c].name}) at "
+                               f"{key_text(sc, key, name=sigma.name)} = {fmt(d)}", exact=sigma.exact, code="E207")
+    return CheckResult(subject, prop, PASS, exact=sigma.exact)
+
+
+def bob_to_alice(sigma: Assemblage, subject: str) -> CheckResult:
+    """BWI: ``tr σ_{a|xy}`` does not depend on ``y`` (Bob cannot signal to Alice): :func:`shared_traces`."""
+    return shared_traces(sigma, subject, "no_bob_signalling") if sigma.scenario.kind == "bwi" else \
+        CheckResult(subject, "no_bob_signalling", PASS, exact=sigma.exact)
 
 
 def normalised(sigma: Assemblage, subject: str) -> CheckResult:
@@ -207,20 +222,9 @@ def elements_psd(sigma: Assemblage, subject: str) -> CheckResult:
 
 
 def bobs_agree(sigma: Assemblage, subject: str) -> CheckResult:
-    """Several Bobs: ``tr σ^(k)_{a|x}`` is the same for every Bob ``k``."""
-    sc = sigma.scenario
-    if len(sc.bobs) < 2:
-        return CheckResult(subject, "consistent_bobs", PASS, exact=sigma.exact)
-    for key, parts in sigma.elements.items():
-        t0 = alg.trace(parts[0])
-        for k, m in enumerate(parts[1:], start=1):
-            d = alg.binary("-", t0, alg.trace(m))
-            if not (alg.equal(d, 0) if sigma.exact else abs(complex(d)) <= ATOL):
-                return CheckResult(subject, "consistent_bobs", FAIL,
-                                   f"tr σ^({sc.bobs[0].name}) − tr σ^({sc.bobs[k].name}) at "
-                                   f"{key_text(sc, key, name=sigma.name)} = {fmt(d)}", exact=sigma.exact,
-                                   code="E207")
-    return CheckResult(subject, "consistent_bobs", PASS, exact=sigma.exact)
+    """Several Bobs: ``tr σ^(k)_{a|x}`` is the same for every Bob ``k``: :func:`shared_traces`."""
+    return shared_traces(sigma, subject, "consistent_bobs") if sigma.scenario.kind == "several_bobs" else \
+        CheckResult(subject, "consistent_bobs", PASS, exact=sigma.exact)
 
 
 def general_instrumental(sigma: Assemblage, subject: str, omega: Assemblage | None = None) -> CheckResult:

@@ -17,8 +17,8 @@ assemblage is not a finite set of identities on the observed data, so an exact
 check cannot decide it without a certificate ω (PRL 2020 Def. 6), and the
 no-signalling SDP keeps the unobserved copies as variables.
 
-Sequential scenarios (later rounds may depend on earlier inputs) are not
-declared here: :func:`structure` refuses them with E302.
+Sequential scenarios (later rounds may depend on earlier inputs) and several
+Bobs with inputs are not declared here: :func:`structure` refuses them with E302.
 """
 
 from __future__ import annotations
@@ -82,6 +82,9 @@ def structure(scenario: Scenario) -> NoSignallingStructure:
     if kind == "sequential":
         raise Refusal("E302", "the no-signalling set of the sequential scenario is not declared (a later round "
                       "may depend on earlier inputs)", "bound over lhs instead")
+    if kind == "several_bobs" and any(b.inputs or b.input_from for b in scenario.bobs):
+        raise Refusal("E302", "the no-signalling set of several Bobs with inputs is not declared",
+                      "give the Bobs no inputs, or use one Bob with input")
     base = Scenario(tuple(Alice(a.name, a.inputs, a.outputs) for a in scenario.alices),
                     (Bob(scenario.bobs[0].name, scenario.bobs[0].dim),))
     if kind == "several_bobs":
