@@ -280,3 +280,25 @@ def test_brackets_read_lower_below_upper():
     assert ordered_bracket(0.1, 0.2, 1e-6) == ((0.1, 0.2), None)
     (lower, upper), note = ordered_bracket(0.3, 0.2, 1e-6)
     assert (lower, upper) == (0.3, 0.2) and "inconsistent" in note
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_random_quantum_bwi_assemblages_stay_below_the_bounds(seed):
+    """σ_{a|xy} = U_y tr_A[(M_{a|x} ⊗ I)ρ] U_y† (a unitary channel per y) is quantum: a random functional's
+    value on it is at most its bound over BWI level 1, itself at most the no-signalling bound."""
+    rng = np.random.default_rng(seed)
+    sc = Scenario((Alice("A", 2, (2, 2)),), (Bob("B", 2, inputs=2),))
+    F = _random_functional(sc, seed + 10)
+    psi = rng.normal(size=4) + 1j * rng.normal(size=4)
+    rho = np.outer(psi, psi.conj()) / np.vdot(psi, psi).real
+    bases = [np.linalg.qr(rng.normal(size=(2, 2)) + 1j * rng.normal(size=(2, 2)))[0] for _ in range(4)]
+    elements = {}
+    for (a, x, y) in sc.keys():
+        v = bases[x[0]][:, a[0]]
+        bob = np.trace((np.kron(np.outer(v, v.conj()), np.eye(2)) @ rho).reshape(2, 2, 2, 2), axis1=0, axis2=2)
+        u = bases[2 + y[0]]
+        elements[(a, x, y)] = u @ bob @ u.conj().T
+    tau = Assemblage(sc, elements, exact=False)
+    value = functional_value(F, tau)
+    quantum, ns = hierarchy_bound(F, level=1).value, nosignalling_bound(F).value
+    assert value <= quantum + 1e-6 <= ns + 2e-6
