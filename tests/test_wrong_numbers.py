@@ -129,6 +129,20 @@ def test_random_functionals_are_ordered(kind, seed):
     assert quantum <= ns + 1e-6
 
 
+def test_two_alice_bwi_level_one_stays_inside_nosignalling():
+    """Level 1 with two Alices has no row for the joint word AC, so σ_{a|x} ⪰ 0 is imposed: the bound stays at
+    most the no-signalling one (it was 9.134 > 9.007 for this functional)."""
+    sc = Scenario((Alice("A", 2, (2, 2)), Alice("C", 2, (2, 2))), (Bob("B", 2, inputs=2),))
+    rng = np.random.default_rng(3)
+    terms = {}
+    for key in sc.keys():
+        g = rng.normal(size=(2, 2)) + 1j * rng.normal(size=(2, 2))
+        terms[key] = (g + g.conj().T) / 2
+    F = Functional(sc, terms, exact=False)
+    lhs, quantum, ns = lhs_bound(F).value, hierarchy_bound(F, level=1).value, nosignalling_bound(F).value
+    assert lhs - 1e-6 <= quantum <= ns + 1e-6
+
+
 def _report(text: str):
     return run_model(sd.loads(text))
 

@@ -247,14 +247,18 @@ def hierarchy_bound(functional: Functional, sense: str = "max", level: int | str
     _share_traces(problem, mats, {}, real)
     problem.add_constraint(picos.trace(mats[0][1].variables[EMPTY]) == 1)
     blocks = [dict(mm.variables) for _, mm in mats]
-    for c, copy in enumerate(ns.copies):  # Collins–Gisin words beyond the level: free, each element ⪰ 0
+    rows_hold_data = set(data_words(ns.base)) <= set(words)
+    for c, copy in enumerate(ns.copies):
+        # Collins–Gisin words in no entry of Γ: free blocks with shared traces
         missing = [w for w in data_words(ns.base) if w not in blocks[c]]
         for k, w in enumerate(missing):
             blocks[c][w] = (picos.SymmetricVariable if real else picos.HermitianVariable)(f"E{c}_{k}", copy.dim)
-        if missing:
-            if c:
-                problem.add_list_of_constraints([picos.trace(blocks[c][w]) == picos.trace(blocks[0][w])
-                                                 for w in missing])
+        if missing and c:
+            problem.add_list_of_constraints([picos.trace(blocks[c][w]) == picos.trace(blocks[0][w])
+                                             for w in missing])
+        if not rows_hold_data:
+            # σ_{a|x} ⪰ 0 follows from Γ ⪰ 0 only when every data word labels a row (Γ(w, w) = σ_w): below
+            # that level (e.g. level 1 with two Alices) impose it, so the relaxation stays inside no-signalling
             for key in ns.base.keys():
                 problem.add_constraint(sum(sign * blocks[c][w] for sign, w in cg_expansion(ns.base, key)) >> 0)
     problem.set_objective(sense, structured_objective(functional, ns, lambda c, w: blocks[c][w]))
