@@ -117,8 +117,8 @@ def prepare_parents(d: int, inputs: int = 2, outputs: int = 2, seed: int = 3) ->
 
 
 def ours_parents(state) -> dict:
-    r = parents.parent_states(state["sigma"])
-    return {"value": r.value, "compile": r.compile_seconds, "solve": r.solve_seconds}
+    r = parents.parent_states(state["sigma"])  # value = margin = −λ; the peer computes λ
+    return {"value": r.details["lambda"], "compile": r.compile_seconds, "solve": r.solve_seconds}
 
 
 def picos_parents(state) -> dict:

@@ -110,7 +110,7 @@ def implicit_checks(model: Model) -> list[CheckResult]:
             continue  # checked in its own file
         v = d.value
         if isinstance(v, Assemblage) and d.kind == "assemblage":
-            results = ac.valid_assemblage(v, name)
+            results = ac.valid_assemblage(v, name, instrumental_certificate(model, v, name))
         elif isinstance(v, Measurement):
             results = oc.povm_checks(v)
         elif isinstance(v, State):
@@ -121,6 +121,19 @@ def implicit_checks(model: Model) -> list[CheckResult]:
             r.span = d.span
             out.append(r)
     return out
+
+
+def instrumental_certificate(model: Model, sigma: Assemblage, name: str) -> Assemblage | None:
+    """A BWI assemblage ω defined in the model that proves σ general instrumental (``ω[a|x a] = σ[a|x]``,
+    ω valid, exactly), else the first one of the right shape (its check says why it fails), else None."""
+    if sigma.scenario.kind != "instrumental":
+        return None
+    fitting = [d.value for other, d in model.definitions.items()
+               if other != name and isinstance(d.value, Assemblage) and ac.certificate_fits(sigma, d.value)]
+    for omega in fitting:
+        if ac.general_instrumental(sigma, name, omega).status == PASS:
+            return omega
+    return fitting[0] if fitting else None
 
 
 def _properties_for(value) -> dict[str, Callable]:
@@ -137,11 +150,15 @@ def _properties_for(value) -> dict[str, Callable]:
     return {}
 
 
-def check_property(value, name: str, prop: str) -> CheckResult:
-    """Answer one named property of a value (see the tables above)."""
+def check_property(value, name: str, prop: str, model: Model | None = None) -> CheckResult:
+    """Answer one named property of a value (see the tables above); ``model`` supplies certificates (an
+    instrumental assemblage's ω, :func:`instrumental_certificate`)."""
     table = _properties_for(value)
     fn = table[prop]
-    result = fn(value, name) if isinstance(value, Assemblage) else fn(value)
+    if prop == "valid" and isinstance(value, Assemblage) and model is not None:
+        result = combine(ac.valid_assemblage(value, name, instrumental_certificate(model, value, name)), name, prop)
+    else:
+        result = fn(value, name) if isinstance(value, Assemblage) else fn(value)
     if isinstance(result, list):
         result = combine(result, name, prop)
     result.property = prop
@@ -169,7 +186,7 @@ def explicit_checks(model: Model) -> tuple[list[CheckResult], list[Diagnostic]]:
                                         prop.span, f'did you mean "{near}"?' if near else
                                         f"properties: {', '.join(sorted(table))}" if table else None))
                 continue
-            r = check_property(value, q.target, prop.name)
+            r = check_property(value, q.target, prop.name, model)
             r.span = prop.span
             r.expected = FAIL if prop.negated else PASS
             if q.expect is not None and q.expect.kind == "word" and q.expect.word in (PASS, FAIL, UNDECIDED):

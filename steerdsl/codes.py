@@ -209,6 +209,18 @@ CODES: dict[str, tuple[str, str]] = {
     "E301": ("cannot set up the problem",
              "The SDP could not be built for this object, e.g. an assemblage that is not valid enough to be "
              "tested, or a noise model that does not fit the scenario."),
+    "E302": ("set not declared for this scenario kind",
+             "The question needs the no-signalling relations of the scenario kind, and they are not declared "
+             "for it: the sequential scenario (a later round may depend on earlier inputs) has no "
+             "no-signalling set yet, and neither have several Bobs with inputs, so 'bound … over "
+             "nosignalling' there is refused rather than answered over a wrong set.\nFix: bound over lhs, or "
+             "write the scenario without rounds or Bob inputs."),
+    "E303": ("functional is not local on the Bobs",
+             "With several Bobs the assemblage holds only each Bob's own states σ^(k) (physics.md §1), so a "
+             "functional F[a|x] written on the joint space H_1 ⊗ … ⊗ H_N has a value only when it is a sum "
+             "of single-Bob terms, Σ_k I ⊗ F^(k) ⊗ I (physics.md §9); then β(σ) = Σ_k Σ tr(F^(k) σ^(k)). "
+             "This functional has a part acting on two Bobs at once (e.g. kron(Z, Z)).\n"
+             "Fix: write it per Bob with 'on B1 : …' cases, or as a sum of kron(F1, I) + kron(I, F2)."),
     "E310": ("time limit reached",
              "The SDP solves of this line took longer than the time limit set with steer run --time-limit "
              "SECONDS (Python: run_model(model, time_limit_seconds=…)), and were stopped. The notes list "

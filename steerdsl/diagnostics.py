@@ -61,6 +61,16 @@ class SteerError(Exception):
         super().__init__(diagnostic.message)
 
 
+class Refusal(ValueError):
+    """A question steerdsl refuses with a specific code rather than answer with a number it cannot stand
+    behind (e.g. a set whose relations are not declared for the scenario kind)."""
+
+    def __init__(self, code: str, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.code = code
+        self.hint = hint
+
+
 def error(code: str, message: str, span: Span | None = None, hint: str | None = None,
           notes: list[str] | None = None) -> SteerError:
     """Build a :class:`SteerError` to ``raise``."""

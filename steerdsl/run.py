@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from steerdsl.checking import ModelReport, check_model
-from steerdsl.diagnostics import Diagnostic, Span, SteerError, did_you_mean
+from steerdsl.diagnostics import Diagnostic, Refusal, Span, SteerError, did_you_mean
 from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.model import Model
 from steerdsl.model.values import Behaviour, LinearMap, State
@@ -286,6 +286,9 @@ def run_model(model: Model, progress: Callable[[str], None] | None = None, solve
             report.diagnostics.append(Diagnostic("E300", f"the solver failed on {exc.task}", stmt.span,
                                                  "try another solver with 'solver NAME' or --solver",
                                                  notes=exc.attempts))
+            continue
+        except Refusal as exc:
+            report.diagnostics.append(Diagnostic(exc.code, str(exc), stmt.span, exc.hint))
             continue
         except (ValueError, ArithmeticError) as exc:
             report.diagnostics.append(Diagnostic("E301", f"cannot set up this problem: {exc}", stmt.span))

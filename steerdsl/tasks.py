@@ -16,6 +16,7 @@ from typing import Any
 from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.scenario import Scenario
 from steerdsl.sdp import size as sdp_size
+from steerdsl.sdp.result import ordered_bracket
 
 
 class TaskError(ValueError):
@@ -36,6 +37,12 @@ def _fn(module: str, name: str) -> Callable:
 def _level(options: dict[str, Any], default: str | None = None) -> str | None:
     level = options.get("level", default)
     return None if level is None else str(level)
+
+
+def _hierarchy_level(options: dict[str, Any]) -> int | str:
+    """The BWI / instrumental hierarchy level: an integer n, or a word set such as ``1+AB`` (almost quantum)."""
+    level = _level(options, "1")
+    return int(level) if level.isdigit() else level
 
 
 def _lhs_tasks() -> dict[str, Callable[[Assemblage, dict], Any]]:
@@ -98,7 +105,7 @@ def quantum_membership(sigma: Assemblage, task: str, options: dict) -> Any:
         return _fn("steerdsl.sdp.certify", "certify_membership")(sigma, result) if options.get("certify") else result
     if task in ("bwi", "instrumental"):
         test = _fn("steerdsl.sdp.bwi_hierarchy", f"{task}_membership")
-        return test(sigma, level=int(_level(options, "1")), solver=solver)
+        return test(sigma, level=_hierarchy_level(options), solver=solver)
     if task == "parent_states":
         return _fn("steerdsl.sdp.parents", "parent_states")(sigma, solver=solver)
     return _fn("steerdsl.sdp.parents", "several_bobs_membership")(sigma, level=_level(options, "1+AB"),
@@ -115,7 +122,7 @@ def quantum_visibility(sigma: Assemblage, against: str, noise: Any, options: dic
                                                                  noise=noise, solver=solver)
     if task in ("bwi", "instrumental"):
         test = _fn("steerdsl.sdp.bwi_hierarchy", f"{task}_membership")
-        result = test(sigma, level=int(_level(options, "1")), solver=solver, noise=noise,
+        result = test(sigma, level=_hierarchy_level(options), solver=solver, noise=noise,
                       mixing=_fn("steerdsl.sdp.noise", "VISIBILITY"))
         result.task = f"visibility against {result.task}"
         return result
@@ -129,6 +136,10 @@ QUANTUM_TASKS = ("quantum", "almost_quantum", "npa", "moments", "bwi", "instrume
 
 NEGATIVITY_TASKS = ("negativity", "steering_negativity")
 """Steering negativity (physics.md §5): a relaxation lower bound and a pseudo-state upper bound, as a bracket."""
+
+
+NOSIGNALLING_TASKS = ("nosignalling", "no_signalling")
+"""Membership in the general (no-signalling) set where it is an SDP: the instrumental G_I (PRL 2020 Def. 6)."""
 
 
 def note_no_certificate(result: Any, options: dict) -> Any:
@@ -156,7 +167,10 @@ def bound_size(scenario: Scenario, over: str, options: dict) -> sdp_size.SDPSize
     sizes = []
     if over == "lhs":
         sizes.append(sdp_size.lhs_size(scenario, "LHS bound"))
-    if over in ("almost_quantum", "quantum", "npa", "moments"):
+    if over in ("almost_quantum", "quantum", "npa", "moments") and scenario.kind in ("bwi", "instrumental"):
+        level = "1+AB" if over == "almost_quantum" else options.get("level", default_quantum_task(scenario)[1]["level"])
+        sizes.append(sdp_size.quantum_size(scenario, scenario.kind, {"level": level}))
+    elif over in ("almost_quantum", "quantum", "npa", "moments"):
         level = "1+AB" if over == "almost_quantum" else _level(options, "1+AB")
         sizes.append(sdp_size.moment_size(scenario, level, scenario.dim, task="NPA bound"))
     if over == "seesaw" or (over in ("almost_quantum", "quantum", "npa", "moments") and "dims" in options):
@@ -191,6 +205,12 @@ def _solve_task(sigma: Assemblage, task: str, options: dict) -> Any:
         return quantum_visibility(sigma, against, noise, options)
     if task in QUANTUM_TASKS:
         return quantum_membership(sigma, task, options)
+    if task in NOSIGNALLING_TASKS:
+        if sigma.scenario.kind != "instrumental":
+            raise TaskError(f"no-signalling is a finite set of exact identities in a {sigma.scenario.kind} "
+                            "scenario", f"check {sigma.name} : valid decides it exactly")
+        return _fn("steerdsl.sdp.bwi_hierarchy", "instrumental_membership")(sigma, nosignalling=True,
+                                                                             solver=options.get("solver"))
     if task in NEGATIVITY_TASKS:
         return _fn("steerdsl.sdp.negativity", "steering_negativity")(
             sigma, level=_level(options, "1+AB"), dims=options.get("dims"), restarts=options.get("restarts", 2),
@@ -198,7 +218,8 @@ def _solve_task(sigma: Assemblage, task: str, options: dict) -> Any:
     if task == "planar_local":
         return _fn("steerdsl.sdp.bell", "planar_locality")(sigma, plane=options.get("plane", "XZ"),
                                                            solver=options.get("solver"))
-    known = sorted(list(lhs_tasks) + ["visibility", "planar_local"] + list(QUANTUM_TASKS) + list(NEGATIVITY_TASKS))
+    known = sorted(list(lhs_tasks) + ["visibility", "planar_local"] + list(QUANTUM_TASKS) + list(NEGATIVITY_TASKS)
+                   + list(NOSIGNALLING_TASKS))
     raise TaskError(f"unknown task {task!r}", f"tasks: {', '.join(known)}")
 
 
@@ -234,12 +255,24 @@ def _bound(functional: Functional, sense: str, over: str, options: dict) -> Any:
     if over == "seesaw":
         return _seesaw(functional, sense, options)
     # the moment-matrix sets: almost_quantum, quantum, npa, moments
+    if functional.scenario.kind in ("bwi", "instrumental"):
+        if options.get("certify") or "dims" in options:
+            raise TaskError(f"certificates and see-saw brackets of bounds are not available in the "
+                            f"{functional.scenario.kind} scenario yet", "drop 'certify' and 'dims'")
+        if over in ("quantum", "npa", "moments"):
+            options = {**default_quantum_task(functional.scenario)[1], **options}
+        level = "1+AB" if over == "almost_quantum" else _hierarchy_level(options)
+        return _fn("steerdsl.sdp.bwi_hierarchy", "hierarchy_bound")(functional, sense=sense, level=level,
+                                                                     solver=solver)
     level = "1+AB" if over == "almost_quantum" else _level(options, "1+AB")
     outer = _fn("steerdsl.sdp.relaxation", "bound")(functional, sense=sense, level=level, solver=solver)
     if options.get("certify"):
         outer = _fn("steerdsl.sdp.certify", "certify_bound")(functional, sense, outer)
     if "dims" in options and outer.value is not None:
         inner = _seesaw(functional, sense, options)
-        outer.details["bracket"] = (inner.value, outer.value) if sense == "max" else (outer.value, inner.value)
+        bracket = (inner.value, outer.value) if sense == "max" else (outer.value, inner.value)
+        outer.details["bracket"], mended = ordered_bracket(*bracket, outer.tolerance)
+        if mended:
+            outer.details["bracket_note"] = mended
         outer.details["inner_bound"] = inner.value
     return outer

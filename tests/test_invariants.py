@@ -81,7 +81,7 @@ def bob_with_input(rng) -> None:
 
 def several_bobs(rng) -> None:
     sigma = ri.quantum_assemblage("several_bobs", rng)
-    assert parent_states(sigma).value >= -1e-7
+    assert parent_states(sigma).details["lambda"] >= -1e-7
     _same(generalised_robustness(sigma).value, generalised_robustness(relabel_inputs(sigma, 0, [1, 0])).value)
 
 

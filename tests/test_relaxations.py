@@ -120,7 +120,7 @@ def test_several_bobs_examples():
     assert several_bobs_membership(model("e07_several_bobs_pr.steer")["sigma"]).verdict == "excluded"
     e8 = model("e08_several_bobs_ghz_w.steer")
     for name in ("sigmaGHZ", "sigmaW"):
-        assert parent_states(e8[name]).value >= -1e-7
+        assert parent_states(e8[name]).details["lambda"] >= -1e-7
     assert parent_states(model("e09_lhs_bell_nonlocal_bobs.steer")["sigma"]).verdict == "member"
 
 
@@ -226,7 +226,7 @@ def _never_excluded(count: int):
             assert membership(random_multipartite(), level).verdict != "excluded"
         assert bwi_membership(random_bwi(False), 2).verdict != "excluded"
         assert instrumental_membership(random_bwi(True), 2).verdict != "excluded"
-        assert parent_states(random_several_bobs()).value >= -1e-7
+        assert parent_states(random_several_bobs()).details["lambda"] >= -1e-7
 
 
 def _combined_never_excluded(count: int):

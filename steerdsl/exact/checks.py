@@ -15,6 +15,7 @@ from steerdsl.exact import linalg
 from steerdsl.exact.report import FAIL, NUMERIC_ATOL, PASS, UNDECIDED, CheckResult, combine
 from steerdsl.model import algebra as alg
 from steerdsl.model.assemblage import Assemblage
+from steerdsl.model.nosignalling import structure
 from steerdsl.model.scenario import Key, Scenario
 
 ATOL = NUMERIC_ATOL
@@ -156,24 +157,38 @@ def no_signalling(sigma: Assemblage, subject: str) -> CheckResult:
     return combine(results, subject, "nonsignalling")
 
 
-def bob_to_alice(sigma: Assemblage, subject: str) -> CheckResult:
-    """BWI: ``tr σ_{a|xy}`` does not depend on ``y`` (Bob cannot signal to Alice)."""
+def shared_traces(sigma: Assemblage, subject: str, prop: str = "shared_traces") -> CheckResult:
+    """``tr σ`` is the same in every copy of the kind's no-signalling structure (:mod:`steerdsl.model.nosignalling`):
+    BWI, ``tr σ_{a|xy}`` does not depend on ``y`` (Bob cannot signal to Alice, E208); several Bobs,
+    ``tr σ^(k)_{a|x}`` is the same for every Bob (E207).  The same declaration builds the no-signalling SDP."""
     sc = sigma.scenario
-    if not sc.bob_inputs:
-        return CheckResult(subject, "no_bob_signalling", PASS, exact=sigma.exact)
-    traces: dict = {}
-    for (a, x, y), m in sigma.elements.items():
-        traces.setdefault((a, x), []).append((y, alg.trace(m)))
-    for (a, x), entries in traces.items():
-        y0, t0 = entries[0]
-        for y, t in entries[1:]:
+    if sc.kind not in ("bwi", "several_bobs"):
+        return CheckResult(subject, prop, PASS, exact=sigma.exact)
+    ns = structure(sc)
+    copies: dict = {}
+    for key, element in sigma.elements.items():
+        for loc in ns.locate(sc, key):
+            m = element[loc.part] if loc.part is not None else element
+            copies.setdefault(loc.key, []).append((loc.copy, key, alg.trace(m)))
+    for entries in copies.values():
+        c0, key0, t0 = entries[0]
+        for c, key, t in entries[1:]:
             d = alg.binary("-", t0, t)
-            if not (alg.equal(d, 0) if sigma.exact else abs(complex(d)) <= ATOL):
-                left, right = key_text(sc, (a, x, y0), name=sigma.name), key_text(sc, (a, x, y), name=sigma.name)
-                return CheckResult(subject, "no_bob_signalling", FAIL,
-                                   f"Bob signals to Alice: tr {left} − tr {right} = {fmt(d)}",
+            if alg.equal(d, 0) if sigma.exact else abs(complex(d)) <= ATOL:
+                continue
+            if sc.kind == "bwi":
+                left, right = key_text(sc, key0, name=sigma.name), key_text(sc, key, name=sigma.name)
+                return CheckResult(subject, prop, FAIL, f"Bob signals to Alice: tr {left} − tr {right} = {fmt(d)}",
                                    exact=sigma.exact, code="E208")
-    return CheckResult(subject, "no_bob_signalling", PASS, exact=sigma.exact)
+            return CheckResult(subject, prop, FAIL, f"tr σ^({sc.bobs[c0].name}) − tr σ^({sc.bobs[c].name}) at "
+                               f"{key_text(sc, key, name=sigma.name)} = {fmt(d)}", exact=sigma.exact, code="E207")
+    return CheckResult(subject, prop, PASS, exact=sigma.exact)
+
+
+def bob_to_alice(sigma: Assemblage, subject: str) -> CheckResult:
+    """BWI: ``tr σ_{a|xy}`` does not depend on ``y`` (Bob cannot signal to Alice): :func:`shared_traces`."""
+    return shared_traces(sigma, subject, "no_bob_signalling") if sigma.scenario.kind == "bwi" else \
+        CheckResult(subject, "no_bob_signalling", PASS, exact=sigma.exact)
 
 
 def normalised(sigma: Assemblage, subject: str) -> CheckResult:
@@ -207,31 +222,63 @@ def elements_psd(sigma: Assemblage, subject: str) -> CheckResult:
 
 
 def bobs_agree(sigma: Assemblage, subject: str) -> CheckResult:
-    """Several Bobs: ``tr σ^(k)_{a|x}`` is the same for every Bob ``k``."""
-    sc = sigma.scenario
-    if len(sc.bobs) < 2:
-        return CheckResult(subject, "consistent_bobs", PASS, exact=sigma.exact)
-    for key, parts in sigma.elements.items():
-        t0 = alg.trace(parts[0])
-        for k, m in enumerate(parts[1:], start=1):
-            d = alg.binary("-", t0, alg.trace(m))
-            if not (alg.equal(d, 0) if sigma.exact else abs(complex(d)) <= ATOL):
-                return CheckResult(subject, "consistent_bobs", FAIL,
-                                   f"tr σ^({sc.bobs[0].name}) − tr σ^({sc.bobs[k].name}) at "
-                                   f"{key_text(sc, key, name=sigma.name)} = {fmt(d)}", exact=sigma.exact,
-                                   code="E207")
-    return CheckResult(subject, "consistent_bobs", PASS, exact=sigma.exact)
+    """Several Bobs: ``tr σ^(k)_{a|x}`` is the same for every Bob ``k``: :func:`shared_traces`."""
+    return shared_traces(sigma, subject, "consistent_bobs") if sigma.scenario.kind == "several_bobs" else \
+        CheckResult(subject, "consistent_bobs", PASS, exact=sigma.exact)
 
 
-def valid_assemblage(sigma: Assemblage, subject: str) -> list[CheckResult]:
+def general_instrumental(sigma: Assemblage, subject: str, omega: Assemblage | None = None) -> CheckResult:
+    """Instrumental: σ is a *general* instrumental assemblage iff ``σ_{a|x} = ω_{a|x,y=a}`` for a valid
+    (no-signalling) BWI assemblage ω (PRL 2020 Def. 6).  The unobserved ``ω_{a|x,y≠a}`` make this an SDP
+    question, not a finite set of identities on σ (its no-signalling structure has unobserved copies,
+    :mod:`steerdsl.model.nosignalling`): undecided without a certificate; with a certificate ω, decided
+    exactly — pass when ω is valid and post-selects to σ (a wrong certificate leaves it undecided)."""
+    what = "general_instrumental"
+    if omega is None:
+        return CheckResult(subject, what, UNDECIDED,
+                           f"{subject} is a general instrumental assemblage iff some no-signalling BWI assemblage "
+                           f"ω has ω[a|x a] = {subject}[a|x] (PRL 2020 Def. 6): an SDP over the unobserved ω[a|x y≠a] "
+                           f"('solve {subject} : nosignalling' decides it numerically), or exact given such an ω "
+                           "defined in the model (a BWI assemblage, as E3 does)",
+                           exact=sigma.exact)
+    checks = valid_assemblage(omega, omega.name)
+    bad = next((r for r in checks if r.status != PASS), None)
+    if bad is None:
+        bob_slot = next(j for j, s in enumerate(sigma.scenario.slots) if s.alice == sigma.scenario.bobs[0].input_from)
+        for (a, x, _), m in sigma.elements.items():
+            if _zero_residual(m - omega.elements[(a, x, (a[bob_slot],))]) is not None:
+                element = key_text(sigma.scenario, (a, x, ()), name=subject)
+                bad = CheckResult(subject, what, FAIL, f"{omega.name}[a|x a] differs from {element}")
+                break
+    if bad is not None:
+        return CheckResult(subject, what, UNDECIDED, f"the certificate {omega.name} does not prove it: {bad.detail}",
+                           exact=sigma.exact and omega.exact)
+    return CheckResult(subject, what, PASS, f"certificate: {omega.name}[a|x a] = {subject}[a|x] with {omega.name} "
+                       "a valid BWI assemblage", exact=sigma.exact and omega.exact)
+
+
+def certificate_fits(sigma: Assemblage, omega: Assemblage) -> bool:
+    """Could ``omega`` be a general-instrumental certificate of ``sigma``: a BWI assemblage over the same Alices
+    whose Bob (of the same dimension) has one input per outcome of the Alice that feeds σ's Bob."""
+    sc, oc = sigma.scenario, omega.scenario
+    if sc.kind != "instrumental" or oc.kind != "bwi" or len(oc.bob_inputs) != 1 or oc.dim != sc.dim:
+        return False
+    same_alices = [(a.inputs, a.outputs) for a in sc.alices] == [(a.inputs, a.outputs) for a in oc.alices]
+    feeder = next(a for a in sc.alices if a.name == sc.bobs[0].input_from)
+    return same_alices and oc.bob_inputs[0] == max(feeder.outputs)
+
+
+def valid_assemblage(sigma: Assemblage, subject: str, omega: Assemblage | None = None) -> list[CheckResult]:
     """Every validity condition of physics.md §2 for the assemblage's scenario kind.
 
-    Instrumental assemblages: positivity and normalisation are exact; being a
-    post-selection of a no-signalling BWI assemblage is an SDP question and is
-    not claimed here."""
+    Instrumental assemblages: positivity and normalisation are exact; being a post-selection of a
+    no-signalling BWI assemblage is :func:`general_instrumental` (undecided unless a certificate ``omega``
+    proves it)."""
     out = [elements_psd(sigma, subject), normalised(sigma, subject)]
     kind = sigma.scenario.kind
-    if kind != "instrumental":
+    if kind == "instrumental":
+        out.append(general_instrumental(sigma, subject, omega))
+    else:
         out.append(no_signalling(sigma, subject))
     if kind == "bwi":
         out.append(bob_to_alice(sigma, subject))

@@ -16,6 +16,7 @@ from math import prod
 
 import numpy as np
 
+from steerdsl.diagnostics import error
 from steerdsl.exact import linalg
 from steerdsl.model import algebra as alg
 from steerdsl.model.scenario import Key, Scenario
@@ -138,3 +139,41 @@ def bob_marginals(element: np.ndarray, bob_dims: tuple[int, ...]) -> tuple[np.nd
     return tuple(
         linalg.partial_trace(element, bob_dims, tuple(j for j in range(n) if j != k)) for k in range(n)
     )
+
+
+def local_parts(operator: np.ndarray, bob_dims: tuple[int, ...]) -> tuple[np.ndarray, ...] | None:
+    """``(F^(1), …, F^(N))`` with ``F = Σ_k I ⊗ F^(k) ⊗ I`` for an operator on ``H_1 ⊗ … ⊗ H_N`` of that local
+    form (physics.md §9), or None when ``F`` has a part acting on two Bobs at once.
+
+    With ``D = Π d_k`` and ``c = tr F / D``, ``P_k = (d_k/D) tr_{¬k} F = F^(k) + (c − tr F^(k)/d_k) I``, so
+    ``F^(1) = P_1 − (N − 1) c I`` and ``F^(k) = P_k`` (k ≥ 2) is one decomposition (the identity parts may be
+    moved between Bobs; the value on a valid assemblage does not change).  Exact on exact input."""
+    n = len(bob_dims)
+    total = prod(bob_dims)
+    c = alg.binary("/", alg.trace(operator), total)
+    parts = []
+    for k, d in enumerate(bob_dims):
+        reduced = linalg.partial_trace(operator, bob_dims, tuple(j for j in range(n) if j != k))
+        part = alg.binary("*", reduced, alg.binary("/", d, total))
+        if k == 0:
+            part = alg.binary("-", part, alg.binary("*", alg.binary("*", n - 1, c), alg.identity_like(part)))
+        parts.append(part)
+    exact = operator.dtype == object
+    residual = operator
+    for k, part in enumerate(parts):
+        left, right = prod(bob_dims[:k]), prod(bob_dims[k + 1:])
+        eye_left, eye_right = (alg.identity(left), alg.identity(right)) if exact else (np.eye(left), np.eye(right))
+        residual = alg.binary("-", residual, alg.kron(alg.kron(eye_left, part), eye_right))
+    if exact:
+        return tuple(parts) if linalg.first_nonzero(residual) is None else None
+    return tuple(parts) if np.allclose(residual, 0, atol=1e-9) else None
+
+
+def functional_parts(operator: np.ndarray, bob_dims: tuple[int, ...], name: str, span=None) -> tuple[np.ndarray, ...]:
+    """:func:`local_parts` of a several-Bobs functional's operator, or E303 when it is not local."""
+    parts = local_parts(operator, bob_dims)
+    if parts is None:
+        raise error("E303", f"functional {name} acts on two Bobs at once; with several Bobs the assemblage holds "
+                    "only each Bob's states, so only a sum of single-Bob terms Σ_k I ⊗ F^(k) ⊗ I has a value",
+                    span, "write it per Bob with 'on B1 : …' cases, or as kron(F1, I) + kron(I, F2)")
+    return parts

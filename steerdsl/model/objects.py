@@ -16,7 +16,7 @@ import numpy as np
 from steerdsl.diagnostics import did_you_mean, error
 from steerdsl.model import algebra as alg
 from steerdsl.model.assemblage import Assemblage, Functional
-from steerdsl.model.constructs import apply_choi, bob_marginals, measure_state
+from steerdsl.model.constructs import apply_choi, bob_marginals, functional_parts, measure_state
 from steerdsl.model.evaluate import expand_digits, materialise
 from steerdsl.model.scenario import Alice, Bob, Scenario
 from steerdsl.model.values import Behaviour, LinearMap, Measurement, ScaledIdentity, State
@@ -204,7 +204,8 @@ class ObjectBuilder:
                 else:
                     joint = self._element(stmt, self.definition_value(stmt.definition, scope, names, labels,
                                                                       stmt.name), sc.dim, labels, names)
-                    parts = bob_marginals(joint, sc.bob_dims)
+                    parts = functional_parts(joint, sc.bob_dims, stmt.name, stmt.span) \
+                        if stmt.kind == "functional" else bob_marginals(joint, sc.bob_dims)
                 elements[key] = parts
             else:
                 elements[key] = self._element(stmt, self.definition_value(stmt.definition, scope, names, labels,

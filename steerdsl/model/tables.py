@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from steerdsl.diagnostics import did_you_mean, error
 from steerdsl.model import algebra as alg
-from steerdsl.model.constructs import full_from_cg
+from steerdsl.model.constructs import full_from_cg, functional_parts
 from steerdsl.model.evaluate import expand_digits
 from steerdsl.model.scenario import Scenario
 from steerdsl.syntax import ast
@@ -152,10 +152,13 @@ def _cg_table(builder, stmt: ast.TableDef, sc: Scenario):
         for (subset, a, x), op in entries.items():
             full_a = tuple(a[subset.index(j)] if j in subset else None for j in range(len(slots)))
             full_x = tuple(x[subset.index(j)] if j in subset else None for j in range(len(slots)))
-            terms[(full_a, full_x, ())] = op
-        exact = not stmt.numeric and all(alg.is_exact(v) for v in terms.values())
+            terms[(full_a, full_x, ())] = functional_parts(op, sc.bob_dims, stmt.name, stmt.span) \
+                if len(sc.bobs) > 1 else op
+        flat = [m for v in terms.values() for m in (v if isinstance(v, tuple) else (v,))]
+        exact = not stmt.numeric and all(alg.is_exact(m) for m in flat)
         if not exact:
-            terms = {k: alg.to_numeric(v) for k, v in terms.items()}
+            terms = {k: tuple(alg.to_numeric(m) for m in v) if isinstance(v, tuple) else alg.to_numeric(v)
+                     for k, v in terms.items()}
         return Functional(sc, terms, exact, stmt.name)
 
     def marginal(subset, a, x):

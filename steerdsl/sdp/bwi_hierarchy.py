@@ -21,13 +21,15 @@ import time
 import numpy as np
 import picos
 
-from steerdsl.model.assemblage import Assemblage
+from steerdsl.model.assemblage import Assemblage, Functional
+from steerdsl.model.nosignalling import structure
 from steerdsl.model.scenario import Alice, Bob, Scenario
 from steerdsl.sdp.bases import traceless_basis
 from steerdsl.sdp.functional import numeric_matrix
-from steerdsl.sdp.moment_matrix import build
+from steerdsl.sdp.moment_matrix import build, cg_expansion, data_words
 from steerdsl.sdp.noise import ROBUSTNESS, Mixing, noise_assemblage
 from steerdsl.sdp.npa_words import EMPTY, adjoint, is_data_word, level_words
+from steerdsl.sdp.relaxation import functional_is_real, structured_objective
 from steerdsl.sdp.result import SDPResult, verdict_from_margin
 from steerdsl.sdp.solve import run
 
@@ -141,12 +143,17 @@ def _word_block(num: dict, sc: Scenario, key_a: list, key_x: list, y: int) -> np
     return total
 
 
-def instrumental_membership(sigma: Assemblage, level: int = 1, solver: str | None = None,
+def instrumental_membership(sigma: Assemblage, level: int | str = 1, solver: str | None = None,
                             tolerance: float = TOLERANCE, noise: str | Assemblage = "white",
-                            mixing: Mixing = ROBUSTNESS) -> SDPResult:
+                            mixing: Mixing = ROBUSTNESS, nosignalling: bool = False) -> SDPResult:
     """Membership of an instrumental assemblage (Bob's input y = Alice's outcome a) in level ``level``:
     only ``Γ^{y=a}(∅, (a|x)) = σ_{a|x}`` is data; the last outcome, implied in Collins–Gisin words, is
-    imposed as ``Γ^{k−1}(∅, ∅) − Σ_{a<k−1} Γ^{k−1}(∅, (a|x)) = σ_{k−1|x}``."""
+    imposed as ``Γ^{k−1}(∅, ∅) − Σ_{a<k−1} Γ^{k−1}(∅, (a|x)) = σ_{k−1|x}``.
+
+    ``nosignalling=True``: membership in the *general* instrumental set G_I instead (PRL 2020 Def. 6: σ is
+    the y = a post-selection of a no-signalling BWI assemblage ω), the same blocks with every element
+    ``ω_{a|x,y} ⪰ 0`` in place of the moment matrices — the SDP that decides what ``check σ : valid``
+    cannot decide exactly."""
     sc = sigma.scenario
     if sc.kind != "instrumental":
         raise ValueError("the instrumental hierarchy needs an instrumental scenario")
@@ -168,10 +175,12 @@ def instrumental_membership(sigma: Assemblage, level: int = 1, solver: str | Non
         for x in range(alice.inputs):
             block, direction = parts[((y,), (x,), ())]
             values[(y, ((0, x, y),))] = picos.Constant(block) + t * picos.Constant(direction)
-    return _instrumental_solve(values, base, level, real, solver, tolerance, parts, k, d, t, mixing)
+    if nosignalling:
+        level = "1+AB"  # the Collins–Gisin words: ρ_y and ω_{a|x,y} for a < k − 1
+    return _instrumental_solve(values, base, level, real, solver, tolerance, parts, k, d, t, mixing, nosignalling)
 
 
-def _instrumental_solve(values, base, level, real, solver, tolerance, parts, k, d, t, mixing):
+def _instrumental_solve(values, base, level, real, solver, tolerance, parts, k, d, t, mixing, nosignalling=False):
     start = time.perf_counter()
     words = level_words(base, level)
     problem = picos.Problem()
@@ -179,7 +188,12 @@ def _instrumental_solve(values, base, level, real, solver, tolerance, parts, k, 
     for y in range(k):
         mm = build(words, d, lambda w, y=y: values.get((y, w)), real, name=f"G{y}_")
         mats[y] = mm
-        problem.add_constraint(mm.expression >> 0)
+        if not nosignalling:
+            problem.add_constraint(mm.expression >> 0)
+            continue
+        for key in base.keys():  # every element of the copy y, data or variable, is ⪰ 0
+            problem.add_constraint(sum(sign * (values[(y, w)] if (y, w) in values else mm.variables[w])
+                                       for sign, w in cg_expansion(base, key)) >> 0)
     last = mats[k - 1]
     for x in range(base.slots[0].inputs):
         block, noise = parts[((k - 1,), (x,), ())]
@@ -197,11 +211,62 @@ def _instrumental_solve(values, base, level, real, solver, tolerance, parts, k, 
     _share_traces(problem, list(mats.items()), values, real)
     mixing.pose(problem, t)
     compiled = time.perf_counter() - start
-    outcome = run(problem, f"instrumental level {level}", solver=solver)
-    result = SDPResult(task=f"instrumental level {level}", value=outcome.value, status=outcome.status,
+    name = "general instrumental (no-signalling)" if nosignalling else f"instrumental level {level}"
+    outcome = run(problem, name, solver=solver)
+    result = SDPResult(task=name, value=outcome.value, status=outcome.status,
                        tolerance=tolerance, problem=problem, solver=outcome.solver, compile_seconds=compiled,
                        solve_seconds=outcome.seconds, details={"copies": k, "moment_matrix_size": len(words) * d})
     _read_margin(result, outcome.value, mixing)
-    result.details["reading"] = ("dimension-free outer hierarchy: 'excluded' proves post-quantumness for any "
+    result.details["reading"] = ("general instrumental set G_I (PRL 2020 Def. 6): 'excluded' means no "
+                                 "no-signalling BWI assemblage post-selects to σ" if nosignalling else
+                                 "dimension-free outer hierarchy: 'excluded' proves post-quantumness for any "
                                  "internal dimension of Bob; 'not excluded' proves nothing")
     return result
+
+
+def hierarchy_bound(functional: Functional, sense: str = "max", level: int | str = 1,
+                    solver: str | None = None) -> SDPResult:
+    """``max`` (or ``min``) of ``β_F`` over level ``level`` of the BWI or instrumental hierarchy: one moment
+    matrix ``Γ^y ⪰ 0`` per copy of the kind's no-signalling structure (:mod:`steerdsl.model.nosignalling`: each
+    Bob input y; instrumental: each y = a), every block a variable, ``tr Γ^y(w)`` shared across copies and
+    ``tr Γ^{y₀}(∅) = 1``.  An outer bound: every quantum BWI (instrumental) assemblage satisfies it, for any
+    dimension of Bob's internal system (physics.md §4.3)."""
+    sc = functional.scenario
+    if sc.kind not in ("bwi", "instrumental"):
+        raise ValueError(f"the BWI / instrumental hierarchy bounds functionals of those scenarios, not a {sc.kind} one")
+    ns = structure(sc)
+    start = time.perf_counter()
+    real = functional_is_real(functional)
+    words = level_words(ns.base, level)
+    problem = picos.Problem()
+    mats = []
+    for c, copy in enumerate(ns.copies):
+        mm = build(words, copy.dim, lambda w: None, real, name=f"G{c}_")
+        problem.add_constraint(mm.expression >> 0)
+        mats.append((c, mm))
+    _share_traces(problem, mats, {}, real)
+    problem.add_constraint(picos.trace(mats[0][1].variables[EMPTY]) == 1)
+    blocks = [dict(mm.variables) for _, mm in mats]
+    rows_hold_data = set(data_words(ns.base)) <= set(words)
+    for c, copy in enumerate(ns.copies):
+        # Collins–Gisin words in no entry of Γ: free blocks with shared traces
+        missing = [w for w in data_words(ns.base) if w not in blocks[c]]
+        for k, w in enumerate(missing):
+            blocks[c][w] = (picos.SymmetricVariable if real else picos.HermitianVariable)(f"E{c}_{k}", copy.dim)
+        if missing and c:
+            problem.add_list_of_constraints([picos.trace(blocks[c][w]) == picos.trace(blocks[0][w])
+                                             for w in missing])
+        if not rows_hold_data:
+            # σ_{a|x} ⪰ 0 follows from Γ ⪰ 0 only when every data word labels a row (Γ(w, w) = σ_w): below
+            # that level (e.g. level 1 with two Alices) impose it, so the relaxation stays inside no-signalling
+            for key in ns.base.keys():
+                problem.add_constraint(sum(sign * blocks[c][w] for sign, w in cg_expansion(ns.base, key)) >> 0)
+    problem.set_objective(sense, structured_objective(functional, ns, lambda c, w: blocks[c][w]))
+    compiled = time.perf_counter() - start
+    outcome = run(problem, f"{sense} of {functional.name} over {sc.kind} level {level}", solver=solver)
+    value = None if outcome.value is None else outcome.value + complex(functional.constant).real
+    return SDPResult(task=f"bound {sense} over {sc.kind} level {level}", value=value, status=outcome.status,
+                     tolerance=TOLERANCE, bound=value, problem=problem, solver=outcome.solver,
+                     compile_seconds=compiled, solve_seconds=outcome.seconds,
+                     details={"copies": len(ns.copies), "moment_matrix_size": len(words) * ns.base.dim,
+                              "level": str(level)})

@@ -42,7 +42,7 @@ from steerdsl.model.scenario import Key, Scenario
 from steerdsl.sdp.bases import HermitianCoordinates, OrthonormalBasis
 from steerdsl.sdp.functional import constant_value, full_key_terms, numeric_element
 from steerdsl.sdp.noise import VISIBILITY_CAP, noise_assemblage
-from steerdsl.sdp.result import MEMBER, UNDECIDED, SDPResult, verdict_from_margin
+from steerdsl.sdp.result import EXCLUDED, MEMBER, UNDECIDED, SDPResult, verdict_from_margin
 from steerdsl.sdp.solve import run
 
 DEFAULT_TOLERANCE = 1e-6
@@ -576,6 +576,23 @@ def _attach_witness(result, model, operators, values, solver, offset: float | No
     result.witness_value = float(sum(np.trace(f @ s).real for f, s in zip(operators, values, strict=True)))
 
 
+def shared_verdict(result: SDPResult, assemblage: Assemblage, solver: str | None) -> SDPResult:
+    """One verdict rule for every LHS question (``lhs``, robustness, steering weight): ``excluded`` when a
+    margin is above the tolerance (each comes with a witness), ``member`` when the LHS visibility margin
+    (:func:`lhs`, the white-noise robustness, negative strictly inside the set) is below −tolerance, else
+    ``undecided``.  The robustness and the weight are 0 on the whole LHS set, so at 0 (within the
+    tolerance) they cannot tell the inside from the boundary: they take :func:`lhs`'s verdict and margin
+    (the generalised robustness is at most the white-noise one, so the two never disagree)."""
+    if result.verdict != UNDECIDED or result.margin is None or result.margin > result.tolerance:
+        return result
+    membership = lhs(assemblage, solver=solver, tolerance=result.tolerance)
+    if membership.verdict in (MEMBER, EXCLUDED):
+        result.verdict, result.margin = membership.verdict, membership.margin
+        result.details["verdict_from"] = (f"lhs: white-noise robustness {membership.margin:+.3g} (the {result.task} "
+                                          "is 0 on the whole LHS set)")
+    return result
+
+
 def _dominance_result(task, model, dominance, outcome, value, compiled, tolerance) -> SDPResult:
     """The :class:`SDPResult` of a robustness or weight: its margin is the value (zero on LHS)."""
     result = SDPResult(task=task, value=value, status=outcome.status, tolerance=tolerance,
@@ -611,7 +628,8 @@ def generalised_robustness(
     values = model.values(assemblage)
     check_assemblage(model, values, assemblage.name)
     if not consistent and model.scenario.kind != "instrumental" and len(model.dims) == 1 and model.dims[0] > 1:
-        return _robustness_by_functional(model, values, assemblage.name, solver, tolerance, start)
+        return shared_verdict(_robustness_by_functional(model, values, assemblage.name, solver, tolerance, start),
+                              assemblage, solver)
     dominance = _dominance_problem(model, values, above=True)
     states, problem = dominance.states, dominance.problem
     first = next(iter(model.scenario.input_tuples()))
@@ -640,7 +658,7 @@ def generalised_robustness(
                 if model.entries[e].key[1] == first:
                     operators[e] = operators[e] + y_c
         _attach_witness(result, model, operators, values, solver, offset)
-    return result
+    return shared_verdict(result, assemblage, solver)
 
 
 def _robustness_by_functional(model: HiddenStateModel, values: list[np.ndarray], name: str, solver, tolerance,
@@ -702,4 +720,4 @@ def steering_weight(
         operators = _witness_from_duals(model, dominance.lmis)
         offset = sum(float(np.sum(b.dual)) for b in dominance.budgets)
         _attach_witness(result, model, operators, values, solver, offset)
-    return result
+    return shared_verdict(result, assemblage, solver)

@@ -28,7 +28,7 @@ from steerdsl.sdp.bases import traceless_basis
 from steerdsl.sdp.functional import numeric_matrix
 from steerdsl.sdp.moment_matrix import build, cg_expansion, data_words, word_key
 from steerdsl.sdp.npa_words import EMPTY, Word, level_words
-from steerdsl.sdp.result import SDPResult
+from steerdsl.sdp.result import SDPResult, ordered_bracket
 from steerdsl.sdp.solve import SolverError, run
 
 TOLERANCE = 1e-6
@@ -203,13 +203,16 @@ def steering_negativity(sigma: Assemblage, level: str | int = "1+AB", dims: tupl
     result.task = f"steering negativity, level {level}"
     if upper and result.value is not None:
         inner = negativity_upper_bound(sigma, dims, restarts, iterations, seed, solver)
-        result.details["bracket"] = (result.value, inner.value)
+        # ν ≥ 0, and the two ends meet within the tolerance on quantum σ: lower ≤ upper always (raw values kept)
+        shown, mended = ordered_bracket(result.value, inner.value, TOLERANCE, floor=0.0)
+        result.details["bracket"] = shown
+        result.details["raw_bracket"] = (result.value, inner.value)
         result.details["upper_bound"] = inner.value
         result.details["upper_dims"] = " ".join(map(str, inner.details["dims"]))
         result.solve_seconds += inner.solve_seconds
         if inner.value is not None:
-            shown = [max(v, 0.0) for v in (result.value, inner.value)]  # ν ≥ 0; raw values in the bracket
             result.details["note"] = (f"ν ∈ [{shown[0]:.6g}, {shown[1]:.6g}] (lower: level {level} "
                                       f"relaxation; upper: pseudo-state realisation, Alice dimensions "
-                                      f"{result.details['upper_dims']}; tolerance {TOLERANCE:g})")
+                                      f"{result.details['upper_dims']}; tolerance {TOLERANCE:g})"
+                                      + (f"; {mended}" if mended else ""))
     return result

@@ -111,8 +111,9 @@ def _parent_problem(sigma: Assemblage, level: str | None, noise: Assemblage | No
 
 def parent_states(sigma: Assemblage, solver: str | None = None, tolerance: float = TOLERANCE,
                   level: str | None = None) -> SDPResult:
-    """Do parent states exist (one Alice: the exact quantum test)?  ``value`` is the margin λ
-    (largest λ with every parent element ⪰ λI); ``margin = −λ``; member when λ > tol."""
+    """Do parent states exist (one Alice: the exact quantum test)?  With λ Sainz's margin (the largest λ with
+    every parent element ⪰ λI, in ``details["lambda"]``), ``value`` and ``margin`` are both ``−λ``: like every
+    membership value, positive outside the set (excluded when ``−λ > tol``) and negative inside it."""
     sc = sigma.scenario
     if sc.kind != "several_bobs":
         raise ValueError(f"parent states are for several-Bobs assemblages, not for a {sc.kind} one")
@@ -128,7 +129,7 @@ def parent_states(sigma: Assemblage, solver: str | None = None, tolerance: float
         result.verdict, result.margin = "excluded", float("inf")
         result.details["note"] = "no Hermitian parent reproduces the Bobs' marginals"
     elif outcome.value is not None:
-        result.margin = -outcome.value
+        result.value = result.margin = -outcome.value
         result.verdict = verdict_from_margin(result.margin, tolerance)
     else:
         result.verdict = "undecided"

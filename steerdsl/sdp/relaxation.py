@@ -24,8 +24,9 @@ import picos
 
 from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.marginals import marginal
+from steerdsl.model.nosignalling import NoSignallingStructure, structure
 from steerdsl.model.scenario import Scenario
-from steerdsl.sdp.functional import numeric_matrix
+from steerdsl.sdp.functional import full_key_terms, numeric_matrix
 from steerdsl.sdp.moment_matrix import build, cg_expansion, data_words, dual_blocks, word_key
 from steerdsl.sdp.noise import ROBUSTNESS, VISIBILITY, Mixing, noise_assemblage
 from steerdsl.sdp.npa_words import EMPTY, level_words
@@ -204,27 +205,55 @@ def bound(functional: Functional, sense: str = "max", level: str | int = "1+AB",
                      compile_seconds=compiled, solve_seconds=outcome.seconds, details=details)
 
 
-def nosignalling_bound(functional: Functional, sense: str = "max", solver: str | None = None) -> SDPResult:
-    """``max`` (or ``min``) of ``β_F`` over all no-signalling assemblages: Collins–Gisin variables
-    for every marginal, every full element ``⪰ 0`` and ``tr ρ_B = 1`` (the trivial relaxation)."""
+def functional_is_real(functional: Functional) -> bool:
+    """Every operator of the functional (each Bob's part, with several Bobs) is real."""
+    return all(np.allclose(numeric_matrix(op).imag, 0) for element in functional.terms.values()
+               for op in (element if isinstance(element, tuple) else (element,)))
+
+
+def structured_objective(functional: Functional, ns: NoSignallingStructure, block_of):
+    """``β_F`` on a kind's copies (:mod:`steerdsl.model.nosignalling`): each element's operator (each Bob's
+    part) pairs with the copy holding it, summed per Collins–Gisin word of the base scenario in numpy, then one
+    picos term ``tr(G σ_w)`` per copy and word; ``block_of(c, w)`` is copy c's block of word w."""
     sc = functional.scenario
+    per_copy: list[dict] = [{} for _ in ns.copies]
+    for key, element in full_key_terms(functional).items():
+        for loc in ns.locate(sc, key):
+            op = numeric_matrix(element[loc.part] if loc.part is not None else element)
+            for sign, w in cg_expansion(ns.base, loc.key):
+                per_copy[loc.copy][w] = per_copy[loc.copy].get(w, 0) + sign * op
+    return picos.sum([(picos.Constant(g) | block_of(c, w)).real
+                      for c, per_word in enumerate(per_copy) for w, g in per_word.items()])
+
+
+def nosignalling_bound(functional: Functional, sense: str = "max", solver: str | None = None) -> SDPResult:
+    """``max`` (or ``min``) of ``β_F`` over all no-signalling assemblages of the functional's scenario kind,
+    built from its declared structure (:mod:`steerdsl.model.nosignalling`): for every copy (one Bob, each Bob
+    input y, each Bob, each instrumental y = a) Collins–Gisin variables for every marginal, every full
+    element ``⪰ 0``, ``tr ρ_B = 1``, and the trace of every marginal shared across copies.  The functional
+    pairs with the copy holding each of its elements (the unobserved instrumental copies stay free)."""
+    sc = functional.scenario
+    ns = structure(sc)  # refuses the sequential scenario (E302)
     start = time.perf_counter()
-    d = sc.dim
-    real = all(np.allclose(numeric_matrix(op).imag, 0) for op in functional.terms.values())
-    var = {w: (picos.SymmetricVariable if real else picos.HermitianVariable)(f"s{k}", d)
-           for k, w in enumerate(data_words(sc))}
+    real = functional_is_real(functional)
+    words = data_words(ns.base)
+    var = [{w: (picos.SymmetricVariable if real else picos.HermitianVariable)(f"s{c}_{k}", copy.dim)
+            for k, w in enumerate(words)} for c, copy in enumerate(ns.copies)]
     problem = picos.Problem()
-    problem.add_constraint(picos.trace(var[EMPTY]) == 1)
-    for key in sc.keys():
-        element = sum(sign * var[w] for sign, w in cg_expansion(sc, key))
-        problem.add_constraint(element >> 0)
-    problem.set_objective(sense, _functional_objective(functional, lambda w: var[w]))
+    problem.add_constraint(picos.trace(var[0][EMPTY]) == 1)
+    for c in range(len(ns.copies)):
+        for key in ns.base.keys():
+            problem.add_constraint(sum(sign * var[c][w] for sign, w in cg_expansion(ns.base, key)) >> 0)
+        if c:  # the same p(a|x) in every copy: one trace equality per Collins–Gisin word, none repeated
+            problem.add_list_of_constraints([picos.trace(var[c][w]) == picos.trace(var[0][w]) for w in words])
+    problem.set_objective(sense, structured_objective(functional, ns, lambda c, w: var[c][w]))
     compiled = time.perf_counter() - start
     outcome = run(problem, f"{sense} of {functional.name} over no-signalling assemblages", solver=solver)
     value = None if outcome.value is None else outcome.value + complex(functional.constant).real
     return SDPResult(task=f"bound {sense} over no-signalling", value=value, status=outcome.status,
                      tolerance=TOLERANCE, bound=value, problem=problem, solver=outcome.solver,
-                     compile_seconds=compiled, solve_seconds=outcome.seconds)
+                     compile_seconds=compiled, solve_seconds=outcome.seconds,
+                     details={"copies": [copy.label for copy in ns.copies]} if len(ns.copies) > 1 else {})
 
 
 def visibility(sigma: Assemblage, against: str = "almost_quantum", noise="white", level: str | None = None,

@@ -34,6 +34,25 @@ def verdict_from_margin(margin: float, tolerance: float) -> str:
     return UNDECIDED
 
 
+def ordered_bracket(lower: float | None, upper: float | None, tolerance: float,
+                    floor: float | None = None) -> tuple[tuple[float | None, float | None], str | None]:
+    """A bracket ``(lower, upper)`` that always reads ``lower ≤ upper``, and a note when it had to be mended.
+
+    ``floor``: a known lower limit of the quantity (the negativity is ≥ 0), applied to both ends.  Ends
+    that cross by at most ``tolerance`` (solver accuracy) are equal within it: both read as the upper end
+    (the mid-point for two bounds that are both numeric would be no more honest).  Ends that cross by more
+    are reported as they are, with a note saying the bracket is inconsistent."""
+    if floor is not None:
+        lower = None if lower is None else max(lower, floor)
+        upper = None if upper is None else max(upper, floor)
+    if lower is None or upper is None or lower <= upper:
+        return (lower, upper), None
+    if lower - upper <= tolerance:
+        return (upper, upper), f"the bounds crossed by {lower - upper:.2g} ≤ tolerance {tolerance:g}: equal within it"
+    return (lower, upper), (f"inconsistent bracket: the lower bound exceeds the upper by {lower - upper:.3g} "
+                            f"> tolerance {tolerance:g} (a solver inaccuracy)")
+
+
 @dataclass
 class SDPResult:
     """Outcome of one SDP task.
