@@ -65,12 +65,15 @@ def lambda_max(H: np.ndarray) -> float:
 # ------------------------------------------------------------------------------ (a) no-signalling sets
 
 def _ns_copy(problem: pc.Problem, m: int, k: int, d: int, tag: str) -> list[list]:
-    """σ[x][a] ⪰ 0 with Σ_a σ_{a|x} = ρ independent of x (no normalisation here).
+    """σ[x][a] ⪰ 0 with Σ_a σ_{a|x} = ρ independent of x and tr ρ = 1.
 
     The no-signalling equalities are solved rather than imposed: ρ and σ_{a|x} for a < k-1 are variables and
     σ_{k-1|x} := ρ - Σ_{a<k-1} σ_{a|x}.  (Hermitian matrix equalities, imposed through picos' real embedding,
-    made CVXOPT stall on some instances with ArithmeticError.)"""
+    made CVXOPT stall on some instances with ArithmeticError.)  Callers that tie copies together by traces
+    equate tr σ_{a|x} for a < k-1 only: with tr ρ = 1 in every copy the last outcome follows, and imposing it
+    too would make the equality constraints linearly dependent (a singular KKT system for CVXOPT)."""
     rho = _herm(d, f"{tag}_rho")
+    problem.add_constraint(pc.trace(rho).real == 1)
     S = []
     for x in range(m):
         row = [_herm(d, f"{tag}_{x}_{a}") for a in range(k - 1)]
@@ -86,19 +89,17 @@ def ns_standard(F: np.ndarray) -> float:
     m, k, d, _ = F.shape
     P = pc.Problem()
     S = _ns_copy(P, m, k, d, "s")
-    P.add_constraint(pc.trace(pc.sum(S[0])).real == 1)
     return _solve(P, pc.sum([_tr(F[x, a], S[x][a]) for x in range(m) for a in range(k)]))
 
 
 def _ns_bwi_variables(P: pc.Problem, m: int, k: int, n: int, d: int) -> list[list[list]]:
-    """σ[x][a][y]: σ ⪰ 0; Σ_a σ_{a|xy} independent of x (each y); tr σ_{a|xy} independent of y;
-    tr Σ_a σ_{a|x y} = 1."""
+    """σ[x][a][y]: σ ⪰ 0; Σ_a σ_{a|xy} = ρ_y independent of x (each y); tr ρ_y = 1; tr σ_{a|xy} independent
+    of y (for a < k-1 imposed, for the last outcome implied)."""
     copies = [_ns_copy(P, m, k, d, f"w{y}") for y in range(n)]
     for y in range(1, n):
         for x in range(m):
-            for a in range(k):
+            for a in range(k - 1):
                 P.add_constraint(pc.trace(copies[y][x][a]).real == pc.trace(copies[0][x][a]).real)
-    P.add_constraint(pc.trace(pc.sum(copies[0][0])).real == 1)
     return [[[copies[y][x][a] for y in range(n)] for a in range(k)] for x in range(m)]
 
 
@@ -126,13 +127,92 @@ def ns_several_bobs(Fs: list[np.ndarray]) -> float:
     m, k = Fs[0].shape[:2]
     P = pc.Problem()
     Ss = [_ns_copy(P, m, k, F.shape[2], f"b{j}") for j, F in enumerate(Fs)]
-    P.add_constraint(pc.trace(pc.sum(Ss[0][0])).real == 1)
     for j in range(1, len(Fs)):
         for x in range(m):
-            for a in range(k):
+            for a in range(k - 1):
                 P.add_constraint(pc.trace(Ss[j][x][a]).real == pc.trace(Ss[0][x][a]).real)
     obj = pc.sum([_tr(F[x, a], Ss[j][x][a]) for j, F in enumerate(Fs) for x in range(m) for a in range(k)])
     return _solve(P, obj)
+
+
+# ------------------------------------------------------------- quantum relaxation: BWI hierarchy level 1
+
+def _bwi_level1_assemblage(P: pc.Problem, m: int, k: int, n: int, d: int) -> list[list[list]]:
+    """Level 1 of the BWI outer hierarchy (physics.md §4.3) for one Alice with projective measurements.
+
+    Words: ∅ and the projectors P_{a|x}, a < k-1 (the last outcome is 1 - Σ_{a<k-1} P_{a|x}).  For each y a
+    PSD block matrix Γ^y with Γ^y(∅,∅) = ρ_y, Γ^y(∅,P_w) = Γ^y(P_w,P_w) = σ_{w,y}, Γ^y(P_{a|x},P_{a'|x}) = 0
+    (a ≠ a'), Γ^y(P_{a|x},P_{b|x'}) a free block for x ≠ x'; the trace of every block is the same for all y
+    (E_y trace preserving) and tr ρ_y = 1.  Returns σ[x][a][y] as picos expressions."""
+    words = [(x, a) for x in range(m) for a in range(k - 1)]
+    zero = pc.Constant(np.zeros((d, d), dtype=complex))
+    copies = []
+    for y in range(n):
+        rho = _herm(d, f"q{y}_rho")
+        sig = {w: _herm(d, f"q{y}_s{w[0]}_{w[1]}") for w in words}
+        off = {(u, v): pc.ComplexVariable(f"q{y}_z{u[0]}{u[1]}_{v[0]}{v[1]}", (d, d))
+               for i, u in enumerate(words) for v in words[i + 1:] if u[0] != v[0]}
+
+        def block(u, v, sig=sig, off=off):
+            if u == v:
+                return sig[u]
+            if u[0] == v[0]:
+                return zero
+            return off[(u, v)] if (u, v) in off else off[(v, u)].H
+
+        rows = [[rho] + [sig[w] for w in words]]
+        rows += [[sig[u]] + [block(u, v) for v in words] for u in words]
+        P.add_constraint(pc.block(rows) >> 0)
+        P.add_constraint(pc.trace(rho).real == 1)
+        copies.append((rho, sig, off))
+    rho0, sig0, off0 = copies[0]
+    for _rho, sig, off in copies[1:]:
+        for w in words:
+            P.add_constraint(pc.trace(sig[w]).real == pc.trace(sig0[w]).real)
+        for key in off:
+            P.add_constraint(pc.trace(off[key]).real == pc.trace(off0[key]).real)
+            P.add_constraint(pc.trace(off[key]).imag == pc.trace(off0[key]).imag)
+    out = []
+    for x in range(m):
+        row = []
+        for a in range(k):
+            if a < k - 1:
+                row.append([copies[y][1][(x, a)] for y in range(n)])
+            else:
+                row.append([copies[y][0] - pc.sum([copies[y][1][(x, b)] for b in range(k - 1)]) for y in range(n)])
+        out.append(row)
+    return out
+
+
+def quantum_bwi_level1(F: np.ndarray) -> float:
+    """max Σ tr(F_{a|xy} σ_{a|xy}) over level 1 of the BWI hierarchy (an upper bound on quantum BWI values)."""
+    m, k, n, d, _ = F.shape
+    P = pc.Problem()
+    S = _bwi_level1_assemblage(P, m, k, n, d)
+    return _solve(P, pc.sum([_tr(F[x, a, y], S[x][a][y]) for x in range(m) for a in range(k) for y in range(n)]))
+
+
+def quantum_instrumental_level1(F: np.ndarray) -> float:
+    """The same with only the y = a copies observed (physics.md §4.3, instrumental)."""
+    m, k, d, _ = F.shape
+    P = pc.Problem()
+    S = _bwi_level1_assemblage(P, m, k, k, d)
+    return _solve(P, pc.sum([_tr(F[x, a], S[x][a][a]) for x in range(m) for a in range(k)]))
+
+
+def parent_states_several_bobs(Fs: list[np.ndarray]) -> float:
+    """Several Bobs, one Alice (physics.md §3.2, Sainz 2026 Thm 6): the quantum set is the set of marginals of
+    valid assemblages on H_1 ⊗ … ⊗ H_N, so the quantum maximum of Σ_j F^(j) is the standard no-signalling
+    maximum of the joint functional Σ_j I ⊗ F^(j) ⊗ I."""
+    dims = [F.shape[2] for F in Fs]
+    m, k = Fs[0].shape[:2]
+    joint = np.zeros((m, k, int(np.prod(dims)), int(np.prod(dims))), dtype=complex)
+    for j, F in enumerate(Fs):
+        left, right = np.eye(int(np.prod(dims[:j]))), np.eye(int(np.prod(dims[j + 1:])))
+        for x in range(m):
+            for a in range(k):
+                joint[x, a] += np.kron(np.kron(left, F[x, a]), right)
+    return ns_standard(joint)
 
 
 # ------------------------------------------------------------------------------------ (b) LHS models

@@ -66,21 +66,63 @@ class Case:
     m: int          # Alice's inputs
     k: int          # Alice's outcomes
     seed: int
+    structured: bool = False   # a steering functional (rotated) plus small random noise: LHS < NS by a margin
 
     @property
     def id(self) -> str:
-        return f"{self.kind}-m{self.m}k{self.k}-seed{self.seed}"
+        return f"{self.kind}-m{self.m}k{self.k}-{'steering' if self.structured else 'random'}{self.seed}"
 
 
-def reference_functional(case: Case):
-    """The functional's numbers in reference_sets' layout (see its docstring)."""
-    rng = np.random.default_rng(1000 + case.seed)
+PAULIS = (Z, X, Y)
+
+
+def _rounded(M: np.ndarray) -> np.ndarray:
+    return np.round(M.real, DIGITS) + 1j * np.round(M.imag, DIGITS)
+
+
+def _random_functional(case: Case, rng: np.random.Generator):
     m, k = case.m, case.k
     if case.kind == "bwi":
         return np.array([[[random_hermitian(rng, 2) for _ in range(2)] for _ in range(k)] for _ in range(m)])
     if case.kind == "several_bobs":
         return [np.array([[random_hermitian(rng, 2) for _ in range(k)] for _ in range(m)]) for _ in range(2)]
     return np.array([[random_hermitian(rng, 2) for _ in range(k)] for _ in range(m)])
+
+
+def _steering_functional(case: Case, rng: np.random.Generator):
+    """(-1)^a U P_x U† (P = Z, X, Y), for BWI (-1)^(a + x·y) U_y Z U_y† (2 inputs) or PRL 2020 eq. 6's
+    (-1)^(a + [x=1][y=1]) U_y P_x U_y† (3 inputs), for the instrumental scenario E3's
+    (-1)^(a + [x=1][a=1]) U P_x U†; several Bobs: one such term on each Bob with its own U."""
+    m, k = case.m, case.k
+
+    def rot(P, U):
+        return U @ P @ U.conj().T
+
+    if case.kind == "bwi":
+        us = [ref.random_unitary(rng, 2) for _ in range(2)]
+        sign = (lambda a, x, y: (-1) ** (a + x * y)) if m == 2 else (lambda a, x, y: (-1) ** (a + (x == 1) * (y == 1)))
+        base = (lambda x: Z) if m == 2 else (lambda x: PAULIS[x])
+        return np.array([[[sign(a, x, y) * rot(base(x), us[y]) for y in range(2)] for a in range(k)]
+                         for x in range(m)])
+    if case.kind == "instrumental":
+        U = ref.random_unitary(rng, 2)
+        return np.array([[(-1) ** (a + (x == 1) * (a == 1)) * rot(PAULIS[x], U) for a in range(k)] for x in range(m)])
+    if case.kind == "several_bobs":
+        return [np.array([[(-1) ** a * rot(PAULIS[x], ref.random_unitary(rng, 2)) for a in range(k)]
+                          for x in range(m)]) for _ in range(2)]
+    U = ref.random_unitary(rng, 2)
+    return np.array([[(-1) ** a * rot(PAULIS[x], U) for a in range(k)] for x in range(m)])
+
+
+def reference_functional(case: Case):
+    """The functional's numbers in reference_sets' layout (see its docstring), rounded to DIGITS decimals."""
+    rng = np.random.default_rng(1000 + case.seed)
+    F = _random_functional(case, rng)
+    if case.structured:
+        S = _steering_functional(case, rng)
+        F = [_rounded(s + 0.3 * f) for s, f in zip(S, F, strict=True)] if case.kind == "several_bobs" \
+            else _rounded(S + 0.3 * F)
+    return F
 
 
 def model_text(case: Case, F, questions: str) -> str:
@@ -108,18 +150,21 @@ def model_text(case: Case, F, questions: str) -> str:
 # ------------------------------------------------------------------------------------------ steerdsl
 
 def steerdsl_bounds(text: str) -> dict[str, float]:
-    """Run the model's bound lines through steerdsl; {'bound max over nosignalling': value, …}."""
+    """Run the model's bound lines through steerdsl; {'bound max F over nosignalling': value, …} (by line text)."""
     report = run_model(sd.loads(text))
     assert not report.diagnostics, [d.message for d in report.diagnostics]
     out = {}
     for answer in report.answers:
         assert answer.result is not None and answer.result.value is not None, answer.text
-        out[answer.task] = float(answer.result.value)
+        out[answer.text] = float(answer.result.value)
     return out
 
 
-NS, LHS, NS_MIN = "bound max over nosignalling", "bound max over lhs", "bound min over nosignalling"
-QUESTIONS = "bound max F over nosignalling\nbound max F over lhs\nbound min F over nosignalling\n"
+NS, LHS, NS_MIN = "bound max F over nosignalling", "bound max F over lhs", "bound min F over nosignalling"
+Q1, Q = "bound max F over quantum level 1", "bound max F over quantum"
+QUESTIONS = "".join(f"{q}\n" for q in (NS, LHS, NS_MIN))
+# BWI / instrumental: also the hierarchy (physics.md §4.3) at level 1 and at the default level of 'quantum'
+QUANTUM_QUESTIONS = f"{Q1}\n{Q}\n"
 
 
 # ------------------------------------------------------------------------------------------ reference
@@ -153,19 +198,29 @@ def member_value(case: Case, F, sigma) -> float:
     return ref.value_several_bobs(F, sigma) if case.kind == "several_bobs" else ref.value(F, sigma)
 
 
+REFERENCE_QUANTUM = {"bwi": ref.quantum_bwi_level1, "instrumental": ref.quantum_instrumental_level1,
+                     "several_bobs": ref.parent_states_several_bobs}
+
+
 @functools.cache
 def computed(case: Case) -> dict[str, float]:
     """steerdsl's and the reference's numbers for one case (computed once, shared by its tests)."""
     F = reference_functional(case)
-    out = {"sd_" + key: v for key, v in steerdsl_bounds(model_text(case, F, QUESTIONS)).items()}
+    questions = QUESTIONS + (QUANTUM_QUESTIONS if case.kind in ("bwi", "instrumental") else "")
+    out = {"sd_" + key: v for key, v in steerdsl_bounds(model_text(case, F, questions)).items()}
     lhs_sdp, lhs_enum = REFERENCE_LHS[case.kind]
     out.update(ref_ns=REFERENCE_NS[case.kind](F), ref_ns_min=-REFERENCE_NS[case.kind](_neg(F)),
                ref_lhs=lhs_sdp(F), ref_lhs_enum=lhs_enum(F))
+    if case.kind in REFERENCE_QUANTUM:
+        out["ref_q"] = REFERENCE_QUANTUM[case.kind](F)
     return out
 
 
-CASES = [Case(kind, 2, 2, seed) for kind in ("standard", "bwi", "instrumental", "several_bobs") for seed in (0, 1, 2)]
-CASES += [Case(kind, 3, 2, 7) for kind in ("standard", "bwi", "instrumental", "several_bobs")]
+KINDS = ("standard", "bwi", "instrumental", "several_bobs")
+CASES = [Case(kind, 2, 2, seed) for kind in KINDS for seed in (0, 1, 2)]
+CASES += [Case(kind, 3, 2, 7) for kind in KINDS]
+CASES += [Case(kind, m, 2, 11 + m, structured=True) for kind in KINDS for m in (2, 3)]
+QUANTUM_CASES = [c for c in CASES if c.kind in ("bwi", "instrumental")]
 
 
 def _ids(cases):
@@ -188,9 +243,18 @@ def test_lhs_bound_matches_reference(case):
 
 @pytest.mark.parametrize("case", CASES, ids=_ids(CASES))
 def test_ordering_and_quantum_members(case):
+    """LHS ≤ (quantum ≤) NS, and random quantum assemblages of the kind stay below every outer bound."""
     c = computed(case)
     assert c["sd_" + LHS] <= c["sd_" + NS] + TOL
     assert c["sd_" + NS_MIN] <= c["sd_" + NS] + TOL
+    uppers = [c["sd_" + NS], c["ref_ns"]]
+    if case.kind in ("bwi", "instrumental"):
+        assert c["sd_" + LHS] - TOL <= c["sd_" + Q] <= c["sd_" + Q1] + TOL
+        assert c["sd_" + Q1] <= c["sd_" + NS] + TOL
+        uppers += [c["sd_" + Q], c["sd_" + Q1], c["ref_q"]]
+    if case.kind == "several_bobs":
+        assert c["ref_lhs"] - TOL <= c["ref_q"] <= c["ref_ns"] + TOL
+        uppers.append(c["ref_q"])
     F = reference_functional(case)
     for sigma in quantum_members(case):
         if case.kind == "bwi":
@@ -198,7 +262,14 @@ def test_ordering_and_quantum_members(case):
         elif case.kind == "several_bobs":
             assert ref.is_ns_several_bobs(sigma)
         v = member_value(case, F, sigma)
-        assert c["sd_" + NS_MIN] - TOL <= v <= c["sd_" + NS] + TOL
+        assert c["sd_" + NS_MIN] - TOL <= v <= min(uppers) + TOL
+
+
+@pytest.mark.parametrize("case", QUANTUM_CASES, ids=_ids(QUANTUM_CASES))
+def test_bwi_hierarchy_level_one_matches_reference(case):
+    """'bound max F over quantum level 1' against the reference's level-1 BWI / instrumental relaxation."""
+    c = computed(case)
+    assert c["sd_" + Q1] == pytest.approx(c["ref_q"], abs=TOL)
 
 
 # ------------------------------------------------------------------------------------------ known values
