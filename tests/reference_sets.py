@@ -14,6 +14,11 @@ Layouts (plain numpy arrays; one Alice, the same number of outcomes k for each o
 
 Assemblages use the same layouts (σ[x, a], σ[x, a, y], σ[x, a], [σ1, σ2, …]).
 
+Contents: (a) no-signalling maxima per kind; (b) LHS maxima per kind, by SDP over deterministic strategies and by
+enumeration; (c) random quantum assemblages per kind and a see-saw over quantum BWI / instrumental realisations;
+outer quantum relaxations: level 1 of the BWI hierarchy (physics.md §4.3) and, for several Bobs with one
+Alice, the parent-state maximum (§3.2).
+
 Every SDP returns its optimal value as a float; the solver is CVXOPT with tightened tolerances.
 """
 
@@ -448,3 +453,97 @@ def is_ns_several_bobs(sigmas: list[np.ndarray], tol: float = 1e-9) -> bool:
         ok &= np.allclose(marg, marg[:1], atol=tol) and abs(np.trace(marg[0]).real - 1) <= tol
         ok &= np.allclose(np.einsum("xaii->xa", s).real, np.einsum("xaii->xa", sigmas[0]).real, atol=tol)
     return bool(ok)
+
+
+# ------------------------------------------------------------- (c') optimised quantum BWI assemblages
+
+def choi_apply(J: np.ndarray, X: np.ndarray, d_in: int, d_out: int) -> np.ndarray:
+    """E(X) = tr_in[(Xᵀ ⊗ I) J] for the Choi matrix J = Σ |i⟩⟨j| ⊗ E(|i⟩⟨j|)."""
+    t = (np.kron(X.T, np.eye(d_out)) @ J).reshape(d_in, d_out, d_in, d_out)
+    return np.einsum("iaib->ab", t)
+
+
+def choi_adjoint(J: np.ndarray, F: np.ndarray, d_in: int, d_out: int) -> np.ndarray:
+    """E†(F) = (tr_out[J (I ⊗ F)])ᵀ, so that tr(F E(X)) = tr(E†(F) X)."""
+    t = (J @ np.kron(np.eye(d_in), F)).reshape(d_in, d_out, d_in, d_out)
+    return np.einsum("iaja->ij", t).T
+
+
+def random_choi(rng: np.random.Generator, d: int, d_env: int = 2) -> np.ndarray:
+    channel = random_channel(rng, d, d, d_env)
+    J = np.zeros((d * d, d * d), dtype=complex)
+    for i in range(d):
+        for j in range(d):
+            E = np.zeros((d, d), dtype=complex)
+            E[i, j] = 1
+            J += np.kron(E, channel(E))
+    return J
+
+
+def _best_channel(G: np.ndarray, d: int) -> np.ndarray:
+    """argmax tr(J G) over Choi matrices of CPTP maps (J ⪰ 0, tr_out J = I)."""
+    P = pc.Problem()
+    J = pc.HermitianVariable("J", d * d)
+    P.add_constraint(J >> 0)
+    T = pc.partial_trace(J, subsystems=1, dimensions=(d, d))
+    for i in range(d):                   # tr_out J = I as independent real equalities (upper triangle)
+        P.add_constraint(T[i, i].real == 1)
+        for j in range(i + 1, d):
+            P.add_constraint(T[i, j].real == 0)
+            P.add_constraint(T[i, j].imag == 0)
+    _solve(P, (pc.Constant(G) | J).real)
+    J = np.array(J.value, dtype=complex)
+    return (J + J.conj().T) / 2
+
+
+def seesaw_bwi(F: np.ndarray, rng: np.random.Generator, instrumental: bool = False, dim_a: int = 2,
+               restarts: int = 2, iterations: int = 25) -> tuple[float, np.ndarray]:
+    """A lower bound on the quantum maximum of a BWI functional (F[x, a, y]; instrumental: F[x, a], y = a):
+    alternate over the pure state on A ⊗ B, Alice's two-outcome projective measurements and Bob's channels
+    E_y : C^d → C^d (Choi matrices).  Returns (value, the BWI assemblage σ[x, a, y] that attains it)."""
+    if instrumental:
+        m, k, d, _ = F.shape
+        n = k
+        Fb = np.zeros((m, k, n, d, d), dtype=complex)
+        for x in range(m):
+            for a in range(k):
+                Fb[x, a, a] = F[x, a]
+    else:
+        Fb = F
+        m, k, n, d, _ = F.shape
+    assert k == 2, "two outcomes (projectors onto positive parts)"
+    best = (-np.inf, None)
+    for _ in range(restarts):
+        M = random_projective_measurements(rng, m, k, dim_a)
+        chans = [random_choi(rng, d) for _ in range(n)]
+        psi = None
+        for _ in range(iterations):
+            # state: value = <ψ| Σ M_{a|x} ⊗ E_y†(F_{a|xy}) |ψ>
+            W = sum(np.kron(M[x, a], choi_adjoint(chans[y], Fb[x, a, y], d, d))
+                    for x in range(m) for a in range(k) for y in range(n))
+            vals, vecs = np.linalg.eigh((W + W.conj().T) / 2)
+            psi = vecs[:, -1]
+            rho = np.outer(psi, psi.conj())
+            # measurements: G_{a|x} = tr_B[(I ⊗ Σ_y E_y†(F_{a|xy})) ρ]; M_{0|x} = projector on (G_0 - G_1) > 0
+            for x in range(m):
+                G = []
+                for a in range(k):
+                    H = sum(choi_adjoint(chans[y], Fb[x, a, y], d, d) for y in range(n))
+                    t = (np.kron(np.eye(dim_a), H) @ rho).reshape(dim_a, d, dim_a, d)
+                    G.append(np.einsum("iaja->ij", t))
+                w, v = np.linalg.eigh((G[0] - G[1] + (G[0] - G[1]).conj().T) / 2)
+                pos = v[:, w > 0]
+                M[x, 0] = pos @ pos.conj().T
+                M[x, 1] = np.eye(dim_a) - M[x, 0]
+            # channels: value_y = tr(J_y Σ_{x,a} σ_{a|x}ᵀ ⊗ F_{a|xy})
+            sigma = steer(rho, M, dim_a, d)
+            for y in range(n):
+                G = sum(np.kron(sigma[x, a].T, Fb[x, a, y]) for x in range(m) for a in range(k))
+                chans[y] = _best_channel((G + G.conj().T) / 2, d)
+        sigma = steer(np.outer(psi, psi.conj()), M, dim_a, d)
+        omega = np.array([[[choi_apply(chans[y], sigma[x, a], d, d) for y in range(n)] for a in range(k)]
+                          for x in range(m)])
+        v = value(Fb, omega)
+        if v > best[0]:
+            best = (v, omega)
+    return best

@@ -418,3 +418,27 @@ def test_large_several_bobs_functional_is_scaled_back():
     """The two-Bobs Z, X functional times 10^4: NS 2·10^4, LHS √2·10^4."""
     got = steerdsl_bounds(TWO_BOBS_ZX.replace("(-1)^a * kron", "10000 * (-1)^a * kron"))
     assert got[NS] == pytest.approx(20000, rel=1e-7) and got[LHS] == pytest.approx(10000 * np.sqrt(2), rel=1e-7)
+
+
+SEESAW_CASES = [c for c in QUANTUM_CASES if c.structured]
+
+
+@pytest.mark.parametrize("case", _params(SEESAW_CASES))
+def test_optimised_quantum_members_stay_below_the_quantum_bound(case):
+    """A see-saw over qubit-Alice realisations (state, projective measurements, Bob's CPTP channels) finds a
+    quantum BWI assemblage (valid by the reference's checks) whose value is below steerdsl's quantum bound
+    (default level) — the relaxation is not cut below what quantum realisations reach."""
+    c = computed(case)
+    F = reference_functional(case)
+    v, omega = ref.seesaw_bwi(F, np.random.default_rng(1), instrumental=case.kind == "instrumental")
+    assert ref.is_ns_bwi(omega, tol=1e-7)
+    assert c["sd_" + LHS] - 0.5 <= v <= c["sd_" + Q] + TOL
+
+
+def test_seesaw_reaches_tsirelson_on_the_bwi_pr_functional():
+    F = np.array([[[(-1) ** (a + x * y) * Z for y in range(2)] for a in range(2)] for x in range(2)])
+    v, omega = ref.seesaw_bwi(F, np.random.default_rng(0))
+    assert ref.is_ns_bwi(omega, tol=1e-7)
+    assert v == pytest.approx(2 * np.sqrt(2), abs=1e-6)
+    got = steerdsl_bounds(BWI_PR.replace("bound max F over lhs", Q))
+    assert got[Q] == pytest.approx(2 * np.sqrt(2), abs=TOL)
