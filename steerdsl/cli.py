@@ -180,11 +180,12 @@ def print_run_report(report) -> None:
 
 
 def cmd_run(args) -> int:
-    from steerdsl.run import run_model, stderr_progress
+    from steerdsl.progress import Progress
+    from steerdsl.run import run_model
 
     code = EXIT_OK
     reports = []
-    progress = None if args.quiet or args.format == "json" else stderr_progress
+    progress = None if args.quiet or args.format == "json" else Progress()
     for name, text in _read_sources(args.files):
         try:
             model = _load(name, text)
@@ -195,8 +196,12 @@ def cmd_run(args) -> int:
             else:
                 _print_diag(exc.diagnostic, _sources_for(name, text), "text")
             continue
-        report = run_model(model, progress=progress, solver=args.solver, max_sdp_size=args.max_sdp_size,
-                           time_limit_seconds=args.time_limit, max_sdp_memory=args.max_sdp_memory)
+        try:
+            report = run_model(model, progress=progress, solver=args.solver, max_sdp_size=args.max_sdp_size,
+                               time_limit_seconds=args.time_limit, max_sdp_memory=args.max_sdp_memory)
+        finally:
+            if progress is not None:
+                progress.close()
         if args.certificates:
             _write_certificates(report, name, Path(args.certificates))
         if not report.ok:
@@ -342,7 +347,8 @@ def cmd_verify(args) -> int:
 
 
 def cmd_test(args) -> int:
-    from steerdsl.run import run_model, stderr_progress
+    from steerdsl.progress import Progress
+    from steerdsl.run import run_model
 
     files = sorted(str(p) for d in args.dirs for p in (Path(d).glob("*.steer") if Path(d).is_dir() else [Path(d)]))
     if not files:
@@ -352,7 +358,8 @@ def cmd_test(args) -> int:
     for f in files:
         try:
             model = _load(f, None)
-            report = run_model(model, solver=args.solver, progress=None if args.quiet else stderr_progress)
+            with Progress() as progress:
+                report = run_model(model, solver=args.solver, progress=None if args.quiet else progress)
             sweep_claims = _sweep_claims(f, args.solver) if model.sweeps else []
         except SteerError as exc:
             failed += 1

@@ -9,7 +9,6 @@ boundary are reported as ``undecided`` and never rounded to a side.
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -296,8 +295,3 @@ def run_model(model: Model, progress: Callable[[str], None] | None = None, solve
         if answer is not None:
             report.answers.append(answer)
     return report
-
-
-def stderr_progress(message: str) -> None:
-    """Progress lines on standard error."""
-    print(message, file=sys.stderr, flush=True)
