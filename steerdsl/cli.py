@@ -162,6 +162,11 @@ def print_run_report(report, verbose: bool = False) -> None:
     print(f"{report.file}")
     print(f"  exact checks: {ok_checks}/{len(checks.results)} as claimed" +
           (f", {undecided} undecided" if undecided else ""))
+    for r in checks.results:  # 'value F on sigma' lines: their values, with or without 'expect'
+        if r.property == "value":
+            line = f"line {r.span.line}: " if r.span is not None else ""
+            text = r.detail if r.detail.startswith(r.subject) else f"{r.subject} {r.detail}"
+            print(f"  {line}value {text}" + ("" if r.exact else f" (tolerance {r.tolerance})"))
     if report.answers:
         print(f"  {'line':>4}  {'question':<46} {'value':>12}  {'verdict':<9} {'margin':>9}  {'time':>6}  expect")
         for a in report.answers:
