@@ -17,17 +17,21 @@ from steerdsl.model.model import Model
 from steerdsl.model.resolve import load_file, load_text
 
 
-def load(path: str | Path) -> Model:
+def load(path: str | Path, budgets: dict[str, int] | None = None, import_root: str | Path | None = None) -> Model:
     """Parse and resolve a ``.steer`` file into a :class:`Model`.
 
     Raises :class:`steerdsl.SteerError` (with a diagnostic naming file, line
-    and column) when the model is wrong."""
-    return load_file(path)
+    and column) when the model is wrong.  ``budgets`` raise named limits
+    (``{"sum_terms": 10**6}``, see docs/reliability.md); ``import_root`` is the
+    folder imports must stay in (default: the model's folder)."""
+    return load_file(path, budgets, import_root)
 
 
-def loads(text: str, file: str = "<string>") -> Model:
-    """Parse and resolve model text; ``file`` names it in diagnostics."""
-    return load_text(text, file)
+def loads(text: str, file: str = "<string>", budgets: dict[str, int] | None = None,
+          import_root: str | Path | None = None) -> Model:
+    """Parse and resolve model text; ``file`` names it in diagnostics (``budgets`` and
+    ``import_root`` as for :func:`load`)."""
+    return load_text(text, file, budgets=budgets, import_root=import_root)
 
 
 def check(obj, *properties: str) -> CheckResult | ModelReport:

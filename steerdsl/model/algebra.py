@@ -14,6 +14,7 @@ import numpy as np
 
 from steerdsl.exact import linalg
 from steerdsl.exact.cyclotomic import Cyclo, NotExact
+from steerdsl.exact.limits import active, check_entries
 
 Scalar = int | Cyclo | complex | float
 
@@ -66,7 +67,34 @@ def _unify(a, b):
     return to_numeric(a), to_numeric(b)
 
 
+def bits(v) -> int:
+    """The size of an exact value in bits (its largest numerator or denominator; 0 if numeric)."""
+    if isinstance(v, (bool, int)):
+        return abs(int(v)).bit_length()
+    if isinstance(v, Cyclo):
+        return v.bits
+    if isinstance(v, Fraction):
+        return max(abs(v.numerator).bit_length(), v.denominator.bit_length())
+    if isinstance(v, np.ndarray) and v.dtype == object:
+        return max((bits(e) for e in v.flat), default=0)
+    return 0
+
+
+def check_bits(size: int, what: str) -> None:
+    """Refuse an exact number of ``size`` bits above the budget ``integer_bits``."""
+    active().check("integer_bits", size, f"the size of {what} (bits)")
+
+
 def _scalar_op(op: str, a, b):
+    if op in ("*", "/") and is_exact(a) and is_exact(b):
+        check_bits(bits(a) + bits(b), "this product" if op == "*" else "this quotient")
+    out = _scalar_op_unchecked(op, a, b)
+    if op in ("+", "-") and isinstance(out, Cyclo) or op == "/":
+        check_bits(bits(out), "this result")
+    return out
+
+
+def _scalar_op_unchecked(op: str, a, b):
     if isinstance(a, bool):
         a = int(a)
     if isinstance(b, bool):
@@ -114,12 +142,21 @@ def binary(op: str, a, b):
                                "write the number times I(d)")
         if a.shape != b.shape:
             raise AlgebraError(f"dimension mismatch: {shape_text(a)} {op} {shape_text(b)}")
+        if a.dtype == object:
+            active().charge("exact_operations", a.size, f"this {shape_text(a)} sum")
         return a + b if op == "+" else a - b
     if op == "*":
         if am and bm:
             if a.shape[1] != b.shape[0]:
                 raise AlgebraError(f"dimension mismatch in a product: {shape_text(a)} times {shape_text(b)}")
-            return linalg.matmul(a, b) if a.dtype == object else a @ b
+            if a.dtype != object:
+                return a @ b
+            _charge_product(a, b, 1)
+            return linalg.matmul(a, b)
+        if is_exact(a):
+            m, c = (a, b) if am else (b, a)
+            active().charge("exact_operations", m.size, f"this {shape_text(m)} scaling")
+            check_bits(bits(m) + bits(c), "this product")
         return a * b if am else b * a
     if op == "/":
         if bm:
@@ -161,6 +198,8 @@ def power(base, exponent):
         if exponent < 0:
             raise AlgebraError("negative matrix powers: use inv(·)")
         _check_exponent(base, exponent)
+        if base.dtype == object and exponent > 1:
+            _charge_product(base, base, exponent)
         out, square = identity_like(base), base
         while exponent:  # square and multiply: about 2·log2(n) products
             if exponent & 1:
@@ -172,6 +211,8 @@ def power(base, exponent):
     if isinstance(base, bool):
         base = int(base)
     _check_exponent(base, exponent)
+    if is_exact(base) and base not in (0, 1, -1):
+        check_bits(bits(base) * abs(exponent), "this power")
     if isinstance(base, int):
         if exponent >= 0:
             return base**exponent
@@ -198,6 +239,18 @@ def _check_exponent(base, exponent: int) -> None:
                    f"{MAX_EXACT_EXPONENT}); use float(·) for a numeric power")
 
 
+def _charge_product(a: np.ndarray, b: np.ndarray, exponent: int) -> None:
+    """Count the exact operations of ``a @ b`` (of ``a ^ exponent`` when ``exponent > 1``: about
+    2·log2(exponent) products) and refuse a result above the entry and bit budgets."""
+    n, m, p = a.shape[0], a.shape[1], b.shape[1]
+    products = 1 if exponent == 1 else 2 * exponent.bit_length()
+    what = f"this {shape_text(a)} times {shape_text(b)} product" if exponent == 1 else \
+        f"this power of a {shape_text(a)} matrix"
+    active().charge("exact_operations", n * m * p * products, what)
+    growth = (bits(a) + bits(b) + m.bit_length()) if exponent == 1 else (bits(a) + m.bit_length()) * exponent
+    check_bits(growth, what)
+
+
 def identity_like(m: np.ndarray) -> np.ndarray:
     n = m.shape[0]
     if m.dtype == object:
@@ -219,7 +272,11 @@ def kron(a, b):
     """Tensor product ``a ⊗ b`` (numbers act as scalars)."""
     if not is_matrix(a) or not is_matrix(b):
         return binary("*", a, b)
-    return linalg.kron(*_unify(a, b))
+    a, b = _unify(a, b)
+    if a.dtype == object:
+        check_entries("this tensor product", (a.shape[0] * b.shape[0], a.shape[1] * b.shape[1]))
+        check_bits(bits(a) + bits(b), "this tensor product")
+    return linalg.kron(a, b)
 
 
 def dagger(a):

@@ -47,7 +47,7 @@ class ObjectBuilder:
         if not alg.is_matrix(value):
             raise error("E103", f"state {stmt.name} must be a ket or a density matrix", stmt.body.span)
         pure = value.shape[1] == 1
-        rho = value @ alg.dagger(value) if pure else value
+        rho = alg.binary("*", value, alg.dagger(value)) if pure else value
         if rho.shape[0] != rho.shape[1]:
             raise error("E104", f"state {stmt.name} is a {alg.shape_text(value)} matrix; a state is a ket "
                         "(a column) or a square density matrix", stmt.body.span)
