@@ -38,7 +38,7 @@ class Resolver:
                  import_root: str | Path | None = None):
         self.file = file
         self.meter = meter if meter is not None else Meter()
-        self.import_root = Path(import_root).resolve() if import_root is not None else self._home()
+        self.import_root = _absolute(import_root) if import_root is not None else self._home()
         self.text = text
         self.stack = stack
         self.sources = sources if sources is not None else {}
@@ -63,7 +63,7 @@ class Resolver:
 
     def _home(self) -> Path:
         """The folder of the model (the working directory for text without a file)."""
-        return Path(self.file).resolve().parent if not self.file.startswith("<") else Path.cwd().resolve()
+        return _absolute(self.file).parent if not self.file.startswith("<") else Path.cwd()
 
     # ------------------------------------------------------------------ names
     def lookup(self, name: str) -> Any:
@@ -160,20 +160,21 @@ class Resolver:
     def do_import(self, stmt: ast.Import) -> None:
         base = Path(self.file).parent if not self.file.startswith("<") else Path.cwd()
         try:
-            path = (base / stmt.path).resolve()
+            lexical = _absolute(base / stmt.path)  # where the model says, inside its folder or not
+            path = lexical.resolve()  # the file read (a link inside the folder may lead elsewhere)
             found = path.exists()
         except RuntimeError:  # Python < 3.13 raises it for a loop of symbolic links
             raise error("E131", f"{stmt.path!r} is a loop of symbolic links", stmt.span) from None
         except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL byte
             reason = getattr(exc, "strerror", None) or exc  # not str(OSError): it repeats the absolute path
             raise error("E130", f"cannot use {stmt.path!r} as a file name: {reason}", stmt.span) from None
-        if path.suffix != ".steer":
-            raise error("E130", f"{stmt.path!r} is not a .steer file; only models are imported", stmt.span)
-        if not path.is_relative_to(self.import_root):
+        if not lexical.is_relative_to(self.import_root):
             raise error("E133", f"{stmt.path!r} is outside the folder of the model ({self.import_root}); imports "
                         "stay inside it", stmt.span,
                         "move the file into the model's folder, or allow a wider folder with --import-root DIR "
                         "(Python: load(…, import_root=DIR))")
+        if lexical.suffix != ".steer" or path.suffix != ".steer":
+            raise error("E130", f"{stmt.path!r} is not a .steer file; only models are imported", stmt.span)
         key = str(path)
         if key in self.stack or key == str(Path(self.file).resolve()):
             raise error("E130", f"import cycle: {stmt.path} imports this file again", stmt.span,
@@ -189,7 +190,7 @@ class Resolver:
             raise error("E130", f"cannot find the imported file {stmt.path!r} (looked in {shown})", stmt.span,
                         f'did you mean "{near}"?' if near else "paths are relative to the importing file")
         text = read_model_file(path, stmt.span, repr(stmt.path))
-        sub = Resolver(str(path), text, self.stack + (str(Path(self.file).resolve()),), self.sources,
+        sub = Resolver(str(lexical), text, self.stack + (str(Path(self.file).resolve()),), self.sources,
                        meter=self.meter, import_root=self.import_root)
         try:
             model = sub.resolve()
@@ -207,6 +208,11 @@ class Resolver:
         if self.scenario is None and model.scenario is not None and stmt.names is None:
             self.scenario = model.scenario
             self.scenario_span = model.scenario_span
+
+
+def _absolute(path: str | Path) -> Path:
+    """``path`` made absolute and normalised (``..`` removed) without following links."""
+    return Path(os.path.normpath(os.path.abspath(path)))
 
 
 def _always_called(node) -> set[str]:
