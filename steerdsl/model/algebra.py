@@ -243,6 +243,7 @@ def _charge_product(a: np.ndarray, b: np.ndarray, exponent: int) -> None:
     """Count the exact operations of ``a @ b`` (of ``a ^ exponent`` when ``exponent > 1``: about
     2·log2(exponent) products) and refuse a result above the entry and bit budgets."""
     n, m, p = a.shape[0], a.shape[1], b.shape[1]
+    check_entries("this product", (n, p))
     products = 1 if exponent == 1 else 2 * exponent.bit_length()
     what = f"this {shape_text(a)} times {shape_text(b)} product" if exponent == 1 else \
         f"this power of a {shape_text(a)} matrix"

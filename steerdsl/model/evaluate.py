@@ -426,7 +426,7 @@ class Evaluator:
                 bindings.append((name, range(lo, hi + 1)))
         terms = 1
         for _, r in bindings:  # before iterating: the count of terms, from the range sizes
-            terms *= len(r)
+            terms *= max(0, r.stop - r.start)  # not len(r): it overflows above 2^63
         self.meter.check("sum_terms", terms, f"the number of terms of this {node.func}(…)")
         names = [b[0] for b in bindings]
         result = None

@@ -40,14 +40,14 @@ def read_model_file(path: str | Path, span: Span | None = None, shown: str | Non
     by default the file's own first line); ``shown`` is how messages name the file."""
     name = shown if shown is not None else str(path)
     file = str(path)
-    try:
-        info = os.stat(path)  # follows links; never opens, so a FIFO cannot block here
-        real = os.path.realpath(path)
-    except OSError as exc:
-        raise _open_error(exc, name, file, span) from None
+    real = os.path.realpath(path)
     if any(real == d or real.startswith(d + "/") for d in _SPECIAL):
         raise _refuse("E131", f"{name} is in /{real.split('/')[1]}, not a model file; only regular files are read",
                       file, span)
+    try:
+        info = os.stat(path)  # follows links; never opens, so a FIFO cannot block here
+    except OSError as exc:
+        raise _open_error(exc, name, file, span) from None
     kind = next((what for test, what in _KINDS if test(info.st_mode)), None)
     if kind is not None or not stat.S_ISREG(info.st_mode):
         raise _refuse("E131", f"{name} is {kind or 'not a regular file'}; only regular files are read", file, span,
