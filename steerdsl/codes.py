@@ -160,7 +160,7 @@ CODES: dict[str, tuple[str, str]] = {
              "Example:  let f(n) = f(n - 1) + 1 if n > 0 else 0   then f(100000)\n"
              "Fix: a closed form or a sum(…), or --budget call_depth=N."),
     "E255": ("too many function calls",
-             "The model made more calls of let-defined functions than the budget calls (100,000). A function "
+             "The model made more calls of let-defined functions than the budget calls (20,000). A function "
              "calling itself twice, such as fib(n) = fib(n − 1) + fib(n − 2), makes exponentially many calls.\n"
              "Fix: an iterative form (a sum or a table), or --budget calls=N."),
     "E256": ("recursion without end",

@@ -225,6 +225,16 @@ def test_the_corpus_is_large_and_covers_every_budget(tmp_path):
     assert fired == set(BUDGETS)
 
 
+def test_every_budget_is_documented_with_its_default_and_code():
+    """docs/reliability.md lists each budget of steerdsl/exact/limits.py: name, default, code."""
+    import re
+
+    page = (fz.ROOT / "docs" / "reliability.md").read_text(encoding="utf-8")
+    rows = {m.group(1): (int(m.group(2)), m.group(3))
+            for m in re.finditer(r"^\| `(\w+)` \| (\d+) \| (E\d+) \|", page, re.MULTILINE)}
+    assert rows == {name: (b.default, b.code) for name, b in BUDGETS.items()}
+
+
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory):
     """Every case through ``steer check`` in one watched worker: {name: (case, outcome)}."""

@@ -48,7 +48,7 @@ BUDGETS: dict[str, Budget] = {b.name: b for b in (
     Budget("sum_terms", 100_000, "E252", "terms of one sum(…), prod(…) or kron(…) comprehension, from its ranges"),
     Budget("model_terms", 150_000, "E253", "terms of all comprehensions of one model, counted"),
     Budget("call_depth", 100, "E254", "nested calls of let-defined functions"),
-    Budget("calls", 100_000, "E255", "calls of let-defined functions in one model"),
+    Budget("calls", 20_000, "E255", "calls of let-defined functions in one model"),
     Budget("exact_operations", 500_000, "E257",
            "exact scalar operations of matrix arithmetic (an n×m times m×p product costs n·m·p, a sum or "
            "a scaling one per entry), in one operation and in one model"),
