@@ -179,7 +179,3 @@ def check_entries(what: str, shape: tuple[int, ...]) -> None:
                        f"budget exact_entries = {limit_}")
     meter.charge("exact_operations", n, f"building {what}")
 
-
-# Kept for readers of the old names: the defaults of the two size budgets.
-MAX_LABELS = BUDGETS["party_labels"].default
-MAX_EXACT_ENTRIES = BUDGETS["exact_entries"].default
