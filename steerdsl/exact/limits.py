@@ -12,8 +12,8 @@ diagnostic code and the budget's name; the message says how to raise it:
 The defaults are far above every bundled model and chosen so that reaching any of them takes
 well under 2 s and 1 GiB (measured in docs/reliability.md, which lists them).  Counters belong to
 one :class:`Meter` per loaded model (imports share their importer's); :func:`metering` makes a
-meter the active one while a model is evaluated, and :func:`active` returns it (a meter of the
-default budgets, without totals, when none is active).
+meter the active one while a model is evaluated, and :func:`active` returns it — or, when none is
+active, a meter of the :data:`OUTSIDE_A_MODEL` limits, without totals.
 """
 
 from __future__ import annotations
@@ -134,7 +134,18 @@ def _shown(n: int) -> str:
     return f"{n:,}"
 
 
-_DEFAULT = Meter(totals=False)
+UNLIMITED = 1 << 62
+
+OUTSIDE_A_MODEL = {**{name: BUDGETS[name].default for name in ("input_bytes", "tokens", "statements",
+                                                                  "import_depth", "party_labels",
+                                                                  "cyclotomic_degree")},
+                   "exact_entries": 1 << 20}
+"""The limits in force outside the evaluation of a model (exact checks of its values, SDPs, certificates,
+direct use of the arithmetic from Python): reading text as for a model, and the engine's size guards
+with their historical values; the work budgets are unlimited there, since that work is bounded by the
+values the model built."""
+
+_DEFAULT = Meter({name: OUTSIDE_A_MODEL.get(name, UNLIMITED) for name in BUDGETS}, totals=False)
 _ACTIVE: ContextVar[Meter | None] = ContextVar("steerdsl_meter", default=None)
 
 
@@ -177,5 +188,6 @@ def check_entries(what: str, shape: tuple[int, ...]) -> None:
         dims = "×".join(str(s) for s in shape)
         raise exceeded("exact_entries", f"{what} would have {dims} = {_shown(n)} exact entries, more than the "
                        f"budget exact_entries = {limit_}")
-    meter.charge("exact_operations", n, f"building {what}")
+    if meter.totals:
+        meter.charge("exact_operations", n, f"building {what}")
 
