@@ -89,7 +89,7 @@ def _scalar_op(op: str, a, b):
     if op in ("*", "/") and is_exact(a) and is_exact(b):
         check_bits(bits(a) + bits(b), "this product" if op == "*" else "this quotient")
     out = _scalar_op_unchecked(op, a, b)
-    if op in ("+", "-") and isinstance(out, Cyclo) or op == "/":
+    if (op in ("+", "-") and isinstance(out, Cyclo)) or op == "/":  # sums of fractions grow too
         check_bits(bits(out), "this result")
     return out
 

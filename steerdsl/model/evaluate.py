@@ -97,7 +97,7 @@ class Evaluator:
                         "keep numeric values below about 1e308") from None
 
     def index(self, node: ast.Expr, scope: dict[str, Any]) -> int:
-        value = self._eval(node, scope)
+        value = self.eval(node, scope)
         n = alg.to_int(value)
         if n is None:
             raise error("E106", "an index must be an integer", node.span)
