@@ -64,8 +64,8 @@ CODES: dict[str, tuple[str, str]] = {
              "message never quotes the file's content.\nExample:  steer check /dev/zero"),
     "E132": ("input too large",
              "A model file, or standard input, is larger than the budget input_bytes (1 MiB by default; at "
-             "most that many bytes plus one are read), or has more tokens than the budget tokens (50,000), "
-             "counted before it is parsed: the parser reads about 30,000 tokens a second.\n"
+             "most that many bytes plus one are read), or has more tokens than the budget tokens (10,000), "
+             "counted before it is parsed: the parser takes up to 0.2 ms a token.\n"
              "Fix: split the model into files that import each other, write long sums as sum(… for k in "
              "0..n), or raise the budget: steer check --budget input_bytes=N (Python: load(path, "
              "budgets={'input_bytes': N}))."),
@@ -176,7 +176,7 @@ CODES: dict[str, tuple[str, str]] = {
              "Example:  a product of two dense 1000×1000 exact matrices (10^9 operations)\n"
              "Fix: smaller matrices, float(·) for numeric work, or --budget exact_operations=N."),
     "E259": ("too many statements",
-             "The model file has more statements than the budget statements (5,000), counted before it is "
+             "The model file has more statements than the budget statements (1,000), counted before it is "
              "parsed.\nFix: split the model into files, use sums or tables instead of many let lines, or "
              "--budget statements=N."),
     "E260": ("imports nested too deeply",

@@ -144,8 +144,8 @@ def _cases() -> list[Case]:
     add("party_labels", "inputs", "scenario {\n  alice A : inputs 10000, outputs 2\n  bob B : dim 2\n}\n",
         budget("party_labels"))
     # statements, tokens and size, counted before parsing
-    add("statements", "6000-lets", "".join(f"let a{j}=1\n" for j in range(6000)), budget("statements"))
-    add("statements", "asserts", "assert 1 == 1\n" * 6000, budget("statements"))
+    add("statements", "1500-lets", "".join(f"let a{j}=1\n" for j in range(1500)), budget("statements"))
+    add("statements", "asserts", "assert 1 == 1\n" * 1500, budget("statements"))
     add("tokens", "flat-sum-40k", "let s = " + "+".join(["1"] * 40_000) + "\n", budget("tokens"))
     add("tokens", "matrix-literal", "let m = [" + ", ".join(["1"] * 60_000) + "]\n", budget("tokens"))
     add("tokens", "brackets", "let m = " + "(" * 30_000 + "1" + ")" * 30_000 + "\n", budget("tokens"))

@@ -37,8 +37,8 @@ class Budget:
 
 BUDGETS: dict[str, Budget] = {b.name: b for b in (
     Budget("input_bytes", 1 << 20, "E132", "bytes of one model file (or of standard input)"),
-    Budget("tokens", 50_000, "E132", "tokens of one model file, counted before it is parsed"),
-    Budget("statements", 5_000, "E259", "statements of one model file, counted before it is parsed"),
+    Budget("tokens", 10_000, "E132", "tokens of one model file, counted before it is parsed"),
+    Budget("statements", 1_000, "E259", "statements of one model file, counted before it is parsed"),
     Budget("import_depth", 16, "E260", "files importing each other in a chain"),
     Budget("party_labels", 4096, "E181", "inputs, outputs, rounds or Hilbert dimension of one party"),
     Budget("exact_entries", 1 << 17, "E181",
