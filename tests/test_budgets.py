@@ -111,3 +111,18 @@ def test_standard_input_is_read_up_to_the_budget_plus_one():
         with pytest.raises(SteerError):
             read_stream(Endless())
     assert Endless.asked[-1] == 11
+
+
+@pytest.mark.parametrize("extra", [[], ["--results"]], ids=["model", "results"])
+def test_plot_refuses_a_fifo_without_blocking(extra, tmp_path):
+    """steer plot reads its file (a model, or a run's JSON) by the same rules as check: a FIFO with no
+    writer is refused before it is opened (a subprocess, killed after 30 s, would show a hang)."""
+    import os
+    import subprocess
+    import sys
+
+    fifo = tmp_path / ("run.json" if extra else "model.steer")
+    os.mkfifo(fifo)
+    done = subprocess.run([sys.executable, "-m", "steerdsl", "plot", str(fifo), *extra, "--out",
+                           str(tmp_path / "x.png")], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 1 and "error[E131]" in done.stderr and "FIFO" in done.stderr
