@@ -131,6 +131,18 @@ def _cases() -> list[Case]:
     add("exact_operations", "many-sums", ones.format(n=300, m=299) + "let P = sum(M for k in 0..100)\n",
         budget("exact_operations"))
     add("exact_operations", "kron-chain", "let k = kron(ket(0) for j in 1..40)\n", budget("exact_operations"))
+    # large cyclotomic fields: each operation costs about φ(n) coefficient operations
+    for p in (4099, 2053, 8191):
+        add("exact_operations", f"roots-of-unity-{p}", f"let s = sum(exp(i*pi*k/{p}) for k in 0..99999)\n",
+            budget("exact_operations"))
+    add("exact_operations", "powers-in-a-large-field", "let z = exp(i*pi/4099)\n"
+        "let s = sum(z^k * (z + 1) for k in 0..99999)\n", budget("exact_operations"))
+    add("exact_operations", "vector-in-a-large-field", "let z = exp(i*pi/4099)\n"
+        "let v = sum(z^k * basis(300, k) for k in 0..299)\nlet M = proj(v)\n", budget("exact_operations"))
+    add("exact_operations", "daggers-in-a-large-field", "let z = exp(i*pi/4099)\nlet M = [[z, 1], [1, z]]\n"
+        "let N = sum(dag(M) for k in 0..9999)\n", budget("exact_operations"))
+    add("exact_operations", "inverse", "let M = I(200) + proj(sum(basis(200, k) for k in 0..199))\n"
+        "let N = inv(M)\n", budget("exact_operations"))
     for n in (1000, 2000, 4096):
         add("exact_entries", f"dense-{n}", f"let M = proj(basis({n}, 0) + basis({n}, 1))\n", budget("exact_entries"))
         add("exact_entries", f"identity-{n}", f"let E = I({n})\n", budget("exact_entries"))

@@ -47,7 +47,7 @@ from steerdsl.exact.limits import limit
 if TYPE_CHECKING:
     import sympy
 
-__all__ = ["Cyclo", "NotExact", "Rational"]
+__all__ = ["Cyclo", "NotExact", "Rational", "field_degree"]
 
 Rational = int | Fraction | fmpq
 
@@ -70,6 +70,11 @@ def _totient(n: int) -> int:
     for p, _ in fmpz(n).factor():
         out = out // int(p) * (int(p) - 1)
     return out
+
+
+def field_degree(n: int) -> int:
+    """φ(n), the degree of Q(ζ_n) over Q."""
+    return _totient(n)
 
 
 def _field(n: int) -> int:
@@ -564,6 +569,11 @@ class Cyclo:
     def conductor(self) -> int:
         """The smallest n with x ∈ Q(ζ_n) (1 for rationals; never ≡ 2 mod 4)."""
         return self._n
+
+    @property
+    def field_degree(self) -> int:
+        """φ(n), the degree of the field Q(ζ_n) of the conductor n: what one operation on x costs grows with it."""
+        return _totient(self._n)
 
     @property
     def bits(self) -> int:

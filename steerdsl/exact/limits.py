@@ -50,8 +50,11 @@ BUDGETS: dict[str, Budget] = {b.name: b for b in (
     Budget("call_depth", 100, "E254", "nested calls of let-defined functions"),
     Budget("calls", 20_000, "E255", "calls of let-defined functions in one model"),
     Budget("exact_operations", 500_000, "E257",
-           "exact scalar operations of matrix arithmetic (an n×m times m×p product costs n·m·p, a sum or "
-           "a scaling one per entry), in one operation and in one model"),
+           "exact operations, about a microsecond each: an n×m times m×p product costs n·m·p, a sum, a "
+           "scaling, building a matrix or passing it to a built-in one per entry (inv, sqrtm: n per entry); "
+           "each weighted by φ(n)/8 for entries of a field Q(ζ_n) of degree above 16, and scalar "
+           "operations on numbers of a large field or with long coefficients too; in one operation and "
+           "in one model"),
 )}
 """Every budget, by name (docs/reliability.md lists them; a test keeps the two in step)."""
 

@@ -396,6 +396,7 @@ class Evaluator:
             if node.func not in TAKES_BARE_I and any(isinstance(a, ScaledIdentity) for a in args):
                 raise error("E104", f"the dimension of I is unknown in {node.func}(…)", node.span,
                             "write I(d) with the dimension")
+            self._charge_builtin(node.func, args)
             return fn(*args)
         near = did_you_mean(node.func, list(FUNCTIONS) + list(REDUCERS) + self.known_names())
         raise error("E101", f"unknown function {node.func!r}", node.span,
@@ -414,6 +415,17 @@ class Evaluator:
             return self._eval(target.body, dict(zip(target.params, args)))
         finally:
             meter.depth -= 1
+
+    CUBIC = ("inv", "sqrtm")
+    """Built-ins whose exact work grows like n³ on an n×n matrix (elimination, eigenvectors)."""
+
+    def _charge_builtin(self, func: str, args: list) -> None:
+        """Count a built-in's exact work before it runs: each exact matrix argument's entries (times n
+        for :data:`CUBIC` ones), weighted by its field, towards the budget exact_operations."""
+        for a in args:
+            if alg.is_matrix(a) and a.dtype == object:
+                units = a.size * alg.weight(a) * (a.shape[0] if func in self.CUBIC else 1)
+                alg.charge(units, f"this {func}(…) of a {alg.shape_text(a)} matrix")
 
     def _Comprehension(self, node: ast.Comprehension, scope):
         if node.func not in REDUCERS:
