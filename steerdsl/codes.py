@@ -178,6 +178,12 @@ CODES: dict[str, tuple[str, str]] = {
              "computed.\n"
              "Example:  a product of two dense 1000×1000 exact matrices (10^9 operations)\n"
              "Fix: smaller matrices, float(·) for numeric work, or --budget exact_operations=N."),
+    "E258": ("too much evaluation",
+             "Evaluating the model visits more syntax nodes than the budget steps (300,000; each takes a few "
+             "microseconds): sums, function calls and definitions together, when no narrower budget (terms, "
+             "calls, exact operations) has stopped it first.\n"
+             "Example:  assemblage s[a|x] = sum(I/4 for k in 0..99999) / 100000   (in each of its elements)\n"
+             "Fix: fewer or smaller sums, or --budget steps=N."),
     "E259": ("too many statements",
              "The model file has more statements than the budget statements (1,000), counted before it is "
              "parsed.\nFix: split the model into files, use sums or tables instead of many let lines, or "

@@ -86,6 +86,20 @@ def _cases() -> list[Case]:
             budget("model_terms"))
     add("model_terms", "function-of-sums", "let f(n) = sum(k for k in 0..n)\nlet y = sum(f(1000) for j in 0..1000)\n",
         budget("model_terms"))
+    # evaluation steps: the net under the narrower budgets
+    scenario = "scenario {\n  alice A : inputs 2, outputs 2\n  bob B : dim 2\n}\n"
+    add("steps", "identity-terms", scenario + "assemblage s[a|x] = sum(I/4 for k in 0..99999) / 100000\n",
+        budget("steps"))
+    add("steps", "functional-terms", scenario + "functional F[a|x] = sum(k*a + x for k in 0..99999)\n",
+        budget("steps"))
+    add("steps", "many-lets", "".join(f"let s{j} = sum(1 + k - k for k in 0..60000)\n" for j in range(3)),
+        budget("steps"))
+    add("party_labels", "measurement-range", scenario + "measurement M[a|x] for x in 0..1000000000, a in 0..1 "
+        "= proj(ket(a))\n", budget("party_labels"))
+    add("party_labels", "measurement-range-of-a-party", scenario + "measurement M[a|x] on A for x in 0..1000000000 "
+        "= proj(ket(a))\n", ("E121", "ranges over 1000000001 inputs"))
+    add("party_labels", "measurement-outcomes", "measurement M[a|x] for x in 0..1, a in 0..99999 = I(2)\n",
+        budget("party_labels"))
     # calls of let functions
     for n in (30, 40, 60, 90):
         add("calls", f"fib-{n}", f"let fib(n) = n if n < 2 else fib(n-1) + fib(n-2)\nlet y = fib({n})\n",

@@ -45,6 +45,7 @@ BUDGETS: dict[str, Budget] = {b.name: b for b in (
            "exact entries of one value (a matrix, a ket, a tensor product) or one assemblage"),
     Budget("integer_bits", 100_000, "E250", "bits of one exact number (numerator or denominator)"),
     Budget("cyclotomic_degree", 8192, "E108", "degree of the cyclotomic field an exact number needs"),
+    Budget("steps", 300_000, "E258", "syntax nodes evaluated in one model (each takes 2–6 µs)"),
     Budget("sum_terms", 100_000, "E252", "terms of one sum(…), prod(…) or kron(…) comprehension, from its ranges"),
     Budget("model_terms", 150_000, "E253", "terms of all comprehensions of one model, counted"),
     Budget("call_depth", 100, "E254", "nested calls of let-defined functions"),
@@ -103,6 +104,13 @@ class Meter:
     used: dict[str, int] = field(default_factory=dict)
     depth: int = 0
     """Current nesting of let-function calls."""
+    steps: int = 0
+    """Syntax nodes evaluated (kept apart from ``used``: it is counted on the evaluator's hot path)."""
+
+    def step_budget_exceeded(self) -> TooLarge:
+        limit = self.limits["steps"]
+        return exceeded("steps", f"this model evaluates more than its budget steps = {limit:,} syntax nodes "
+                        "(sums, calls and definitions together); it stopped here")
 
     def limit(self, name: str) -> int:
         return self.limits[name]

@@ -59,6 +59,7 @@ class Evaluator:
         meter: Meter | None = None,
     ):
         self.meter = meter if meter is not None else Meter()
+        self._step_limit = self.meter.limit("steps")
         self.lookup = lookup
         self.known_names = known_names
         self.apply_map = apply_map
@@ -78,7 +79,11 @@ class Evaluator:
 
     def _eval(self, node: ast.Expr, scope: dict[str, Any]) -> Any:
         method = getattr(self, "_" + type(node).__name__)
+        meter = self.meter
+        meter.steps += 1
         try:
+            if meter.steps > self._step_limit:
+                raise meter.step_budget_exceeded()
             return method(node, scope)
         except BuiltinError as exc:
             raise error(exc.code, str(exc), getattr(node, "span", None), exc.hint) from None

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from steerdsl.diagnostics import did_you_mean, error
+from steerdsl.exact.limits import check_count
 from steerdsl.model import algebra as alg
 from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.constructs import apply_choi, bob_marginals, measure_state
@@ -113,8 +114,13 @@ class ObjectBuilder:
                 raise error("E121", "index ranges start at 0: write 0..k-1", rb.range.span)
             ranges[rb.name] = hi + 1
         if in_name in ranges:
+            if outputs is not None and ranges[in_name] != inputs:
+                raise error("E121", f"{in_name} ranges over {ranges[in_name]} inputs, but {stmt.party} has {inputs}",
+                            stmt.span, f"write 'for {in_name} in 0..{inputs - 1}', or leave the range out")
             inputs = ranges[in_name]
+        check_count(f"the inputs of {stmt.name}", inputs)
         if out_name in ranges:
+            check_count(f"the outcomes of {stmt.name}", ranges[out_name])
             outputs = (ranges[out_name],) * inputs
         if outputs is None:
             raise error("E121", f"the ranges of {stmt.name}'s indices are unknown", stmt.span,
