@@ -94,6 +94,11 @@ def _cases() -> list[Case]:
         budget("steps"))
     add("steps", "many-lets", "".join(f"let s{j} = sum(1 + k - k for k in 0..60000)\n" for j in range(3)),
         budget("steps"))
+    add("exact_operations", "elements-of-three-alices", "scenario {\n" + "".join(
+        f"  alice {p} : inputs 16, outputs 2\n" for p in "ABC") + "  bob D : dim 2\n}\n"
+        "assemblage s[a b c|x y z] = I/16\ncheck s : valid\n", budget("exact_operations"))
+    add("exact_operations", "elements-of-one-alice", "scenario {\n  alice A : inputs 4096, outputs 8\n"
+        "  bob B : dim 2\n}\nfunctional F[a|x] = a + x\n", budget("exact_operations"))
     add("party_labels", "measurement-range", scenario + "measurement M[a|x] for x in 0..1000000000, a in 0..1 "
         "= proj(ket(a))\n", budget("party_labels"))
     add("party_labels", "measurement-range-of-a-party", scenario + "measurement M[a|x] on A for x in 0..1000000000 "

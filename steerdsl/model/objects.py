@@ -186,8 +186,18 @@ class ObjectBuilder:
         return True
 
     # ------------------------------------------------------------------ assemblages etc.
-    def object_def(self, stmt: ast.ObjectDef):
+    ELEMENT_COST = 64
+    """Exact operations counted per element of an assemblage, functional or behaviour (at least; dim² when
+    larger): evaluating an element and checking it takes about 100 µs even when it is I/16."""
+
+    def _charge_elements(self, stmt) -> Scenario:
         sc = self.r.need_scenario(stmt.span)
+        alg.charge(sc.element_count() * max(self.ELEMENT_COST, sc.dim * sc.dim),
+                   f"the cost of the {sc.element_count():,} elements of {stmt.name}")
+        return sc
+
+    def object_def(self, stmt: ast.ObjectDef):
+        sc = self._charge_elements(stmt)
         if stmt.header is None:
             if stmt.definition.formula is None:
                 raise error("E121", f"{stmt.kind} {stmt.name} needs an index header like {stmt.name}[a|x]",
@@ -298,6 +308,7 @@ class ObjectBuilder:
     def table(self, stmt: ast.TableDef):
         from steerdsl.model.tables import build_table
 
+        self._charge_elements(stmt)
         return build_table(self, stmt)
 
     # ------------------------------------------------------------------ subscripts
