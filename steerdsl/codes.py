@@ -147,12 +147,12 @@ CODES: dict[str, tuple[str, str]] = {
              "Fix: use float(·) for a numeric value, or raise the budget: --budget integer_bits=N."),
     "E252": ("sum with too many terms",
              "A sum(…), prod(…) or kron(…) comprehension would have more terms than the budget sum_terms "
-             "(100,000). The count is the product of its range sizes, computed before the first term.\n"
+             "(50,000). The count is the product of its range sizes, computed before the first term.\n"
              "Example:  let s = sum(a for a, b, c in 0..1000)   (10^9 terms)\n"
              "Fix: a closed form, smaller ranges, or --budget sum_terms=N."),
     "E253": ("model with too many terms",
              "The comprehensions of one model, together, evaluated more terms than the budget model_terms "
-             "(150,000), e.g. nested sums whose inner ranges are each below sum_terms.\n"
+             "(60,000), e.g. nested sums whose inner ranges are each below sum_terms.\n"
              "Fix: fewer or smaller sums, or --budget model_terms=N."),
     "E254": ("calls nested too deeply",
              "Let-defined functions call each other more than the budget call_depth (100) deep, e.g. a "
@@ -160,7 +160,7 @@ CODES: dict[str, tuple[str, str]] = {
              "Example:  let f(n) = f(n - 1) + 1 if n > 0 else 0   then f(100000)\n"
              "Fix: a closed form or a sum(…), or --budget call_depth=N."),
     "E255": ("too many function calls",
-             "The model made more calls of let-defined functions than the budget calls (20,000). A function "
+             "The model made more calls of let-defined functions than the budget calls (10,000). A function "
              "calling itself twice, such as fib(n) = fib(n − 1) + fib(n − 2), makes exponentially many calls.\n"
              "Fix: an iterative form (a sum or a table), or --budget calls=N."),
     "E256": ("recursion without end",
@@ -174,13 +174,13 @@ CODES: dict[str, tuple[str, str]] = {
              "n·m·p, a power of an n×n matrix about 2·log2(k)·n³, a sum, a scaling, building a matrix or "
              "passing it to a built-in one per entry (n per entry for inv and sqrtm), and each element of an "
              "assemblage, functional or behaviour max(64, d²) for Bob's dimension d. Entries of a large "
-             "cyclotomic field Q(ζ_n) weigh φ(n)/8 each (an addition in degree 4098 takes about 0.5 ms), and "
+             "cyclotomic field Q(ζ_n) weigh φ(n)/2 each (an addition in degree 2052 took up to 1.5 ms), and "
              "so do scalar operations on them. The cost of a product or power is checked before it is "
              "computed.\n"
              "Example:  a product of two dense 1000×1000 exact matrices (10^9 operations)\n"
              "Fix: smaller matrices, float(·) for numeric work, or --budget exact_operations=N."),
     "E258": ("too much evaluation",
-             "Evaluating the model visits more syntax nodes than the budget steps (300,000; each takes a few "
+             "Evaluating the model visits more syntax nodes than the budget steps (120,000; each takes a few "
              "microseconds): sums, function calls and definitions together, when no narrower budget (terms, "
              "calls, exact operations) has stopped it first.\n"
              "Example:  assemblage s[a|x] = sum(I/4 for k in 0..99999) / 100000   (in each of its elements)\n"

@@ -15,6 +15,7 @@ from steerdsl.exact.limits import BUDGETS, Meter, metering, parse_budgets
 from steerdsl.syntax.source import read_stream
 
 BIG_SUM = "let s = sum(k for k in 1..200000)\n"
+RAISED = {"sum_terms": 300_000, "model_terms": 300_000, "steps": 1_000_000}
 
 
 def code_of(text: str, **kw) -> str:
@@ -25,7 +26,7 @@ def code_of(text: str, **kw) -> str:
 
 def test_a_budget_is_raised_from_python():
     assert code_of(BIG_SUM) == "E252"
-    model = loads(BIG_SUM, budgets={"sum_terms": 300_000, "model_terms": 300_000})
+    model = loads(BIG_SUM, budgets=RAISED)
     assert model["s"] == 200_000 * 200_001 // 2
 
 
@@ -34,7 +35,8 @@ def test_a_budget_is_raised_from_the_cli(tmp_path, capsys):
     path.write_text(BIG_SUM, encoding="utf-8")
     assert main(["check", str(path)]) == 1
     assert "budget sum_terms" in capsys.readouterr().out
-    assert main(["check", "--budget", "sum_terms=300000", "--budget", "model_terms=300_000", str(path)]) == 0
+    assert main(["check", "--budget", "sum_terms=300000", "--budget", "model_terms=300_000", "--budget",
+                 "steps=1000000", str(path)]) == 0
 
 
 @pytest.mark.parametrize("value", ["x", "nope=3", "sum_terms=0", "sum_terms=-1", "sum_terms=1.5", "sum_terms="])
@@ -55,11 +57,11 @@ def test_bad_budgets_from_python_are_refused():
 
 
 def test_totals_belong_to_one_model():
-    """Counted budgets start again for every model: two models of 90 000 terms each load one after the other."""
-    text = "let s = sum(k for k in 1..90000)\n"
+    """Counted budgets start again for every model: models of 40 000 terms load one after the other."""
+    text = "let s = sum(k for k in 1..40000)\n"
     for _ in range(3):
-        assert loads(text)["s"] == 90_000 * 90_001 // 2
-    assert code_of(text * 2) == "E253"  # but not twice in one model (model_terms = 150 000)
+        assert loads(text)["s"] == 40_000 * 40_001 // 2
+    assert code_of(text * 2) == "E253"  # but not twice in one model (model_terms = 60 000)
 
 
 def test_a_lowered_budget_refuses_what_the_default_takes():

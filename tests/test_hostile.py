@@ -82,17 +82,17 @@ def _cases() -> list[Case]:
     add("model_terms", "nested-10^9", "let s = sum(sum(sum(1 for c in 1..1000) for b in 1..1000) for a in 1..1000)\n",
         budget("model_terms"))
     for count in (2, 5):
-        add("model_terms", f"{count}-sums", "".join(f"let s{j} = sum(k for k in 1..90000)\n" for j in range(count)),
+        add("model_terms", f"{count}-sums", "".join(f"let s{j} = sum(k for k in 1..40000)\n" for j in range(count)),
             budget("model_terms"))
     add("model_terms", "function-of-sums", "let f(n) = sum(k for k in 0..n)\nlet y = sum(f(1000) for j in 0..1000)\n",
         budget("model_terms"))
     # evaluation steps: the net under the narrower budgets
     scenario = "scenario {\n  alice A : inputs 2, outputs 2\n  bob B : dim 2\n}\n"
-    add("steps", "identity-terms", scenario + "assemblage s[a|x] = sum(I/4 for k in 0..99999) / 100000\n",
+    add("steps", "identity-terms", scenario + "assemblage s[a|x] = sum(I/4 for k in 0..39999) / 40000\n",
         budget("steps"))
-    add("steps", "functional-terms", scenario + "functional F[a|x] = sum(k*a + x for k in 0..99999)\n",
+    add("steps", "functional-terms", scenario + "functional F[a|x] = sum(k*a + x for k in 0..39999)\n",
         budget("steps"))
-    add("steps", "many-lets", "".join(f"let s{j} = sum(1 + k - k for k in 0..60000)\n" for j in range(3)),
+    add("steps", "many-lets", "".join(f"let s{j} = sum(1 + k - k for k in 0..20000)\n" for j in range(3)),
         budget("steps"))
     add("exact_operations", "elements-of-three-alices", "scenario {\n" + "".join(
         f"  alice {p} : inputs 16, outputs 2\n" for p in "ABC") + "  bob D : dim 2\n}\n"
@@ -114,7 +114,7 @@ def _cases() -> list[Case]:
         budget("calls"))
     add("calls", "mutual-doubling", "let f(n) = g(n-1) + g(n-1) if n > 0 else 1\n"
         "let g(n) = f(n) + f(n)\nlet y = f(40)\n", budget("calls"))
-    add("calls", "in-sum", "let f(n) = n + 1\nlet y = sum(f(k) + f(k) for k in 0..90000)\n", budget("calls"))
+    add("calls", "in-sum", "let f(n) = n + 1\nlet y = sum(f(k) + f(k) for k in 0..40000)\n", budget("calls"))
     # call depth
     for n in (1000, 10**6, 10**12):
         add("call_depth", f"countdown-{n}", f"let f(n) = f(n-1) + 1 if n > 0 else 0\nlet y = f({n})\n",
@@ -152,10 +152,10 @@ def _cases() -> list[Case]:
     add("exact_operations", "kron-chain", "let k = kron(ket(0) for j in 1..40)\n", budget("exact_operations"))
     # large cyclotomic fields: each operation costs about φ(n) coefficient operations
     for p in (4099, 2053, 8191):
-        add("exact_operations", f"roots-of-unity-{p}", f"let s = sum(exp(i*pi*k/{p}) for k in 0..99999)\n",
+        add("exact_operations", f"roots-of-unity-{p}", f"let s = sum(exp(i*pi*k/{p}) for k in 0..49999)\n",
             budget("exact_operations"))
     add("exact_operations", "powers-in-a-large-field", "let z = exp(i*pi/4099)\n"
-        "let s = sum(z^k * (z + 1) for k in 0..99999)\n", budget("exact_operations"))
+        "let s = sum(z^k * (z + 1) for k in 0..49999)\n", budget("exact_operations"))
     add("exact_operations", "vector-in-a-large-field", "let z = exp(i*pi/4099)\n"
         "let v = sum(z^k * basis(300, k) for k in 0..299)\nlet M = proj(v)\n", budget("exact_operations"))
     add("exact_operations", "daggers-in-a-large-field", "let z = exp(i*pi/4099)\nlet M = [[z, 1], [1, z]]\n"

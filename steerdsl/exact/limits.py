@@ -45,15 +45,15 @@ BUDGETS: dict[str, Budget] = {b.name: b for b in (
            "exact entries of one value (a matrix, a ket, a tensor product) or one assemblage"),
     Budget("integer_bits", 100_000, "E250", "bits of one exact number (numerator or denominator)"),
     Budget("cyclotomic_degree", 8192, "E108", "degree of the cyclotomic field an exact number needs"),
-    Budget("steps", 300_000, "E258", "syntax nodes evaluated in one model (each takes 2–6 µs)"),
-    Budget("sum_terms", 100_000, "E252", "terms of one sum(…), prod(…) or kron(…) comprehension, from its ranges"),
-    Budget("model_terms", 150_000, "E253", "terms of all comprehensions of one model, counted"),
+    Budget("steps", 120_000, "E258", "syntax nodes evaluated in one model (each takes 2–6 µs)"),
+    Budget("sum_terms", 50_000, "E252", "terms of one sum(…), prod(…) or kron(…) comprehension, from its ranges"),
+    Budget("model_terms", 60_000, "E253", "terms of all comprehensions of one model, counted"),
     Budget("call_depth", 100, "E254", "nested calls of let-defined functions"),
-    Budget("calls", 20_000, "E255", "calls of let-defined functions in one model"),
+    Budget("calls", 10_000, "E255", "calls of let-defined functions in one model"),
     Budget("exact_operations", 500_000, "E257",
            "exact operations, about a microsecond each: an n×m times m×p product costs n·m·p, a sum, a "
            "scaling, building a matrix or passing it to a built-in one per entry (inv, sqrtm: n per entry); "
-           "each weighted by φ(n)/8 for entries of a field Q(ζ_n) of degree above 16, and scalar "
+           "each weighted by φ(n)/2 for entries of a field Q(ζ_n) of degree above 16, and scalar "
            "operations on numbers of a large field or with long coefficients too; in one operation and "
            "in one model"),
 )}

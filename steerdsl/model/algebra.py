@@ -82,15 +82,15 @@ def bits(v) -> int:
 
 def weight(*values) -> int:
     """The cost of one exact scalar operation on entries of ``values``, in the units of the budget
-    exact_operations (about a microsecond each): 1 for rationals and small fields, φ(n)/8 for Q(ζ_n) —
-    an addition in a field of degree 4098 takes about 0.5 ms."""
+    exact_operations (about a microsecond each): 1 for rationals and small fields, φ(n)/2 for Q(ζ_n) —
+    an addition in a field of degree 2052 took up to 1.5 ms."""
     top = 1
     for v in values:
         if isinstance(v, Cyclo):
             top = max(top, v.conductor)
         elif isinstance(v, np.ndarray) and v.dtype == object:
             top = max(top, max((e.conductor for e in v.flat if isinstance(e, Cyclo)), default=1))
-    return 1 if top <= 16 else max(1, field_degree(top) // 8)
+    return 1 if top <= 16 else max(1, field_degree(top) // 2)
 
 
 def charge(units: int, what: str) -> None:
