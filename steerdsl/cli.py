@@ -407,6 +407,10 @@ def main(argv: list[str] | None = None) -> int:
     except SteerError as exc:
         print(render_text(exc.diagnostic), file=sys.stderr)
         return EXIT_MODEL
+    except MemoryError:  # outside the evaluator (which reports E134 with a location): still a diagnostic
+        print(render_text(Diagnostic("E134", "steer ran out of memory", hint="a smaller model, lower budgets "
+                                     "(--budget NAME=N), or more memory for the process")), file=sys.stderr)
+        return EXIT_MODEL
     except Exception as exc:  # an internal error: say so clearly, no traceback unless asked
         if args.debug:
             traceback.print_exc()

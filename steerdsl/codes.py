@@ -75,6 +75,11 @@ CODES: dict[str, tuple[str, str]] = {
              "and its subfolders, so that a model cannot make the tool read arbitrary files.\n"
              "Fix: move the file into the model's folder, or allow a wider folder with steer check "
              "--import-root DIR (Python: load(path, import_root=DIR))."),
+    "E134": ("out of memory",
+             "The process ran out of memory while evaluating the model: the budgets (docs/reliability.md) keep "
+             "a model within about 1 GiB, so this happens when the process has less (ulimit -v, a container) "
+             "or budgets were raised. The location is the expression being evaluated, when known.\n"
+             "Fix: a smaller model, lower budgets, or more memory for the process."),
     "E140": ("unknown property or task",
              "A check asks for a property that this kind of object does not have (e.g. 'trace_preserving' "
              "of an assemblage), or a solve asks for an unknown task."),

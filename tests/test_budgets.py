@@ -128,3 +128,17 @@ def test_plot_refuses_a_fifo_without_blocking(extra, tmp_path):
     done = subprocess.run([sys.executable, "-m", "steerdsl", "plot", str(fifo), *extra, "--out",
                            str(tmp_path / "x.png")], capture_output=True, text=True, timeout=30)
     assert done.returncode == 1 and "error[E131]" in done.stderr and "FIFO" in done.stderr
+
+
+def test_running_out_of_memory_is_a_located_diagnostic(monkeypatch):
+    """Below what the budgets allow (ulimit -v, a container), a MemoryError is E134 at the expression."""
+    from steerdsl.model.evaluate import Evaluator
+
+    def exhausted(self, node, scope):
+        raise MemoryError
+
+    monkeypatch.setattr(Evaluator, "_Number", exhausted)
+    with pytest.raises(SteerError) as info:
+        loads("let a = 2 + 1\n")
+    d = info.value.diagnostic
+    assert d.code == "E134" and (d.span.line, d.span.column) == (1, 9)

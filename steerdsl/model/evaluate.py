@@ -76,6 +76,9 @@ class Evaluator:
             raise error("E254", "evaluating this expression nests too deeply for the interpreter (let functions "
                         "calling each other inside deeply nested expressions)", getattr(node, "span", None),
                         "lower the nesting, or the budget call_depth") from None
+        except MemoryError:  # a limit of the process (ulimit -v) below what the budgets allow
+            raise error("E134", "evaluating this expression ran out of memory", getattr(node, "span", None),
+                        "make it smaller, or give the process more memory") from None
 
     def _eval(self, node: ast.Expr, scope: dict[str, Any]) -> Any:
         method = getattr(self, "_" + type(node).__name__)
