@@ -90,3 +90,28 @@ def test_ghjw_of_a_huge_number_is_undecided_without_factoring(monkeypatch):
     model = loads(text.replace("let v1 = [[1], [2], [0], [1]]", "let v1 = [[1], [2], [1], [1e999]]"), str(path))
     results = {r.property: r for r in check(model).results}
     assert results["ghjw"].status == "undecided" and "digit number" in results["ghjw"].detail
+
+
+def test_ghjw_never_searches_two_squares_of_a_large_number(monkeypatch):
+    """Found by a 5 000-input campaign: 4294967296 in E12's state made sympy search a 60-bit number for
+    two squares (a hang); two squares are now tried only up to 32 bits, three or four squares above."""
+    import importlib
+
+    from steerdsl.api import check, loads
+    from steerdsl.exact import ghjw
+
+    diophantine = importlib.import_module("sympy.solvers.diophantine.diophantine")
+    searched = []
+    original = diophantine.sum_of_squares
+
+    def recording(n, k, zeros=False):
+        searched.append((n, k))
+        return original(n, k, zeros)
+
+    monkeypatch.setattr(diophantine, "sum_of_squares", recording)
+    path = fz.ROOT / "models" / "e12_ghjw.steer"
+    text = path.read_text(encoding="utf-8").replace("let v1 = [[1], [2], [0], [1]]",
+                                                    "let v1 = [[4294967296], [2], [0], [1]]")
+    results = {r.property: r for r in check(loads(text, str(path))).results}
+    assert results["ghjw"].status in ("pass", "undecided")
+    assert all(n.bit_length() <= ghjw.MAX_TWO_SQUARES_BITS for n, k in searched if k == 2)
