@@ -22,19 +22,24 @@ from steerdsl.model.resolve import load_file, load_text
 from steerdsl.tasks import bound_task, solve_task
 
 
-def load(path: str | Path, params: dict[str, Any] | None = None) -> Model:
-    """Parse and resolve a ``.steer`` file into a :class:`Model`; ``params`` set ``let`` parameters
-    as :meth:`Model.with_params` does (``sd.load(path, params={"v": 0.7})``).
+def load(path: str | Path, params: dict[str, Any] | None = None, budgets: dict[str, int] | None = None,
+         import_root: str | Path | None = None) -> Model:
+    """Parse and resolve a ``.steer`` file into a :class:`Model`.
 
     Raises :class:`steerdsl.SteerError` (with a diagnostic naming file, line
-    and column) when the model is wrong."""
-    model = load_file(path)
+    and column) when the model is wrong.  ``params`` set ``let`` parameters as
+    :meth:`Model.with_params` does (``sd.load(path, params={"v": 0.7})``); ``budgets``
+    raise named limits (``{"sum_terms": 10**6}``, see docs/reliability.md); ``import_root``
+    is the folder imports must stay in (default: the model's folder)."""
+    model = load_file(path, budgets, import_root)
     return model.with_params(**params) if params else model
 
 
-def loads(text: str, file: str = "<string>", params: dict[str, Any] | None = None) -> Model:
-    """Parse and resolve model text; ``file`` names it in diagnostics; ``params`` as in :func:`load`."""
-    model = load_text(text, file)
+def loads(text: str, file: str = "<string>", params: dict[str, Any] | None = None,
+          budgets: dict[str, int] | None = None, import_root: str | Path | None = None) -> Model:
+    """Parse and resolve model text; ``file`` names it in diagnostics (``params``, ``budgets`` and
+    ``import_root`` as for :func:`load`)."""
+    model = load_text(text, file, budgets=budgets, import_root=import_root)
     return model.with_params(**params) if params else model
 
 

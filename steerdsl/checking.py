@@ -10,8 +10,9 @@ diagnostic for each answer that contradicts the model.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from math import prod
 
 from steerdsl.diagnostics import Diagnostic, SteerError, did_you_mean, error
 from steerdsl.exact import checks as ac
@@ -19,6 +20,7 @@ from steerdsl.exact import map_positivity as mp
 from steerdsl.exact import operator_checks as oc
 from steerdsl.exact import witness_checks as wc
 from steerdsl.exact.ghjw import realisation_check
+from steerdsl.exact.limits import TooLarge
 from steerdsl.exact.report import FAIL, PASS, UNDECIDED, CheckResult, combine
 from steerdsl.model import algebra as alg
 from steerdsl.model.assemblage import Assemblage, Functional
@@ -195,7 +197,9 @@ def explicit_checks(model: Model) -> tuple[list[CheckResult], list[Diagnostic]]:
     return results, diags
 
 
-def _bindings(model: Model, fors) -> list[dict]:
+def _bindings(model: Model, fors) -> Iterator[dict]:
+    """The bindings of ``for …`` clauses, one at a time, within the budgets sum_terms (counted from
+    the ranges, before the first) and model_terms."""
     ev = model.evaluator
     names, ranges = [], []
     for f in fors:
@@ -203,7 +207,15 @@ def _bindings(model: Model, fors) -> list[dict]:
         for n in f.names:
             names.append(n)
             ranges.append(range(lo, hi + 1))
-    return [dict(zip(names, combo)) for combo in itertools.product(*ranges)]
+    span = fors[0].span if fors else None
+    try:
+        terms = prod(max(0, r.stop - r.start) for r in ranges)
+        ev.meter.check("sum_terms", terms, "the number of bindings of this assert")
+        for combo in itertools.product(*ranges):
+            ev.meter.charge("model_terms", 1, "a binding of this assert")
+            yield dict(zip(names, combo))
+    except TooLarge as exc:
+        raise error(exc.code, str(exc), span, exc.hint) from None
 
 
 def assert_checks(model: Model) -> list[CheckResult]:

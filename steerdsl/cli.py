@@ -26,20 +26,56 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def _read_sources(files: list[str]) -> list[tuple[str, str | None]]:
+def _read_sources(files: list[str], args=None) -> list[tuple[str, str | None]]:
+    """``(name, text)`` per file; standard input ('-') is read here, at most input_bytes + 1 bytes."""
+    from steerdsl.exact.limits import Meter, metering, parse_budgets
+    from steerdsl.syntax.source import read_stream
+
     out = []
     for f in files:
         if f == "-":
-            out.append(("<stdin>", sys.stdin.read()))
+            with metering(Meter(parse_budgets(_budgets(args)))):
+                out.append(("<stdin>", read_stream(sys.stdin)))
         else:
             out.append((f, None))
     return out
 
 
-def _load(name: str, text: str | None):
+def _budgets(args) -> dict[str, int] | None:
+    pairs = getattr(args, "budget", None)
+    return dict(pairs) if pairs else None
+
+
+def _load(name: str, text: str | None, args=None):
     from steerdsl.api import load, loads
 
-    return loads(text, name) if text is not None else load(name)
+    options = {"budgets": _budgets(args), "import_root": getattr(args, "import_root", None)}
+    return loads(text, name, **options) if text is not None else load(name, **options)
+
+
+def _budget_option(value: str) -> tuple[str, int]:
+    """``NAME=N`` of ``--budget``: a known budget and a positive integer (else a usage error)."""
+    from steerdsl.exact.limits import BUDGETS, parse_budgets
+
+    name, sep, number = value.partition("=")
+    if not sep:
+        raise argparse.ArgumentTypeError(f"expected NAME=N, got {value!r}; budgets: {', '.join(BUDGETS)}")
+    try:
+        n = int(number.replace("_", ""))
+        parse_budgets({name.strip(): n})
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc) if "budget" in str(exc) else
+                                         f"{number!r} is not an integer") from None
+    return name.strip(), n
+
+
+def add_model_options(parser: argparse.ArgumentParser) -> None:
+    """``--budget NAME=N`` (repeatable) and ``--import-root DIR``, for commands that load models."""
+    parser.add_argument("--budget", action="append", type=_budget_option, metavar="NAME=N",
+                        help="raise (or lower) a named limit of the evaluator, e.g. --budget sum_terms=1000000; "
+                        "the budgets and their defaults are listed in docs/reliability.md")
+    parser.add_argument("--import-root", metavar="DIR",
+                        help="folder that imports must stay in (default: the model's folder)")
 
 
 def _print_diag(diag: Diagnostic, sources: dict[str, str], fmt: str) -> None:
@@ -48,13 +84,16 @@ def _print_diag(diag: Diagnostic, sources: dict[str, str], fmt: str) -> None:
 
 
 def _sources_for(name: str, text: str | None, model=None) -> dict[str, str]:
+    """The text to quote under a diagnostic: read again only when it is a regular model file."""
+    from steerdsl.syntax.source import read_model_file
+
     if model is not None:
         return model.sources
     if text is not None:
         return {name: text}
     try:
-        return {name: Path(name).read_text(encoding="utf-8")}
-    except (OSError, UnicodeDecodeError):
+        return {name: read_model_file(name)}
+    except SteerError:
         return {}
 
 
@@ -69,9 +108,9 @@ def cmd_check(args) -> int:
 
     code = EXIT_OK
     reports = []
-    for name, text in _read_sources(args.files):
+    for name, text in _read_sources(args.files, args):
         try:
-            model = _load(name, text)
+            model = _load(name, text, args)
         except SteerError as exc:
             code = max(code, EXIT_MODEL)
             if args.format == "json":
@@ -107,9 +146,9 @@ def cmd_check(args) -> int:
 def cmd_compile(args) -> int:
     from steerdsl.emit import emit_json, emit_sympy
 
-    (name, text), = _read_sources([args.file])
+    (name, text), = _read_sources([args.file], args)
     try:
-        model = _load(name, text)
+        model = _load(name, text, args)
     except SteerError as exc:
         _print_diag(exc.diagnostic, _sources_for(name, text), "text")
         return EXIT_MODEL
@@ -210,9 +249,9 @@ def cmd_run(args) -> int:
     code = EXIT_OK
     reports = []
     progress = None if args.quiet or args.format == "json" else Progress()
-    for name, text in _read_sources(args.files):
+    for name, text in _read_sources(args.files, args):
         try:
-            model = _load(name, text)
+            model = _load(name, text, args)
         except SteerError as exc:
             code = max(code, EXIT_MODEL)
             if args.format == "json":
@@ -383,7 +422,7 @@ def cmd_test(args) -> int:
     failed = passed = 0
     for f in files:
         try:
-            model = _load(f, None)
+            model = _load(f, None, args)
             with Progress() as progress:
                 report = run_model(model, solver=args.solver, progress=None if args.quiet else progress)
             sweep_claims = _sweep_claims(f, args.solver) if model.sweeps else []
@@ -425,12 +464,14 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("files", nargs="+", help=".steer files ('-' reads standard input)")
     c.add_argument("--format", choices=("text", "json"), default="text")
     c.add_argument("-v", "--verbose", action="store_true", help="list every check")
+    add_model_options(c)
     c.set_defaults(func=cmd_check)
     k = sub.add_parser("compile", help="print the exact objects of a model")
     k.add_argument("file")
     k.add_argument("--emit", choices=("sympy", "json", "sdp"), default="sympy",
                    help="sdp: the picos problem of every solve/bound line (solved, so its value is known)")
     k.add_argument("--write", metavar="PREFIX", help="with --emit sdp: also write PREFIX_lineN.cbf and .dat-s")
+    add_model_options(k)
     k.set_defaults(func=cmd_compile)
     r = sub.add_parser("run", help="run every check and SDP question of the models, with a results table")
     r.add_argument("files", nargs="+", help=".steer files ('-' reads standard input)")
@@ -448,6 +489,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="refuse SDPs whose estimated memory is above GIB gibibytes (default 2; E182)")
     r.add_argument("--time-limit", type=positive_seconds, metavar="SECONDS",
                    help="stop a line whose SDP solves take longer than this in all (E310)")
+    add_model_options(r)
     r.set_defaults(func=cmd_run)
     v = sub.add_parser("verify", help="re-check exact certificates (JSON files from steer run --certificates)")
     v.add_argument("files", nargs="+")
@@ -461,6 +503,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("dirs", nargs="+")
     t.add_argument("--solver")
     t.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    add_model_options(t)
     t.set_defaults(func=cmd_test)
     from steerdsl.sweeps.command import add_parser as add_sweep_parser
 
@@ -484,6 +527,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except SteerError as exc:
         print(render_text(exc.diagnostic), file=sys.stderr)
+        return EXIT_MODEL
+    except MemoryError:  # outside the evaluator (which reports E134 with a location): still a diagnostic
+        print(render_text(Diagnostic("E134", "steer ran out of memory", hint="a smaller model, lower budgets "
+                                     "(--budget NAME=N), or more memory for the process")), file=sys.stderr)
         return EXIT_MODEL
     except Exception as exc:  # an internal error: say so clearly, no traceback unless asked
         if args.debug:

@@ -58,7 +58,28 @@ CODES: dict[str, tuple[str, str]] = {
              "An imported file cannot be found, imports itself (a cycle), does not define the requested "
              "name, or defines it over a different scenario. Paths are relative to the importing file."),
     "E131": ("cannot read file",
-             "The model file does not exist or cannot be read as UTF-8 text."),
+             "The model file (or an imported one) does not exist, is not a regular file, or cannot be read as "
+             "UTF-8 text. Only regular files are read: a directory, a FIFO, a device such as /dev/zero, a file "
+             "of /proc, /sys or /dev, or a loop of symbolic links is refused before anything is read, and the "
+             "message never quotes the file's content.\nExample:  steer check /dev/zero"),
+    "E132": ("input too large",
+             "A model file, or standard input, is larger than the budget input_bytes (1 MiB by default; at "
+             "most that many bytes plus one are read), or has more tokens than the budget tokens (10,000), "
+             "counted before it is parsed: the parser takes up to 0.2 ms a token.\n"
+             "Fix: split the model into files that import each other, write long sums as sum(… for k in "
+             "0..n), or raise the budget: steer check --budget input_bytes=N (Python: load(path, "
+             "budgets={'input_bytes': N}))."),
+    "E133": ("import outside the model's folder",
+             "An import names a file outside the folder of the importing model (an absolute path such as "
+             "\"/etc/x.steer\", or one reached through \"..\"). Imports stay inside the top model's folder "
+             "and its subfolders, so that a model cannot make the tool read arbitrary files.\n"
+             "Fix: move the file into the model's folder, or allow a wider folder with steer check "
+             "--import-root DIR (Python: load(path, import_root=DIR))."),
+    "E134": ("out of memory",
+             "The process ran out of memory while evaluating the model: the budgets (docs/reliability.md) keep "
+             "a model within about 1 GiB, so this happens when the process has less (ulimit -v, a container) "
+             "or budgets were raised. The location is the expression being evaluated, when known.\n"
+             "Fix: a smaller model, lower budgets, or more memory for the process."),
     "E140": ("unknown property or task",
              "A check asks for a property that this kind of object does not have (e.g. 'trace_preserving' "
              "of an assemblage), or a solve asks for an unknown task."),
@@ -108,11 +129,13 @@ CODES: dict[str, tuple[str, str]] = {
              "stack, so it is refused.\nFix: split it into several let definitions, or write a long sum "
              "as sum(… for k in 0..n)."),
     "E181": ("too large for the exact engine",
-             "A scenario or an exact value would be too large to build: more than 4096 inputs, outputs or "
-             "dimensions for one party, or more than 2^20 exact matrix entries in one value or one "
-             "assemblage (elements × Bob's dimension²), or a number literal longer than 1000 digits. The "
-             "message names the size.\n"
-             "Example:  let big = kron(X, X, X, X, X, X, X, X, X, X, X)   (a 2048×2048 matrix)"),
+             "A scenario or an exact value would be too large to build: more inputs, outputs or dimensions "
+             "for one party than the budget party_labels (4096), or more exact entries in one value (a matrix, "
+             "a ket, a tensor product) or one assemblage (elements × Bob's dimension²) than the budget "
+             "exact_entries (2^17 = 131,072), or a number literal longer than 1000 digits. The message names "
+             "the size and the budget.\n"
+             "Example:  let big = kron(X, X, X, X, X, X, X, X, X, X, X)   (a 2048×2048 matrix)\n"
+             "Fix: a smaller object, or raise the budget: steer check --budget exact_entries=N."),
     "E182": ("SDP too large",
              "The SDP of this line is estimated, before it is built, above a limit: 50000 real variables, or "
              "2 GiB of memory (128 MiB + 16 bytes per pair of variables: cvxopt's dense matrices, calibrated "
@@ -122,6 +145,60 @@ CODES: dict[str, tuple[str, str]] = {
              "the memory: steer run --max-sdp-size N --max-sdp-memory GIB (Python: run_model(model, "
              "max_sdp_size=N, max_sdp_memory=GIB))."),
     "E200": ("check failed", "A check answered 'fail'."),
+    "E250": ("number too large",
+             "An exact number would have more bits (in a numerator or denominator) than the budget integer_bits "
+             "(100,000 bits, about 30,000 digits). The size is estimated before a product or a power is "
+             "computed: bits(a) + bits(b) for a·b, bits(a)·n for a^n, so (10^4096)^4096 is refused at once.\n"
+             "Example:  let a = (10^4096)^4096\n"
+             "Fix: use float(·) for a numeric value, or raise the budget: --budget integer_bits=N."),
+    "E252": ("sum with too many terms",
+             "A sum(…), prod(…) or kron(…) comprehension would have more terms than the budget sum_terms "
+             "(50,000). The count is the product of its range sizes, computed before the first term.\n"
+             "Example:  let s = sum(a for a, b, c in 0..1000)   (10^9 terms)\n"
+             "Fix: a closed form, smaller ranges, or --budget sum_terms=N."),
+    "E253": ("model with too many terms",
+             "The comprehensions of one model, together, evaluated more terms than the budget model_terms "
+             "(60,000), e.g. nested sums whose inner ranges are each below sum_terms.\n"
+             "Fix: fewer or smaller sums, or --budget model_terms=N."),
+    "E254": ("calls nested too deeply",
+             "Let-defined functions call each other more than the budget call_depth (100) deep, e.g. a "
+             "recursion whose stopping condition is too far away or never reached.\n"
+             "Example:  let f(n) = f(n - 1) + 1 if n > 0 else 0   then f(100000)\n"
+             "Fix: a closed form or a sum(…), or --budget call_depth=N."),
+    "E255": ("too many function calls",
+             "The model made more calls of let-defined functions than the budget calls (10,000). A function "
+             "calling itself twice, such as fib(n) = fib(n − 1) + fib(n − 2), makes exponentially many calls.\n"
+             "Fix: an iterative form (a sum or a table), or --budget calls=N."),
+    "E256": ("recursion without end",
+             "A let function always calls itself again, directly (let f(n) = f(n)) or through other functions "
+             "(f calls g, g calls f), with no if … else, and/or or comprehension on the way that could stop "
+             "it. This is found when the function is defined, before anything is evaluated.\n"
+             "Fix: make the recursive call depend on a condition, e.g. f(n - 1) if n > 0 else 1."),
+    "E257": ("too much exact work",
+             "Exact arithmetic would take more operations than the budget exact_operations (500,000, about "
+             "a microsecond each), in one operation or over the whole model: an n×m times m×p product costs "
+             "n·m·p, a power of an n×n matrix about 2·log2(k)·n³, a sum, a scaling, building a matrix or "
+             "passing it to a built-in one per entry (n per entry for inv and sqrtm), and each element of an "
+             "assemblage, functional or behaviour max(64, d²) for Bob's dimension d. Entries of a large "
+             "cyclotomic field Q(ζ_n) weigh φ(n)/2 each (an addition in degree 2052 took up to 1.5 ms), and "
+             "so do scalar operations on them. The cost of a product or power is checked before it is "
+             "computed.\n"
+             "Example:  a product of two dense 1000×1000 exact matrices (10^9 operations)\n"
+             "Fix: smaller matrices, float(·) for numeric work, or --budget exact_operations=N."),
+    "E258": ("too much evaluation",
+             "Evaluating the model visits more syntax nodes than the budget steps (120,000; each takes a few "
+             "microseconds): sums, function calls and definitions together, when no narrower budget (terms, "
+             "calls, exact operations) has stopped it first.\n"
+             "Example:  assemblage s[a|x] = sum(I/4 for k in 0..99999) / 100000   (in each of its elements)\n"
+             "Fix: fewer or smaller sums, or --budget steps=N."),
+    "E259": ("too many statements",
+             "The model file has more statements than the budget statements (1,000), counted before it is "
+             "parsed.\nFix: split the model into files, use sums or tables instead of many let lines, or "
+             "--budget statements=N."),
+    "E260": ("imports nested too deeply",
+             "Files import each other in a chain longer than the budget import_depth (16). (A file importing "
+             "itself, directly or through others, is an import cycle: E130.)\n"
+             "Fix: import the needed files from the top model directly, or --budget import_depth=N."),
     "E201": ("signalling assemblage",
              "An Alice's input changes Bob's reduced state: Σ_a σ[a|x] depends on x. The message names the "
              "party, the two inputs and the first differing entry, exactly.\n"

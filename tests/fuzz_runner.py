@@ -273,8 +273,10 @@ class Job:
 
     mode: str
     path: str
-    text: str
+    text: str | None
     origin: str
+    stdin: str | None = None
+    """``hostile`` jobs: a file to give as standard input (the path is then '-')."""
 
 
 @dataclass
@@ -284,6 +286,8 @@ class Outcome:
     kind: str
     code: str = ""
     error: str = ""
+    output: str = ""
+    """``hostile`` jobs: what ``steer check`` printed."""
 
 
 def _known(code: str) -> bool:
@@ -331,6 +335,37 @@ def run_cli(job: Job, argv: list[str]) -> Outcome:
     return Outcome("diagnostic" if codes else "result", codes[0] if codes else "")
 
 
+LOCATED = re.compile(r"^(.+?):(\d+):(\d+): error\[(\w+)\]: (.*)$", re.MULTILINE)
+"""The first line of a rendered diagnostic: file, line, column, code, message."""
+
+
+def run_hostile(job: Job) -> Outcome:
+    """``steer check`` on a hostile input: the job's text written to its path (None: the path as it is,
+    a FIFO or a device), or ``-`` reading ``job.stdin``; a diagnostic with a location is expected."""
+    from steerdsl.cli import main
+
+    if job.text is not None:
+        Path(job.path).write_text(job.text, encoding="utf-8", errors="surrogatepass")
+    out, err = io.StringIO(), io.StringIO()
+    old_stdin = sys.stdin
+    try:
+        if job.stdin is not None:
+            sys.stdin = open(job.stdin, "rb")  # noqa: SIM115 - closed below
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(["check", "-" if job.stdin is not None else job.path])
+    finally:
+        if sys.stdin is not old_stdin:
+            sys.stdin.close()
+        sys.stdin = old_stdin
+    text = out.getvalue() + err.getvalue()
+    if "Traceback" in text or "internal error" in text or code not in (0, 1):
+        return Outcome("crash", f"exit {code}", text[-2000:], text)
+    first = LOCATED.search(text)
+    if first is None:
+        return Outcome("result", "", "", text)
+    return Outcome("diagnostic", first.group(4), "", text)
+
+
 CLI_ARGS = {"check": ["check"], "check_json": ["check", "--format", "json"],
             "run": ["run", "-q", "--format", "json", "--max-sdp-size", "2500"]}
 
@@ -340,6 +375,8 @@ def run_job(job: Job) -> Outcome:
     try:
         if job.mode == "api":
             return run_api(job)
+        if job.mode == "hostile":
+            return run_hostile(job)
         return run_cli(job, CLI_ARGS[job.mode])
     except Exception as exc:  # the point of fuzzing: any escape is a crash to report
         tb = traceback.format_exc()
@@ -347,11 +384,11 @@ def run_job(job: Job) -> Outcome:
 
 
 # ------------------------------------------------------------------ the worker and its watchdog
-def _worker(conn) -> None:
+def _worker(conn, memory: int = MEMORY_LIMIT) -> None:
     try:
         import resource
 
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     except (ImportError, ValueError, OSError):
         pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -365,14 +402,15 @@ def _worker(conn) -> None:
 class Watchdog:
     """One worker process fed jobs one at a time; a job that does not answer in time is a hang."""
 
-    def __init__(self, timeout: float):
+    def __init__(self, timeout: float, memory: int = MEMORY_LIMIT):
         self.timeout = timeout
+        self.memory = memory
         self.ctx = multiprocessing.get_context("fork")
         self._start()
 
     def _start(self) -> None:
         self.conn, child = self.ctx.Pipe()
-        self.proc = self.ctx.Process(target=_worker, args=(child,), daemon=True)
+        self.proc = self.ctx.Process(target=_worker, args=(child, self.memory), daemon=True)
         self.proc.start()
         child.close()
 

@@ -42,10 +42,12 @@ from typing import TYPE_CHECKING, ClassVar
 
 from flint import acb, acb_poly, arb, ctx, fmpq, fmpq_poly, fmpz, fmpz_poly, nmod_poly
 
+from steerdsl.exact.limits import limit
+
 if TYPE_CHECKING:
     import sympy
 
-__all__ = ["Cyclo", "NotExact", "Rational"]
+__all__ = ["Cyclo", "NotExact", "Rational", "field_degree"]
 
 Rational = int | Fraction | fmpq
 
@@ -55,9 +57,11 @@ class NotExact(ValueError):
 
 
 MAX_DEGREE = 8192
-"""Largest degree φ(n) of a field Q(ζ_n) computed in: cos(π/4096) or √p for a prime p ≡ 1 (mod 4) up to 8192 still
+"""Largest degree φ(n) of a field Q(ζ_n) computed in by default (the budget ``cyclotomic_degree``,
+see :mod:`steerdsl.exact.limits`): cos(π/4096) or √p for a prime p ≡ 1 (mod 4) up to 8192 still
 work, larger fields (e.g. √ of a 30-digit prime, exp(iπ/99991)) are refused with :class:`NotExact`
-instead of building polynomials of that degree."""
+instead of building polynomials of that degree.  Square roots divide out primes up to this default
+whatever the budget."""
 
 
 @cache
@@ -68,10 +72,17 @@ def _totient(n: int) -> int:
     return out
 
 
+def field_degree(n: int) -> int:
+    """φ(n), the degree of Q(ζ_n) over Q."""
+    return _totient(n)
+
+
 def _field(n: int) -> int:
-    """``n``, after checking that Q(ζ_n) has degree at most :data:`MAX_DEGREE`."""
-    if n > MAX_DEGREE + 1 and (n > 64 * MAX_DEGREE**2 or _totient(n) > MAX_DEGREE):
-        raise NotExact(f"this number needs the cyclotomic field Q(ζ_{n}), of degree above {MAX_DEGREE}")
+    """``n``, after checking that Q(ζ_n) has degree at most the budget ``cyclotomic_degree``."""
+    top = limit("cyclotomic_degree")
+    if n > top + 1 and (n > 64 * top**2 or _totient(n) > top):
+        raise NotExact(f"this number needs the cyclotomic field Q(ζ_{n}), of degree above {top} "
+                       "(the budget cyclotomic_degree)")
     return n
 
 
@@ -558,6 +569,20 @@ class Cyclo:
     def conductor(self) -> int:
         """The smallest n with x ∈ Q(ζ_n) (1 for rationals; never ≡ 2 mod 4)."""
         return self._n
+
+    @property
+    def field_degree(self) -> int:
+        """φ(n), the degree of the field Q(ζ_n) of the conductor n: what one operation on x costs grows with it."""
+        return _totient(self._n)
+
+    @property
+    def bits(self) -> int:
+        """The size of the number: the largest bit length of a numerator or of the common denominator
+        of its coordinates."""
+        num = self._p.numer()
+        top = max((abs(int(c)).bit_length() for c in num.coeffs()), default=0) if num.degree() > 0 \
+            else abs(int(num[0])).bit_length()
+        return max(top, int(self._p.denom()).bit_length())
 
     @property
     def degree(self) -> int:

@@ -52,6 +52,10 @@ MAX_SQUARES_BITS = 133
 measured under 0.25 s at 40 digits; a 1000-digit number (``1e999`` in a state) would not finish."""
 
 
+MAX_TWO_SQUARES_BITS = 32
+"""Largest ``numerator·denominator`` first tried as a sum of two squares (sympy searches; see below)."""
+
+
 def rational_squares(q: Fraction) -> list[Fraction]:
     """Rationals ``c_j`` (at most four) with ``Σ c_j² = q`` for ``q > 0`` (Lagrange's four-square theorem)."""
     from sympy.solvers.diophantine.diophantine import sum_of_four_squares, sum_of_squares, sum_of_three_squares
@@ -64,7 +68,9 @@ def rational_squares(q: Fraction) -> list[Fraction]:
     if isqrt(n) ** 2 == n:
         parts: tuple[int, ...] = (isqrt(n),)
     else:
-        two = next(sum_of_squares(n, 2, zeros=True), None)
+        # two squares by sympy's search only for small n: 0.3 s at 36 bits, a hang at 64 (found by fuzzing:
+        # 4294967296 in E12's state); three or four squares take under a millisecond at 133 bits
+        two = next(sum_of_squares(n, 2, zeros=True), None) if n.bit_length() <= MAX_TWO_SQUARES_BITS else None
         parts = two or sum_of_three_squares(n) or sum_of_four_squares(n)
     return [Fraction(p, den) for p in parts if p]
 

@@ -139,6 +139,7 @@ def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         b = b.reshape(-1, 1)
     if a.shape[1] != b.shape[0]:
         raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not match")
+    check_entries("this product", (a.shape[0], b.shape[1]))
     big = math.lcm(1, *(v.conductor for v in a.flat), *(v.conductor for v in b.flat))
     left = [[(k, v.coordinates(big)) for k, v in enumerate(row) if v] for row in a]
     right = [{k: v.coordinates(big) for k, v in enumerate(col) if v} for col in b.T]

@@ -16,6 +16,7 @@ import numpy as np
 
 from steerdsl.exact import linalg
 from steerdsl.exact.cyclotomic import Cyclo, NotExact
+from steerdsl.exact.limits import check_entries
 from steerdsl.model import algebra as alg
 from steerdsl.model.values import Angle, ScaledIdentity
 
@@ -107,6 +108,8 @@ def named_ket(label: str) -> np.ndarray:
         "-i": [half, -half * Cyclo.I],
     }
     text = label.replace("−", "-")
+    qubits = len(text) - text.count("i")
+    check_entries(f"the ket |{label if len(label) <= 12 else label[:12] + '…'}⟩", (2**min(qubits, 4096), 1))
     vec = None
     pos = 0
     while pos < len(text):
@@ -130,7 +133,7 @@ def _proj(v) -> np.ndarray:
             m = alg.dagger(m)
         else:
             raise BuiltinError(f"proj takes a vector, got a {alg.shape_text(m)} matrix")
-    return m @ alg.dagger(m)
+    return alg.binary("*", m, alg.dagger(m))
 
 
 def _sqrt(v):

@@ -92,7 +92,7 @@ def choi_from_kraus(din: int, kraus: list[np.ndarray]) -> np.ndarray:
     def image(i: int, j: int) -> np.ndarray:
         total = None
         for k in kraus:
-            term = k[:, i : i + 1] @ alg.dagger(k[:, j : j + 1])
+            term = alg.binary("*", k[:, i : i + 1], alg.dagger(k[:, j : j + 1]))
             total = term if total is None else total + term
         return total
 

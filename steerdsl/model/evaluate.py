@@ -17,7 +17,7 @@ import numpy as np
 
 from steerdsl.diagnostics import Span, did_you_mean, error
 from steerdsl.exact.cyclotomic import Cyclo, NotExact
-from steerdsl.exact.limits import TooLarge
+from steerdsl.exact.limits import Meter, TooLarge, metering
 from steerdsl.model import algebra as alg
 from steerdsl.model.assemblage import Assemblage
 from steerdsl.model.builtins import CONSTANTS, REDUCERS, BuiltinError, named_ket
@@ -56,7 +56,10 @@ class Evaluator:
         apply_map: Callable[[LinearMap, Any, Span | None], Any],
         subscript: Callable[[Any, list[int], list[int] | None, Span | None], Any],
         measure: Callable[[Any, list[tuple[str, Any]], Span | None], Any],
+        meter: Meter | None = None,
     ):
+        self.meter = meter if meter is not None else Meter()
+        self._step_limit = self.meter.limit("steps")
         self.lookup = lookup
         self.known_names = known_names
         self.apply_map = apply_map
@@ -65,8 +68,25 @@ class Evaluator:
 
     # ------------------------------------------------------------------ entry
     def eval(self, node: ast.Expr, scope: dict[str, Any]) -> Any:
-        method = getattr(self, "_" + type(node).__name__)
+        """The value of ``node``, with the model's budgets (:mod:`steerdsl.exact.limits`) in force."""
         try:
+            with metering(self.meter):
+                return self._eval(node, scope)
+        except RecursionError:  # deep bodies inside recursive calls: the call_depth budget is not enough
+            raise error("E254", "evaluating this expression nests too deeply for the interpreter (let functions "
+                        "calling each other inside deeply nested expressions)", getattr(node, "span", None),
+                        "lower the nesting, or the budget call_depth") from None
+        except MemoryError:  # a limit of the process (ulimit -v) below what the budgets allow
+            raise error("E134", "evaluating this expression ran out of memory", getattr(node, "span", None),
+                        "make it smaller, or give the process more memory") from None
+
+    def _eval(self, node: ast.Expr, scope: dict[str, Any]) -> Any:
+        method = getattr(self, "_" + type(node).__name__)
+        meter = self.meter
+        meter.steps += 1
+        try:
+            if meter.steps > self._step_limit:
+                raise meter.step_budget_exceeded()
             return method(node, scope)
         except BuiltinError as exc:
             raise error(exc.code, str(exc), getattr(node, "span", None), exc.hint) from None
@@ -79,8 +99,7 @@ class Evaluator:
             raise error("E108", f"not exactly representable: {exc}", getattr(node, "span", None),
                         "use float(·) to compute it numerically") from None
         except TooLarge as exc:
-            raise error("E181", str(exc), getattr(node, "span", None),
-                        "make the object smaller, or compute it numerically outside the exact engine") from None
+            raise error(exc.code, str(exc), getattr(node, "span", None), exc.hint) from None
         except OverflowError as exc:
             raise error("E108", f"the number overflows floating point ({exc})", getattr(node, "span", None),
                         "keep numeric values below about 1e308") from None
@@ -118,7 +137,7 @@ class Evaluator:
         return alg.dagger(vec) if node.bra else vec
 
     def _Bracket(self, node: ast.Bracket, scope):
-        values = [self.eval(item, scope) for item in node.items]
+        values = [self._eval(item, scope) for item in node.items]
         if len(values) == 1 and isinstance(values[0], bool):
             return int(values[0])  # Iverson bracket
         if not values:
@@ -143,7 +162,7 @@ class Evaluator:
 
     # ------------------------------------------------------------------ operators
     def _Unary(self, node: ast.Unary, scope):
-        v = self.eval(node.operand, scope)
+        v = self._eval(node.operand, scope)
         if node.op == "+":
             return v
         if isinstance(v, Angle):
@@ -158,8 +177,8 @@ class Evaluator:
         return alg.negate(v)
 
     def _Binary(self, node: ast.Binary, scope):
-        left = self.eval(node.left, scope)
-        right = self.eval(node.right, scope)
+        left = self._eval(node.left, scope)
+        right = self._eval(node.right, scope)
         return self.combine(node.op, left, right, node)
 
     def combine(self, op: str, left, right, node):
@@ -292,8 +311,8 @@ class Evaluator:
         raise error("E103", f"cannot combine an assemblage and a number with {op!r}", node.span)
 
     def _Compare(self, node: ast.Compare, scope):
-        left = self._plain(self.eval(node.left, scope))
-        right = self._plain(self.eval(node.right, scope))
+        left = self._plain(self._eval(node.left, scope))
+        right = self._plain(self._eval(node.right, scope))
         if node.op in ("==", "!="):
             for v in (left, right):
                 if not (_is_number(v) or alg.is_matrix(v) or isinstance(v, (ScaledIdentity, tuple))):
@@ -330,7 +349,7 @@ class Evaluator:
         return alg.equal(left, right)
 
     def _truth(self, node: ast.Expr, scope) -> bool:
-        v = self.eval(node, scope)
+        v = self._eval(node, scope)
         if isinstance(v, bool):
             return v
         n = alg.to_int(v)
@@ -347,10 +366,10 @@ class Evaluator:
         return left or self._truth(node.right, scope)
 
     def _Conditional(self, node: ast.Conditional, scope):
-        return self.eval(node.then if self._truth(node.test, scope) else node.orelse, scope)
+        return self._eval(node.then if self._truth(node.test, scope) else node.orelse, scope)
 
     def _Dagger(self, node: ast.Dagger, scope):
-        v = self._plain(self.eval(node.operand, scope))
+        v = self._plain(self._eval(node.operand, scope))
         if isinstance(v, ScaledIdentity):
             return ScaledIdentity(alg.conjugate(v.c))
         if not (_is_number(v) or alg.is_matrix(v)):
@@ -360,12 +379,12 @@ class Evaluator:
     # ------------------------------------------------------------------ calls
     def _Call(self, node: ast.Call, scope):
         target = scope.get(node.func) if node.func in scope else self.lookup(node.func)
-        args = [self.eval(a, scope) for a in node.args]
+        args = [self._eval(a, scope) for a in node.args]
         if isinstance(target, Function):
             if len(args) != len(target.params):
                 raise error("E102", f"{node.func} takes {len(target.params)} argument(s), got {len(args)}",
                             node.span)
-            return self.eval(target.body, dict(zip(target.params, args)))
+            return self._call_function(target, args, node)
         if isinstance(target, LinearMap):
             if len(args) != 1:
                 raise error("E102", f"the map {node.func} takes one argument", node.span)
@@ -385,10 +404,36 @@ class Evaluator:
             if node.func not in TAKES_BARE_I and any(isinstance(a, ScaledIdentity) for a in args):
                 raise error("E104", f"the dimension of I is unknown in {node.func}(…)", node.span,
                             "write I(d) with the dimension")
+            self._charge_builtin(node.func, args)
             return fn(*args)
         near = did_you_mean(node.func, list(FUNCTIONS) + list(REDUCERS) + self.known_names())
         raise error("E101", f"unknown function {node.func!r}", node.span,
                     f'did you mean "{near}"?' if near else None)
+
+    def _call_function(self, target: Function, args: list, node: ast.Call):
+        """A let-defined function's body on ``args``, within the budgets call_depth and calls."""
+        meter = self.meter
+        meter.charge("calls", 1, f"this call of {node.func}")
+        if meter.depth >= meter.limit("call_depth"):
+            raise TooLarge(f"calls of let functions nest more than the budget call_depth = {meter.limit('call_depth')} "
+                           f"deep here ({node.func} calls itself, or functions call each other, too deeply)",
+                           "E254", "call_depth")
+        meter.depth += 1
+        try:
+            return self._eval(target.body, dict(zip(target.params, args)))
+        finally:
+            meter.depth -= 1
+
+    CUBIC = ("inv", "sqrtm")
+    """Built-ins whose exact work grows like n³ on an n×n matrix (elimination, eigenvectors)."""
+
+    def _charge_builtin(self, func: str, args: list) -> None:
+        """Count a built-in's exact work before it runs: each exact matrix argument's entries (times n
+        for :data:`CUBIC` ones), weighted by its field, towards the budget exact_operations."""
+        for a in args:
+            if alg.is_matrix(a) and a.dtype == object:
+                units = a.size * alg.weight(a) * (a.shape[0] if func in self.CUBIC else 1)
+                alg.charge(units, f"this {func}(…) of a {alg.shape_text(a)} matrix")
 
     def _Comprehension(self, node: ast.Comprehension, scope):
         if node.func not in REDUCERS:
@@ -399,14 +444,19 @@ class Evaluator:
             hi = self.index(f.range.hi, scope)
             for name in f.names:
                 bindings.append((name, range(lo, hi + 1)))
+        terms = 1
+        for _, r in bindings:  # before iterating: the count of terms, from the range sizes
+            terms *= max(0, r.stop - r.start)  # not len(r): it overflows above 2^63
+        self.meter.check("sum_terms", terms, f"the number of terms of this {node.func}(…)")
         names = [b[0] for b in bindings]
         result = None
         for combo in itertools.product(*(b[1] for b in bindings)):
+            self.meter.charge("model_terms", 1, f"a term of this {node.func}(…)")
             inner = dict(scope)
             inner.update(zip(names, combo))
             if node.cond is not None and not self._truth(node.cond, inner):
                 continue
-            value = self.eval(node.body, inner)
+            value = self._eval(node.body, inner)
             if result is None:
                 result = value
             elif node.func == "sum":
@@ -434,7 +484,7 @@ class Evaluator:
             value = table(node.base.id, self.labels(node.outcomes, scope), inputs, node.span)
             if value is not None:
                 return value
-        base = self.eval(node.base, scope)
+        base = self._eval(node.base, scope)
         outcomes = self.labels(node.outcomes, scope)
         inputs = self.labels(node.inputs, scope) if node.inputs is not None else None
         return self.subscript_value(base, outcomes, inputs, node.span)
@@ -454,8 +504,8 @@ class Evaluator:
         return int(node.text)
 
     def _Measure(self, node: ast.Measure, scope):
-        target = self.eval(node.target, scope)
-        pairs = [(party, self.eval(expr, scope)) for party, expr in node.pairs]
+        target = self._eval(node.target, scope)
+        pairs = [(party, self._eval(expr, scope)) for party, expr in node.pairs]
         return self.measure(target, pairs, node.span)
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from steerdsl.diagnostics import did_you_mean, error
+from steerdsl.exact.limits import check_count
 from steerdsl.model import algebra as alg
 from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.constructs import apply_choi, bob_marginals, functional_parts, measure_state
@@ -47,7 +48,7 @@ class ObjectBuilder:
         if not alg.is_matrix(value):
             raise error("E103", f"state {stmt.name} must be a ket or a density matrix", stmt.body.span)
         pure = value.shape[1] == 1
-        rho = value @ alg.dagger(value) if pure else value
+        rho = alg.binary("*", value, alg.dagger(value)) if pure else value
         if rho.shape[0] != rho.shape[1]:
             raise error("E104", f"state {stmt.name} is a {alg.shape_text(value)} matrix; a state is a ket "
                         "(a column) or a square density matrix", stmt.body.span)
@@ -113,8 +114,13 @@ class ObjectBuilder:
                 raise error("E121", "index ranges start at 0: write 0..k-1", rb.range.span)
             ranges[rb.name] = hi + 1
         if in_name in ranges:
+            if outputs is not None and ranges[in_name] != inputs:
+                raise error("E121", f"{in_name} ranges over {ranges[in_name]} inputs, but {stmt.party} has {inputs}",
+                            stmt.span, f"write 'for {in_name} in 0..{inputs - 1}', or leave the range out")
             inputs = ranges[in_name]
+        check_count(f"the inputs of {stmt.name}", inputs)
         if out_name in ranges:
+            check_count(f"the outcomes of {stmt.name}", ranges[out_name])
             outputs = (ranges[out_name],) * inputs
         if outputs is None:
             raise error("E121", f"the ranges of {stmt.name}'s indices are unknown", stmt.span,
@@ -180,8 +186,18 @@ class ObjectBuilder:
         return True
 
     # ------------------------------------------------------------------ assemblages etc.
-    def object_def(self, stmt: ast.ObjectDef):
+    ELEMENT_COST = 64
+    """Exact operations counted per element of an assemblage, functional or behaviour (at least; dim² when
+    larger): evaluating an element and checking it takes about 100 µs even when it is I/16."""
+
+    def _charge_elements(self, stmt) -> Scenario:
         sc = self.r.need_scenario(stmt.span)
+        alg.charge(sc.element_count() * max(self.ELEMENT_COST, sc.dim * sc.dim),
+                   f"the cost of the {sc.element_count():,} elements of {stmt.name}")
+        return sc
+
+    def object_def(self, stmt: ast.ObjectDef):
+        sc = self._charge_elements(stmt)
         if stmt.header is None:
             if stmt.definition.formula is None:
                 raise error("E121", f"{stmt.kind} {stmt.name} needs an index header like {stmt.name}[a|x]",
@@ -293,6 +309,7 @@ class ObjectBuilder:
     def table(self, stmt: ast.TableDef):
         from steerdsl.model.tables import build_table
 
+        self._charge_elements(stmt)
         return build_table(self, stmt)
 
     # ------------------------------------------------------------------ subscripts

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 from steerdsl.diagnostics import Diagnostic, SteerError, did_you_mean, render_text
 
@@ -31,6 +30,9 @@ def add_parser(sub) -> None:
     p.add_argument("--results", action="store_true",
                    help="run the model (or read a saved JSON run) and draw its answers as a bar chart")
     p.add_argument("--solver", help="with --results: SDP solver for lines that do not name one")
+    from steerdsl.cli import add_model_options
+
+    add_model_options(p)
     p.set_defaults(func=cmd_plot)
 
 
@@ -53,24 +55,32 @@ def _assemblage(model, name: str | None):
     return model[name]
 
 
+def _load(args):
+    from steerdsl.cli import _load as load_model
+
+    return load_model(args.file, None, args)
+
+
 def _results(args):
-    from steerdsl.api import load
+    from steerdsl.syntax.source import read_model_file
 
     if args.file.endswith(".json"):
+        text = read_model_file(args.file)  # a regular file within the budget input_bytes, like a model
         try:
-            data = json.loads(Path(args.file).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise SteerError(Diagnostic("E131", f"cannot read {args.file} as the JSON of a run: {exc}",
+            data = json.loads(text)
+        except (ValueError, RecursionError) as exc:  # RecursionError: arrays nested thousands deep
+            reason = str(exc) if isinstance(exc, ValueError) else "nested too deeply"
+            raise SteerError(Diagnostic("E131", f"cannot read {args.file} as the JSON of a run: {reason}",
                                         hint="steer run FILE --format json > run.json writes one")) from None
         return data[0] if isinstance(data, list) and data else data
     from steerdsl.run import run_model
 
-    return run_model(load(args.file), solver=args.solver)
+    return run_model(_load(args), solver=args.solver)
 
 
 def cmd_plot(args) -> int:
     """Draw and write the image; diagnostics (not tracebacks) for every mistake."""
-    from steerdsl.api import load
+    from steerdsl.cli import _sources_for
     from steerdsl.plots import figures
 
     try:
@@ -78,16 +88,13 @@ def cmd_plot(args) -> int:
         if args.results:
             figures.plot_results(_results(args), args.out)
         else:
-            sigma = _assemblage(load(args.file), args.name)
+            sigma = _assemblage(_load(args), args.name)
             draw = figures.plot_assemblage if args.kind == "bloch" else figures.plot_probabilities
             draw(sigma, args.out)
     except SteerError as exc:
         sources = {}
-        if exc.diagnostic.span is not None:
-            try:
-                sources = {exc.diagnostic.span.file: Path(exc.diagnostic.span.file).read_text(encoding="utf-8")}
-            except (OSError, UnicodeDecodeError):
-                pass
+        if exc.diagnostic.span is not None:  # quoted only when it is a regular model file (never a FIFO)
+            sources = _sources_for(exc.diagnostic.span.file, None)
         print(render_text(exc.diagnostic, sources), file=sys.stderr)
         return EXIT_USAGE if exc.diagnostic.code in USAGE_CODES else EXIT_MODEL
     print(f"wrote {args.out}")

@@ -14,6 +14,7 @@ from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedEOF, Unexpec
 
 from steerdsl.diagnostics import Span, error
 from steerdsl.syntax import ast
+from steerdsl.syntax.source import check_counts
 from steerdsl.syntax.transform import ToAst
 
 _HERE = Path(__file__).resolve().parent
@@ -174,7 +175,9 @@ def _check_nesting(tree: Tree, file: str) -> None:
 
 def parse(text: str, file: str = "<string>") -> ast.Module:
     """Parse a model's text; raise :class:`~steerdsl.diagnostics.SteerError` on a syntax error or a
-    syntax tree nested more than :data:`MAX_NESTING` levels deep."""
+    syntax tree nested more than :data:`MAX_NESTING` levels deep, or a text above the budgets
+    input_bytes, tokens or statements (counted before parsing: the parser takes up to 0.2 ms a token)."""
+    check_counts(text, file)
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as exc:
