@@ -29,6 +29,8 @@ _EXPORTS = {
     "load": "steerdsl.api",
     "loads": "steerdsl.api",
     "ghjw": "steerdsl.exact.ghjw",
+    # a model's validity conditions as sympy expressions (issue 17 item 9)
+    "constraints": "steerdsl.emit_constraints",
     "sweep": "steerdsl.sweeps.run",
     "search_functional": "steerdsl.sweeps.search",
     "SweepTable": "steerdsl.sweeps.table",
