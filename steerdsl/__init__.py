@@ -24,6 +24,7 @@ _EXPORTS = {
     "membership": "steerdsl.api",
     "bound": "steerdsl.api",
     "negativity": "steerdsl.api",
+    "repair": "steerdsl.api",
     "Answer": "steerdsl.answer",
     "Layout": "steerdsl.layout",
     "load": "steerdsl.api",
