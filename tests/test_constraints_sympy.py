@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import sympy
 
 import steerdsl as sd
 from steerdsl.emit_constraints import Constraints, constraints, decide
@@ -148,3 +149,28 @@ def test_cli_emits_constraints():
     assert "sigma[0|0] psd (-1)^2·c_0:" in out.stdout
     assert "omega" not in out.stdout  # imported from E2: its constraints are emitted with E2
     assert "note: sigma: being a general instrumental assemblage" in out.stdout
+
+
+def test_cyclotomic_entries_beyond_square_roots():
+    """cos(π/8) is of degree 4: its entries reach sympy as sums of exp(2πik/16), settled by minimal
+    polynomials; a rank-one element (det = 0 exactly) passes and the same one stretched by 11/10 fails."""
+    model = sd.loads("""
+scenario {
+    alice A : inputs 2, outputs 2
+    bob   B : dim 2
+}
+measurement M[a|x] on A {
+    x = 0 : (I + (-1)^a * (cos(pi/8)*Z + sin(pi/8)*X)) / 2
+    x = 1 : (I + (-1)^a * (cos(pi/8)*Z - sin(pi/8)*Y)) / 2
+}
+state rho on A B = proj((|00⟩ + |11⟩) / sqrt(2))
+assemblage sigma = measure rho with A: M
+assemblage tau[a|x] = (I + 11/10 * (sigma[a|x] - sigma[(1 - a)|x]) * 2) / 4
+""")
+    for name, failing in (("sigma", set()), ("tau", {"psd"})):
+        value = model[name]
+        cs = constraints(value)
+        assert any(c.expr.has(sympy.exp) for c in cs)
+        n, bad = agree(value)
+        assert not bad, "\n".join(bad)
+        assert {p for p, v in slow(cs).items() if v is False} == failing
