@@ -32,6 +32,7 @@ import sympy
 
 from steerdsl.diagnostics import Refusal
 from steerdsl.emit import to_sympy
+from steerdsl.exact.report import NUMERIC_ATOL
 from steerdsl.model.assemblage import Assemblage
 from steerdsl.model.model import Model
 from steerdsl.model.nosignalling import structure
@@ -283,7 +284,13 @@ def is_zero(expr: sympy.Expr, digits: int = 30) -> bool | None:
 def decide(c: Constraint, digits: int = 30) -> bool | None:
     """Settle ``c`` with sympy alone: ``== 0`` by :func:`is_zero`; ``>= 0`` is True when the number is zero,
     else by the sign of its real part at ``digits`` digits (a nonzero imaginary part fails); None when
-    undecided."""
+    undecided.  Floating-point data (``sympy.Float`` in the expression) is compared within the checks'
+    tolerance ``NUMERIC_ATOL`` instead, as :mod:`steerdsl.exact.checks` does: not an exact decision."""
+    if c.expr.has(sympy.Float):
+        v = complex(sympy.N(c.expr))
+        if c.relation == "==":
+            return abs(v) <= NUMERIC_ATOL
+        return abs(v.imag) <= NUMERIC_ATOL and v.real >= -NUMERIC_ATOL
     zero = is_zero(c.expr, digits)
     if c.relation == "==" or zero is not False:
         return zero

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import sympy
 
@@ -174,3 +175,17 @@ assemblage tau[a|x] = (I + 11/10 * (sigma[a|x] - sigma[(1 - a)|x]) * 2) / 4
         n, bad = agree(value)
         assert not bad, "\n".join(bad)
         assert {p for p, v in slow(cs).items() if v is False} == failing
+
+
+def test_floating_point_data_is_compared_within_the_tolerance():
+    """Arrays (floats) are settled within the checks' tolerance, like the number-field path on them."""
+    Z, X = np.diag([1.0, -1.0]), np.array([[0.0, 1.0], [1.0, 0.0]])
+    for v, failing in ((0.8, set()), (1.3, {"psd"})):
+        data = np.zeros((2, 2, 2, 2))
+        for x, P in enumerate((Z, X)):
+            for a in range(2):
+                data[:, :, a, x] = (np.eye(2) + (-1) ** a * v * P) / 4
+        sigma = sd.assemblage(data, validate=False)
+        n, bad = agree(sigma)
+        assert not bad, "\n".join(bad)
+        assert {p for p, ok in slow(constraints(sigma)).items() if ok is False} == failing
