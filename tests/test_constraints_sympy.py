@@ -126,6 +126,10 @@ def test_notes_for_kinds_without_finite_form():
     cs = constraints(sd.load(ROOT / "models/e03_instrumental.steer")["sigma"])
     assert any("general instrumental" in n for n in cs.notes)
     assert {c.property for c in cs} == {"psd", "normalised"}
+    seq = sd.loads("scenario {\n    alice A : inputs 2, outputs 2, rounds 2\n    bob B : dim 2\n}\n"
+                   "assemblage sigma[a1 a2|x1 x2] = I / 8\n")["sigma"]
+    cs = constraints(seq)
+    assert {c.property for c in cs} == {"psd"} and any("E302" in n for n in cs.notes)
 
 
 def test_constraint_names_and_relations():
