@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from steerdsl.answer import Answer
 from steerdsl.checking import ModelReport, check_model, check_property
@@ -20,6 +20,9 @@ from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.model import Model
 from steerdsl.model.resolve import load_file, load_text
 from steerdsl.tasks import bound_task, solve_task
+
+if TYPE_CHECKING:
+    from steerdsl.sdp.repair import Repair
 
 
 def load(path: str | Path, params: dict[str, Any] | None = None, budgets: dict[str, int] | None = None,
@@ -138,6 +141,18 @@ def negativity(sigma: Any, *, level: str | int = "1+AB", dims: tuple[int, ...] |
     """The steering-negativity bracket ν(σ) ∈ [lower, upper] (physics.md §5; ``result.details``)."""
     options: dict[str, Any] = {"level": str(level)} if dims is None else {"level": str(level), "dims": dims}
     return _solve(sigma, "negativity", options, solver, None, bob_inputs)
+
+
+def repair(sigma: Any, norm: str = "frobenius", *, solver: str | None = None, bob_inputs: bool = False) -> Repair:
+    """The nearest valid assemblage to σ (rounded published data) and the distance moved, never silently:
+    ``min Σ ‖σ'_{a|x} − σ_{a|x}‖`` (``norm`` frobenius or trace) over no-signalling σ' ⪰ 0 of σ's kind
+    (:func:`steerdsl.sdp.repair.repair`); arrays come back in their layout (``fixed, distance = sd.repair(σ)``)."""
+    from steerdsl.sdp.repair import repair as nearest
+
+    layout = None if isinstance(sigma, Assemblage) else _layout(sigma, bob_inputs)
+    result = nearest(sigma if layout is None else layout.assemblage(sigma), norm, solver)
+    result.array = None if layout is None else layout.assemblage_array(result.sigma)
+    return result
 
 
 def _layout(obj: Any, bob_inputs: bool) -> Layout:

@@ -156,6 +156,9 @@ def cmd_compile(args) -> int:
         print(json.dumps(emit_json(model), indent=2))
     elif args.emit == "sdp":
         return _emit_sdp(model, args.write)
+    elif args.emit == "constraints":
+        from steerdsl.emit_constraints import constraints
+        print(constraints(model).text())
     else:
         print(emit_sympy(model))
     return EXIT_OK
@@ -468,8 +471,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_check)
     k = sub.add_parser("compile", help="print the exact objects of a model")
     k.add_argument("file")
-    k.add_argument("--emit", choices=("sympy", "json", "sdp"), default="sympy",
-                   help="sdp: the picos problem of every solve/bound line (solved, so its value is known)")
+    k.add_argument("--emit", choices=("sympy", "json", "sdp", "constraints"), default="sympy",
+                   help="sdp: the picos problem of every solve/bound line (solved, so its value is known); "
+                   "constraints: every validity condition as a sympy expression == 0 or >= 0")
     k.add_argument("--write", metavar="PREFIX", help="with --emit sdp: also write PREFIX_lineN.cbf and .dat-s")
     add_model_options(k)
     k.set_defaults(func=cmd_compile)
