@@ -229,7 +229,8 @@ def _seesaw(functional: Functional, sense: str, options: dict) -> Any:
                                                 solver=options.get("solver"))
 
 
-BOUND_SETS = ("seesaw", "lhs", "almost_quantum", "quantum", "npa", "moments", "nosignalling", "no_signalling")
+BOUND_SETS = ("seesaw", "lhs", "almost_quantum", "quantum", "npa", "moments", "nosignalling", "no_signalling",
+              "parent_states", "several_bobs")
 
 
 def bound_task(functional: Functional, sense: str, over: str, options: dict) -> Any:
@@ -254,6 +255,11 @@ def _bound(functional: Functional, sense: str, over: str, options: dict) -> Any:
         return _fn("steerdsl.sdp.relaxation", "nosignalling_bound")(functional, sense=sense, solver=solver)
     if over == "seesaw":
         return _seesaw(functional, sense, options)
+    if over in ("parent_states", "several_bobs") or functional.scenario.kind == "several_bobs":
+        quantum_test_for(functional.scenario, over if over in ("parent_states", "several_bobs") else "quantum", {})
+        level = None if over == "parent_states" else "1+AB" if over == "almost_quantum" else _level(options, "1+AB")
+        return _fn("steerdsl.sdp.parent_bounds", "several_bobs_bound")(functional, sense=sense, level=level,
+                                                                       solver=solver)
     # the moment-matrix sets: almost_quantum, quantum, npa, moments
     if functional.scenario.kind in ("bwi", "instrumental"):
         if options.get("certify") or "dims" in options:
