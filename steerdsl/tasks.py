@@ -262,14 +262,17 @@ def _bound(functional: Functional, sense: str, over: str, options: dict) -> Any:
                                                                        solver=solver)
     # the moment-matrix sets: almost_quantum, quantum, npa, moments
     if functional.scenario.kind in ("bwi", "instrumental"):
-        if options.get("certify") or "dims" in options:
-            raise TaskError(f"certificates and see-saw brackets of bounds are not available in the "
-                            f"{functional.scenario.kind} scenario yet", "drop 'certify' and 'dims'")
+        if "dims" in options:
+            raise TaskError(f"see-saw brackets of bounds are not available in the {functional.scenario.kind} "
+                            "scenario yet", "drop 'dims'")
         if over in ("quantum", "npa", "moments"):
             options = {**default_quantum_task(functional.scenario)[1], **options}
         level = "1+AB" if over == "almost_quantum" else _hierarchy_level(options)
-        return _fn("steerdsl.sdp.bwi_hierarchy", "hierarchy_bound")(functional, sense=sense, level=level,
-                                                                     solver=solver)
+        outer = _fn("steerdsl.sdp.bwi_hierarchy", "hierarchy_bound")(functional, sense=sense, level=level,
+                                                                      solver=solver)
+        if options.get("certify"):
+            outer = _fn("steerdsl.sdp.certify_hierarchy", "certify_hierarchy_bound")(functional, sense, outer)
+        return outer
     level = "1+AB" if over == "almost_quantum" else _level(options, "1+AB")
     outer = _fn("steerdsl.sdp.relaxation", "bound")(functional, sense=sense, level=level, solver=solver)
     if options.get("certify"):
