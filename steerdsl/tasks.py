@@ -173,6 +173,9 @@ def bound_size(scenario: Scenario, over: str, options: dict) -> sdp_size.SDPSize
     elif over in ("almost_quantum", "quantum", "npa", "moments"):
         level = "1+AB" if over == "almost_quantum" else _level(options, "1+AB")
         sizes.append(sdp_size.moment_size(scenario, level, scenario.dim, task="NPA bound"))
+    if over in ("parent_states", "several_bobs"):  # the merged Bob's moment matrix (steerdsl.sdp.parent_bounds)
+        level = "1+AB" if over == "parent_states" else _level(options, "1+AB")
+        sizes.append(sdp_size.moment_size(scenario, level, scenario.dim, task="parent-state bound"))
     if over == "seesaw" or (over in ("almost_quantum", "quantum", "npa", "moments") and "dims" in options):
         sizes.append(sdp_size.seesaw_size(scenario, options.get("dims"), options.get("restarts", 10)))
     return max(sizes, key=lambda s: s.variables, default=None)

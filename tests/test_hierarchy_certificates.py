@@ -83,15 +83,42 @@ def test_instrumental_bound_is_certified():
 
 
 def test_a_numeric_functional_is_certified_after_rounding():
-    rng = np.random.default_rng(5)
-    sc = Scenario((Alice("A", 2, (2, 2)),), (Bob("B", 2, inputs=2),))
+    result = _certified(_random_bwi_functional(Scenario((Alice("A", 2, (2, 2)),), (Bob("B", 2, inputs=2),)), 5), 2)
+    assert "rounded" in result.details["certificate_note"]
+    assert result.value <= result.details["certified_bound"] < result.value + 1e-5
+
+
+def _random_bwi_functional(sc: Scenario, seed: int) -> Functional:
+    rng = np.random.default_rng(seed)
     terms = {}
     for key in sc.keys():
         g = rng.normal(size=(2, 2)) + 1j * rng.normal(size=(2, 2))
         terms[key] = (g + g.conj().T) / 2
-    result = _certified(Functional(sc, terms, exact=False, name="G"), 2)
-    assert "rounded" in result.details["certificate_note"]
+    return Functional(sc, terms, exact=False, name=f"R{seed}")
+
+
+@pytest.mark.parametrize("case", ["e1 1+AB", "e17 level 2", "two Alices level 2", "three Bob inputs"])
+def test_other_levels_and_scenarios_are_certified(case):
+    if case == "e1 1+AB":
+        F, level = sd.load(E1)["F"], "1+AB"
+    elif case == "e17 level 2":
+        F, level = sd.load(E17)["F"], 2
+    elif case == "two Alices level 2":
+        F, level = _random_bwi_functional(Scenario((Alice("A", 2, (2, 2)), Alice("C", 2, (2, 2))),
+                                                   (Bob("B", 2, inputs=2),)), 3), 2
+    else:
+        F, level = _random_bwi_functional(Scenario((Alice("A", 2, (2, 2)),), (Bob("B", 2, inputs=3),)), 4), 2
+    result = _certified(F, level)
     assert result.value <= result.details["certified_bound"] < result.value + 1e-5
+    assert verify_certificate(to_json(result.details["certificate"])).verified
+
+
+def test_two_alices_at_level_one_are_not_certified():
+    """Level 1 with two Alices has no row for the joint word, so σ ⪰ 0 is imposed outside Γ: no certificate of
+    that SDP (a note says why, the bound stays numeric)."""
+    F = _random_bwi_functional(Scenario((Alice("A", 2, (2, 2)), Alice("C", 2, (2, 2))), (Bob("B", 2, inputs=2),)), 3)
+    result = certify_hierarchy_bound(F, "max", hierarchy_bound(F, level=1))
+    assert result.exactness == "numeric" and "data word" in result.details["certificate_note"]
 
 
 def test_verify_with_the_model(eq6_result, tmp_path, capsys):

@@ -78,6 +78,7 @@ bound max F over lhs
 bound max F over quantum
 bound max F over quantum level 2
 bound max F over parent_states
+bound max F over several_bobs
 bound max F over nosignalling
 """
 
@@ -91,7 +92,7 @@ def test_known_values_through_the_language():
     report = run_model(sd.loads(TWO_BOBS_ONE_ALICE))
     assert not report.diagnostics
     values = [a.result.value for a in report.answers]
-    assert values == pytest.approx([np.sqrt(2), 2, 2, 2, 2], abs=1e-6)
+    assert values == pytest.approx([np.sqrt(2), 2, 2, 2, 2, 2], abs=1e-6)
 
 
 def test_parent_states_are_for_several_bobs():
@@ -108,6 +109,18 @@ bound max F over parent_states
 """
     report = run_model(sd.loads(text))
     assert [d.code for d in report.diagnostics] == ["E140"]
+
+
+def test_parent_state_bounds_are_sized_before_they_are_built():
+    """Three Bobs of dimension 8 merge into one of dimension 512: refused (SDPTooLarge, E182) before picos builds
+    anything."""
+    from steerdsl.sdp.size import SDPTooLarge
+
+    sc = Scenario((Alice("A", 2, (2, 2)),), (Bob("B1", 8), Bob("B2", 8), Bob("B3", 8)))
+    F = Functional(sc, {key: (np.eye(8),) * 3 for key in sc.keys()}, exact=False)
+    for over in ("parent_states", "quantum"):
+        with pytest.raises(SDPTooLarge):
+            bound_task(F, "max", over, {})
 
 
 def _quantum_assemblage(sc: Scenario, rng: np.random.Generator):
