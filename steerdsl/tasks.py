@@ -264,6 +264,8 @@ def _bound(functional: Functional, sense: str, over: str, options: dict) -> Any:
         return _fn("steerdsl.sdp.parent_bounds", "several_bobs_bound")(functional, sense=sense, level=level,
                                                                        solver=solver)
     # the moment-matrix sets: almost_quantum, quantum, npa, moments
+    if functional.scenario.kind == "sequential":
+        return _fn("steerdsl.sdp.sequential", "sequential_quantum_bound")(functional, sense=sense, solver=solver)
     if functional.scenario.kind in ("bwi", "instrumental"):
         if "dims" in options:
             raise TaskError(f"see-saw brackets of bounds are not available in the {functional.scenario.kind} "

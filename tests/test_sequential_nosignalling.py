@@ -34,17 +34,21 @@ bound max F over lhs
 bound max F over nosignalling
 bound max G over lhs
 bound max G over nosignalling
+bound max F over quantum
+bound max G over almost_quantum
 """
 
 
 def test_known_values_through_the_language():
     """F rewards a second round chosen from x1: hidden states give Σ_{x1,x2} |tr(P σ_λ)| ≤ 2(|⟨Z⟩| + |⟨X⟩|) ≤ 2√2,
     no-signalling (and quantum: a trivial first round, then measuring P(x1 ⊕ x2) on a maximally entangled pair)
-    reaches 4; G is the first round's steering functional counted for both x2: LHS 2√2, no-signalling 4."""
+    reaches 4; G is the first round's steering functional counted for both x2: LHS 2√2, no-signalling 4.  Every
+    no-signalling sequential assemblage is quantum (physics.md §3.2), so the quantum bounds are the same."""
     report = run_model(sd.loads(KNOWN))
     assert not report.diagnostics
     values = [a.result.value for a in report.answers]
-    assert values == pytest.approx([2 * np.sqrt(2), 4, 2 * np.sqrt(2), 4], abs=1e-6)
+    assert values == pytest.approx([2 * np.sqrt(2), 4, 2 * np.sqrt(2), 4, 4, 4], abs=1e-6)
+    assert "quantum (= no-signalling)" in report.answers[4].result.task
 
 
 def test_the_relations_are_the_spec_ones():

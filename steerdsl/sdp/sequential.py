@@ -81,3 +81,15 @@ def sequential_nosignalling_bound(functional: Functional, sense: str = "max", so
     return SDPResult(task=f"bound {sense} over no-signalling", value=value, status=outcome.status,
                      tolerance=tolerance, bound=value, problem=problem, solver=outcome.solver,
                      compile_seconds=compiled, solve_seconds=outcome.seconds, details=details)
+
+
+def sequential_quantum_bound(functional: Functional, sense: str = "max", solver: str | None = None) -> SDPResult:
+    """``max`` (or ``min``) of ``β_F`` over the quantum sequential assemblages, which are all the no-signalling
+    ones (physics.md §3.2, PRL 125, 050404 (2020)): ``τ_{a1|x1} = Σ_{a2} σ_{a1a2|x1x2}`` is a standard assemblage,
+    realised by GHJW on a pure state; a Lüders instrument leaves a purification of each ``τ_{a1|x1}``, on which a
+    second POVM chosen from ``(x1, a1, x2)`` steers any decomposition ``σ_{a1·|x1x2}`` (GHJW again).  So the bound is
+    :func:`sequential_nosignalling_bound`, exact at every level."""
+    result = sequential_nosignalling_bound(functional, sense=sense, solver=solver)
+    result.task = f"bound {sense} over quantum (= no-signalling)"
+    result.details["exact_characterisation"] = "every sequential no-signalling assemblage is quantum (GHJW + Lüders)"
+    return result
