@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 import traceback
 from pathlib import Path
 
@@ -153,14 +154,19 @@ def _fmt_value(v) -> str:
     return "—" if v is None else f"{v:.8g}"
 
 
-def print_run_report(report) -> None:
-    """A readable table of one model's answers."""
+def print_run_report(report, verbose: bool = False) -> None:
+    """A readable table of one model's answers (``verbose``: each witness functional under its line)."""
     checks = report.checks
     ok_checks = sum(r.ok for r in checks.results)
     undecided = sum(r.status == "undecided" for r in checks.results)
     print(f"{report.file}")
     print(f"  exact checks: {ok_checks}/{len(checks.results)} as claimed" +
           (f", {undecided} undecided" if undecided else ""))
+    for r in checks.results:  # 'value F on sigma' lines: their values, with or without 'expect'
+        if r.property == "value":
+            line = f"line {r.span.line}: " if r.span is not None else ""
+            text = r.detail if r.detail.startswith(r.subject) else f"{r.subject} {r.detail}"
+            print(f"  {line}value {text}" + ("" if r.exact else f" (tolerance {r.tolerance})"))
     if report.answers:
         print(f"  {'line':>4}  {'question':<46} {'value':>12}  {'verdict':<9} {'margin':>9}  {'time':>6}  expect")
         for a in report.answers:
@@ -175,16 +181,35 @@ def print_run_report(report) -> None:
                 print(f"        {r.details['note']}")
             if r is not None and isinstance(r.details.get("certificate_note"), str):
                 print(f"        {r.exactness}: {r.details['certificate_note']}")
+            if verbose and r is not None and r.witness is not None:
+                from steerdsl.witness_file import functional_table
+
+                print(f"        witness (bound {_fmt_value(r.bound)}, value {_fmt_value(r.witness_value)}):")
+                print(textwrap.indent(functional_table(r.witness, "W"), " " * 10))
     for d in checks.diagnostics + report.diagnostics:
         print(render_text(d, report.sources))
 
 
+def _write_witnesses(report, model, name: str, folder: Path) -> None:
+    """Each witness of ``report`` as ``folder/<model>_line<N>_witness.steer`` (:mod:`steerdsl.witness_file`)."""
+    from steerdsl.witness_file import witness_file
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for answer in report.answers:
+        text = witness_file(model, answer)
+        if text is not None:
+            path = folder / f"{Path(name).stem}_line{answer.line}_witness.steer"
+            path.write_text(text, encoding="utf-8")
+            print(f"witness of line {answer.line} written to {path}", file=sys.stderr)
+
+
 def cmd_run(args) -> int:
-    from steerdsl.run import run_model, stderr_progress
+    from steerdsl.progress import Progress
+    from steerdsl.run import run_model
 
     code = EXIT_OK
     reports = []
-    progress = None if args.quiet or args.format == "json" else stderr_progress
+    progress = None if args.quiet or args.format == "json" else Progress()
     for name, text in _read_sources(args.files):
         try:
             model = _load(name, text)
@@ -195,16 +220,22 @@ def cmd_run(args) -> int:
             else:
                 _print_diag(exc.diagnostic, _sources_for(name, text), "text")
             continue
-        report = run_model(model, progress=progress, solver=args.solver, max_sdp_size=args.max_sdp_size,
-                           time_limit_seconds=args.time_limit, max_sdp_memory=args.max_sdp_memory)
+        try:
+            report = run_model(model, progress=progress, solver=args.solver, max_sdp_size=args.max_sdp_size,
+                               time_limit_seconds=args.time_limit, max_sdp_memory=args.max_sdp_memory)
+        finally:
+            if progress is not None:
+                progress.close()
         if args.certificates:
             _write_certificates(report, name, Path(args.certificates))
+        if args.witnesses:
+            _write_witnesses(report, model, name, Path(args.witnesses))
         if not report.ok:
             code = max(code, EXIT_MODEL)
         if args.format == "json":
             reports.append(report.to_json())
         else:
-            print_run_report(report)
+            print_run_report(report, args.verbose)
             for spec in model.sweeps:
                 print(f"  sweep at line {spec.line}: {spec.size} tasks — run them with: steer sweep {name}")
     if args.format == "json":
@@ -342,7 +373,8 @@ def cmd_verify(args) -> int:
 
 
 def cmd_test(args) -> int:
-    from steerdsl.run import run_model, stderr_progress
+    from steerdsl.progress import Progress
+    from steerdsl.run import run_model
 
     files = sorted(str(p) for d in args.dirs for p in (Path(d).glob("*.steer") if Path(d).is_dir() else [Path(d)]))
     if not files:
@@ -352,7 +384,8 @@ def cmd_test(args) -> int:
     for f in files:
         try:
             model = _load(f, None)
-            report = run_model(model, solver=args.solver, progress=None if args.quiet else stderr_progress)
+            with Progress() as progress:
+                report = run_model(model, solver=args.solver, progress=None if args.quiet else progress)
             sweep_claims = _sweep_claims(f, args.solver) if model.sweeps else []
         except SteerError as exc:
             failed += 1
@@ -367,7 +400,7 @@ def cmd_test(args) -> int:
         print(f"{'✓' if report.ok and all(sweep_claims) else '✗'} {f}: {sum(1 for c in claims if c)} expectations hold"
               + (f", {bad} {'does' if bad == 1 else 'do'} not" if bad else ""))
         if not report.ok:
-            print_run_report(report)
+            print_run_report(report, args.verbose)
     print(f"{passed} passed, {failed} failed")
     return EXIT_OK if failed == 0 else EXIT_MODEL
 
@@ -404,6 +437,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--format", choices=("text", "json"), default="text")
     r.add_argument("--solver", help="SDP solver for lines that do not name one (e.g. cvxopt, qics)")
     r.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    r.add_argument("-v", "--verbose", action="store_true", help="print each answer's witness functional")
+    r.add_argument("--witnesses", metavar="DIR", help="write each answer's witness as a .steer file that "
+                   "steer run reads back (DIR/<model>_line<N>_witness.steer)")
     r.add_argument("--certificates", metavar="DIR", help="write the exact certificate of every 'certify' line "
                    "that verified to DIR/<model>_line<N>.json")
     r.add_argument("--max-sdp-size", type=positive_int, metavar="N",

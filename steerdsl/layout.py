@@ -55,14 +55,8 @@ class Layout:
         return self._write(sigma.to_numeric().elements)
 
     def functional_array(self, functional: Functional) -> Any:
-        """A functional in this layout, in full form ``F_{a|x}``: a Collins–Gisin term on a marginal
-        (an unmeasured slot, key entry ``None``) is moved onto input 0 of that slot for every outcome,
-        which leaves ``β`` unchanged on every no-signalling assemblage."""
-        full: dict[Key, Any] = {}
-        for key, op in functional.terms.items():
-            for target in _full_keys(self.scenario, key):
-                full[target] = _add(full.get(target), _numeric(op))
-        return self._write(full)
+        """A functional in this layout, in full form (:func:`full_form`)."""
+        return self._write(full_form(functional))
 
     # ---------------------------------------------------------------- reading and writing
     def _read(self, data: Any, what: str) -> dict[Key, Any]:
@@ -94,6 +88,20 @@ class Layout:
                 if part is not None:
                     array[(slice(None), slice(None), *_index(key))] = _numeric(part)
         return arrays if self.form == "list" else arrays[0]
+
+
+def full_form(functional: Functional) -> dict[Key, Any]:
+    """The operators ``F_{a|x(y)}`` of a functional on every full key (zero where it has no term),
+    numeric: a Collins–Gisin term on a marginal (an unmeasured slot, key entry ``None``) is moved onto
+    input 0 of that slot for every outcome, which leaves ``β`` unchanged on every no-signalling
+    assemblage."""
+    sc = functional.scenario
+    full: dict[Key, Any] = {}
+    for key, op in functional.terms.items():
+        for target in _full_keys(sc, key):
+            full[target] = _add(full.get(target), _numeric(op))
+    zero = tuple(np.zeros((d, d), dtype=complex) for d in sc.bob_dims)
+    return {key: full.get(key, zero if len(zero) > 1 else zero[0]) for key in sc.keys()}
 
 
 def infer_layout(data: Any, *, bob_inputs: bool = False) -> Layout:

@@ -9,7 +9,6 @@ boundary are reported as ``undecided`` and never rounded to a side.
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ import numpy as np
 
 from steerdsl.checking import ModelReport, check_model
 from steerdsl.diagnostics import Diagnostic, Refusal, Span, SteerError, did_you_mean
+from steerdsl.layout import full_form
 from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.model import Model
 from steerdsl.model.values import Behaviour, LinearMap, State
@@ -83,6 +83,8 @@ class Answer:
                 out["bound"] = r.bound
             if r.witness_value is not None:
                 out["witness_value"] = r.witness_value
+            if r.witness is not None:
+                out["witness"] = witness_json(r.witness)
             details = {k: v for k, v in r.details.items()
                        if isinstance(v, (int, float, str, bool)) or v is None or k == "bracket"}
             if details:
@@ -113,6 +115,19 @@ class RunReport:
         from steerdsl.notebook import run_report_html
 
         return run_report_html(self)
+
+
+def witness_json(functional: Functional) -> dict[str, Any]:
+    """A witness in JSON: ``{"a|x y": {"real": [[…]], "imag": [[…]]}}`` on every full key (a list of such
+    matrices, one per Bob, with several Bobs); :func:`steerdsl.layout.full_form`."""
+    def matrix(m: np.ndarray) -> dict[str, list]:
+        return {"real": m.real.tolist(), "imag": m.imag.tolist()}
+
+    out: dict[str, Any] = {}
+    for (a, x, y), op in full_form(functional).items():
+        label = f"{' '.join(map(str, a))}|{' '.join(map(str, (*x, *y)))}"
+        out[label] = [matrix(p) for p in op] if isinstance(op, tuple) else matrix(op)
+    return out
 
 
 def _options(stmt) -> dict[str, Any]:
@@ -296,8 +311,3 @@ def run_model(model: Model, progress: Callable[[str], None] | None = None, solve
         if answer is not None:
             report.answers.append(answer)
     return report
-
-
-def stderr_progress(message: str) -> None:
-    """Progress lines on standard error."""
-    print(message, file=sys.stderr, flush=True)
