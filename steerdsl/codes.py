@@ -288,10 +288,10 @@ CODES: dict[str, tuple[str, str]] = {
              "tested, or a noise model that does not fit the scenario."),
     "E302": ("set not declared for this scenario kind",
              "The question needs the no-signalling relations of the scenario kind, and they are not declared "
-             "for it: the sequential scenario (a later round may depend on earlier inputs) has no "
-             "no-signalling set yet, and neither have several Bobs with inputs, so 'bound … over "
-             "nosignalling' there is refused rather than answered over a wrong set.\nFix: bound over lhs, or "
-             "write the scenario without rounds or Bob inputs."),
+             "for it: several Bobs with inputs, and an Alice measured in rounds together with Bob inputs or "
+             "several Bobs, have no no-signalling set yet, so 'bound … over nosignalling' there is refused "
+             "rather than answered over a wrong set.\nFix: bound over lhs, or write the scenario without "
+             "rounds or Bob inputs."),
     "E303": ("functional is not local on the Bobs",
              "With several Bobs the assemblage holds only each Bob's own states σ^(k) (physics.md §1), so a "
              "functional F[a|x] written on the joint space H_1 ⊗ … ⊗ H_N has a value only when it is a sum "

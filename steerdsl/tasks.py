@@ -173,6 +173,9 @@ def bound_size(scenario: Scenario, over: str, options: dict) -> sdp_size.SDPSize
     elif over in ("almost_quantum", "quantum", "npa", "moments"):
         level = "1+AB" if over == "almost_quantum" else _level(options, "1+AB")
         sizes.append(sdp_size.moment_size(scenario, level, scenario.dim, task="NPA bound"))
+    if over in ("parent_states", "several_bobs"):  # the merged Bob's moment matrix (steerdsl.sdp.parent_bounds)
+        level = "1+AB" if over == "parent_states" else _level(options, "1+AB")
+        sizes.append(sdp_size.moment_size(scenario, level, scenario.dim, task="parent-state bound"))
     if over == "seesaw" or (over in ("almost_quantum", "quantum", "npa", "moments") and "dims" in options):
         sizes.append(sdp_size.seesaw_size(scenario, options.get("dims"), options.get("restarts", 10)))
     return max(sizes, key=lambda s: s.variables, default=None)
@@ -229,7 +232,8 @@ def _seesaw(functional: Functional, sense: str, options: dict) -> Any:
                                                 solver=options.get("solver"))
 
 
-BOUND_SETS = ("seesaw", "lhs", "almost_quantum", "quantum", "npa", "moments", "nosignalling", "no_signalling")
+BOUND_SETS = ("seesaw", "lhs", "almost_quantum", "quantum", "npa", "moments", "nosignalling", "no_signalling",
+              "parent_states", "several_bobs")
 
 
 def bound_task(functional: Functional, sense: str, over: str, options: dict) -> Any:
@@ -254,16 +258,26 @@ def _bound(functional: Functional, sense: str, over: str, options: dict) -> Any:
         return _fn("steerdsl.sdp.relaxation", "nosignalling_bound")(functional, sense=sense, solver=solver)
     if over == "seesaw":
         return _seesaw(functional, sense, options)
+    if over in ("parent_states", "several_bobs") or functional.scenario.kind == "several_bobs":
+        quantum_test_for(functional.scenario, over if over in ("parent_states", "several_bobs") else "quantum", {})
+        level = None if over == "parent_states" else "1+AB" if over == "almost_quantum" else _level(options, "1+AB")
+        return _fn("steerdsl.sdp.parent_bounds", "several_bobs_bound")(functional, sense=sense, level=level,
+                                                                       solver=solver)
     # the moment-matrix sets: almost_quantum, quantum, npa, moments
+    if functional.scenario.kind == "sequential":
+        return _fn("steerdsl.sdp.sequential", "sequential_quantum_bound")(functional, sense=sense, solver=solver)
     if functional.scenario.kind in ("bwi", "instrumental"):
-        if options.get("certify") or "dims" in options:
-            raise TaskError(f"certificates and see-saw brackets of bounds are not available in the "
-                            f"{functional.scenario.kind} scenario yet", "drop 'certify' and 'dims'")
+        if "dims" in options:
+            raise TaskError(f"see-saw brackets of bounds are not available in the {functional.scenario.kind} "
+                            "scenario yet", "drop 'dims'")
         if over in ("quantum", "npa", "moments"):
             options = {**default_quantum_task(functional.scenario)[1], **options}
         level = "1+AB" if over == "almost_quantum" else _hierarchy_level(options)
-        return _fn("steerdsl.sdp.bwi_hierarchy", "hierarchy_bound")(functional, sense=sense, level=level,
-                                                                     solver=solver)
+        outer = _fn("steerdsl.sdp.bwi_hierarchy", "hierarchy_bound")(functional, sense=sense, level=level,
+                                                                      solver=solver)
+        if options.get("certify"):
+            outer = _fn("steerdsl.sdp.certify_hierarchy", "certify_hierarchy_bound")(functional, sense, outer)
+        return outer
     level = "1+AB" if over == "almost_quantum" else _level(options, "1+AB")
     outer = _fn("steerdsl.sdp.relaxation", "bound")(functional, sense=sense, level=level, solver=solver)
     if options.get("certify"):

@@ -11,14 +11,15 @@ also a Bob with 3 inputs, three Bobs, Bobs of dimensions 2 and 3):
 * the reference's LHS SDP equals its enumeration over deterministic strategies (max_λ of eigenvalue sums);
 * BWI / instrumental: ``bound max F over quantum level 1`` equals the reference's level-1 BWI hierarchy, and
   LHS ≤ quantum (default level) ≤ level 1 ≤ NS;
-* several Bobs (one Alice): the reference's parent-state maximum lies between LHS and NS (steerdsl refuses
-  ``bound … over quantum`` there, E301);
+* several Bobs (one Alice): ``bound max F over parent_states`` (and ``over quantum``) equals the reference's
+  parent-state maximum, which lies between LHS and NS;
 * random quantum assemblages (random states, projective measurements, random CPTP channels from Stinespring
   isometries for Bob's input) have values between the NS minimum and every outer bound;
 * known values: BWI F[a|x y] = (-1)^(a + x*y) Z (LHS 2, NS 4); several Bobs F[a|x] = (-1)^a kron(P_x, I),
   P = Z, X (LHS √2, NS 2); PRL 2020 eq. 6 (LHS 2√3, NS 6); E3 instrumental (LHS 1 + √2, NS 3).
 
-Strict xfails mark steerdsl bugs found here (steerdsl/sdp/scaling.py and several-Bobs functionals).
+Strict xfails mark steerdsl bugs found here (none open: the scaling of several-Bobs functionals,
+steerdsl/sdp/scaling.py, is fixed).
 
 Run against another branch's steerdsl with ``PYTHONPATH=/path/to/branch .venv/bin/pytest tests/test_cross_check.py``
 (the pytest script, not ``python -c`` from the repository root, which would put this checkout's ``steerdsl``
@@ -189,6 +190,9 @@ Q1, Q = "bound max F over quantum level 1", "bound max F over quantum"
 QUESTIONS = "".join(f"{q}\n" for q in (NS, LHS, NS_MIN, LHS_MIN))
 # BWI / instrumental: also the hierarchy (physics.md §4.3) at level 1 and at the default level of 'quantum'
 QUANTUM_QUESTIONS = f"{Q1}\n{Q}\n"
+# several Bobs: parent states (physics.md §3.2) and the default quantum set QX_{1+AB}, equal with one Alice
+PARENTS = "bound max F over parent_states"
+PARENT_QUESTIONS = f"{PARENTS}\n{Q}\n"
 
 
 # ------------------------------------------------------------------------------------------ reference
@@ -230,7 +234,8 @@ REFERENCE_QUANTUM = {"bwi": ref.quantum_bwi_level1, "instrumental": ref.quantum_
 def computed(case: Case) -> dict[str, float]:
     """steerdsl's and the reference's numbers for one case (computed once, shared by its tests)."""
     F = reference_functional(case)
-    questions = QUESTIONS + (QUANTUM_QUESTIONS if case.kind in ("bwi", "instrumental") else "")
+    questions = QUESTIONS + (QUANTUM_QUESTIONS if case.kind in ("bwi", "instrumental") else "") \
+        + (PARENT_QUESTIONS if case.kind == "several_bobs" else "")
     out = {"sd_" + key: v for key, v in steerdsl_bounds(model_text(case, F, questions)).items()}
     lhs_sdp, lhs_enum = REFERENCE_LHS[case.kind]
     out.update(ref_ns=REFERENCE_NS[case.kind](F), ref_ns_min=-REFERENCE_NS[case.kind](_neg(F)),
@@ -249,13 +254,9 @@ CASES += [Case("bwi", 2, 2, 22, n=3), Case("several_bobs", 2, 2, 23, dims=(2, 3)
           Case("several_bobs", 2, 2, 24, dims=(2, 2, 2))]
 QUANTUM_CASES = [c for c in CASES if c.kind in ("bwi", "instrumental")]
 
-# Bobs of different dimensions: steerdsl's bound task scales every functional first (steerdsl/sdp/scaling.py,
-# functional_scale: np.abs(numeric_element(t)) of the tuple (2×2, 3×3) of a several-Bobs element) and fails
-# with E301 "setting an array element with a sequence" before any SDP is built; the SDPs themselves
-# (steerdsl.sdp.relaxation.nosignalling_bound, steerdsl.sdp.lhs.lhs_bound called directly) give the right numbers.
-SCALING_BUG = ("steerdsl/sdp/scaling.py treats a several-Bobs element (a tuple of per-Bob operators) as one "
-               "array: Bobs of different dimensions crash every bound with E301")
-XFAIL = {Case("several_bobs", 2, 2, 23, dims=(2, 3)): SCALING_BUG}
+# Bobs of different dimensions crashed every bound with E301 (steerdsl/sdp/scaling.py treated a several-Bobs
+# element, a tuple of per-Bob operators, as one array) until branch bobs; no case is marked as failing now.
+XFAIL: dict[Case, str] = {}
 
 
 def _params(cases):
@@ -300,6 +301,15 @@ def test_ordering_and_quantum_members(case):
             assert ref.is_ns_several_bobs(sigma)
         v = member_value(case, F, sigma)
         assert c["sd_" + NS_MIN] - TOL <= v <= min(uppers) + TOL
+
+
+@pytest.mark.parametrize("case", _params([c for c in CASES if c.kind == "several_bobs"]))
+def test_parent_state_bound_matches_reference(case):
+    """'bound max F over parent_states' (and the default 'quantum', QX_{1+AB}: the same with one Alice) against
+    the reference's parent-state maximum (Sainz 2026 Thm 6)."""
+    c = computed(case)
+    assert c["sd_" + PARENTS] == pytest.approx(c["ref_q"], abs=TOL)
+    assert c["sd_" + Q] == pytest.approx(c["ref_q"], abs=TOL)
 
 
 @pytest.mark.parametrize("case", _params(QUANTUM_CASES))
@@ -412,8 +422,6 @@ def test_large_bwi_functional_is_scaled_back():
     assert got[NS] == pytest.approx(40000, rel=1e-7) and got[LHS] == pytest.approx(20000, rel=1e-7)
 
 
-@pytest.mark.xfail(strict=True, reason="steerdsl/sdp/scaling.py scaled() turns a several-Bobs element (tuple) into "
-                   "one (N, d, d) array; the LHS bound then refuses it with E301 'operator … is 2×2, expected 2×2'")
 def test_large_several_bobs_functional_is_scaled_back():
     """The two-Bobs Z, X functional times 10^4: NS 2·10^4, LHS √2·10^4."""
     got = steerdsl_bounds(TWO_BOBS_ZX.replace("(-1)^a * kron", "10000 * (-1)^a * kron"))

@@ -190,7 +190,9 @@ def test_instrumental_validity_with_a_certificate_is_exact():
     assert valid and all(r.status == "pass" and r.exact for r in valid)
 
 
-def test_sequential_nosignalling_bound_is_refused():
+def test_sequential_nosignalling_bound_is_answered():
+    """Declared since (steerdsl/model/nosignalling.py): Σ tr σ = 4 caps the parity functional, and σ = |0⟩⟨0| with
+    a1 = a2 = 0 reaches it (more: tests/test_sequential_nosignalling.py)."""
     text = """
 scenario {
     alice A : inputs 2, outputs 2, rounds 2
@@ -200,7 +202,8 @@ functional F[a1 a2|x1 x2] = (-1)^(a1 + a2) * Z
 bound max F over nosignalling
 """
     report = _report(text)
-    assert [d.code for d in report.diagnostics] == ["E302"]
+    assert not report.diagnostics
+    assert report.answers[0].result.value == pytest.approx(4, abs=1e-6)
 
 
 @pytest.mark.parametrize("seed", [0, 1])

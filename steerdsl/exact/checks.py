@@ -9,13 +9,16 @@ say so.
 
 from __future__ import annotations
 
+import operator
+from functools import reduce
+
 import numpy as np
 
 from steerdsl.exact import linalg
 from steerdsl.exact.report import FAIL, NUMERIC_ATOL, PASS, UNDECIDED, CheckResult, combine
 from steerdsl.model import algebra as alg
 from steerdsl.model.assemblage import Assemblage
-from steerdsl.model.nosignalling import structure
+from steerdsl.model.nosignalling import signalling_contexts, signalling_groups, structure
 from steerdsl.model.scenario import Key, Scenario
 
 ATOL = NUMERIC_ATOL
@@ -106,53 +109,35 @@ def _components(sigma: Assemblage) -> list[tuple[str, dict[Key, np.ndarray]]]:
     return [(sc.bobs[0].name, dict(sigma.elements))]
 
 
-def _party_groups(sc: Scenario) -> list[list[int]]:
-    """For each slot ``j``: ``j`` and the later rounds of the same party (summed together)."""
-    slots = sc.slots
-    groups = []
-    for j, s in enumerate(slots):
-        later = [k for k in range(j, len(slots)) if slots[k].alice == s.alice and slots[k].round >= s.round]
-        groups.append(later)
-    return groups
-
-
 def no_signalling(sigma: Assemblage, subject: str) -> CheckResult:
     """For every slot ``j``: ``Σ_{a_j (and later rounds)} σ_{a|x}`` does not depend on ``x_j``.
 
-    Sequential parties: the sum over a round's outcome and every later round's
-    outcome is independent of that round's input (later inputs cannot reach
-    back).  BWI: for each fixed ``y``.  A failure names the party, both inputs
-    and the first differing entry, e.g. ``Σ_a σ[a|0] − Σ_a σ[a|1] has entry
-    (0,0) = −1/4``."""
+    The relations are declared once (:func:`steerdsl.model.nosignalling.signalling_contexts`, which also
+    builds the no-signalling SDP).  Sequential parties: the sum over a round's outcome and every later round's
+    outcome is independent of that round's input (later inputs cannot reach back).  BWI: for each fixed ``y``.
+    A failure names the party, both inputs and the first differing entry, e.g. ``Σ_a σ[a|0] − Σ_a σ[a|1] has
+    entry (0,0) = −1/4``."""
     sc = sigma.scenario
+    groups = signalling_groups(sc)
     results = []
     for bob_name, comp in _components(sigma):
         label = f" (bob {bob_name})" if len(sc.bobs) > 1 else ""
-        for j, group in enumerate(_party_groups(sc)):
-            by_context: dict = {}
-            for (a, x, y), m in comp.items():
-                ctx = (tuple(v for k, v in enumerate(a) if k not in group),
-                       tuple(v for k, v in enumerate(x) if k != j), y)
-                slot_sums = by_context.setdefault(ctx, {})
-                if x[j] in slot_sums:
-                    slot_sums[x[j]] = (slot_sums[x[j]][0] + m, slot_sums[x[j]][1])
-                else:
-                    slot_sums[x[j]] = (m, (a, x, y))
-            for entries in by_context.values():
-                inputs = sorted(entries)
-                m0, key0 = entries[inputs[0]]
-                for xj in inputs[1:]:
-                    m, key = entries[xj]
-                    res = _zero_residual(m0 - m)
-                    if res is not None:
-                        (r, c), v = res
-                        summed = ", ".join(f"a_{sc.slots[k].label}" for k in group)
-                        left = key_text(sc, key0, set(group), sigma.name)
-                        right = key_text(sc, key, set(group), sigma.name)
-                        detail = (f"{sc.slots[j].label} signals{label}: Σ_{{{summed}}} {left} − Σ_{{{summed}}} "
-                                  f"{right} has entry ({r},{c}) = {fmt(v)}")
-                        return CheckResult(subject, "nonsignalling", FAIL, detail, exact=sigma.exact,
-                                           code="E201")
+        keys = list(comp)
+        for j, sums in signalling_contexts(sc, keys):
+            inputs = sorted(sums)
+            key0, m0 = keys[sums[inputs[0]][0]], reduce(operator.add, (comp[keys[i]] for i in sums[inputs[0]]))
+            for xj in inputs[1:]:
+                key, m = keys[sums[xj][0]], reduce(operator.add, (comp[keys[i]] for i in sums[xj]))
+                res = _zero_residual(m0 - m)
+                if res is not None:
+                    (r, c), v = res
+                    group = groups[j]
+                    summed = ", ".join(f"a_{sc.slots[k].label}" for k in group)
+                    left = key_text(sc, key0, set(group), sigma.name)
+                    right = key_text(sc, key, set(group), sigma.name)
+                    detail = (f"{sc.slots[j].label} signals{label}: Σ_{{{summed}}} {left} − Σ_{{{summed}}} "
+                              f"{right} has entry ({r},{c}) = {fmt(v)}")
+                    return CheckResult(subject, "nonsignalling", FAIL, detail, exact=sigma.exact, code="E201")
         results.append(CheckResult(subject, "nonsignalling", PASS, exact=sigma.exact))
     return combine(results, subject, "nonsignalling")
 

@@ -348,43 +348,61 @@ def from_json(data: object) -> MomentCertificate:
 def declared_mismatches(cert: MomentCertificate, stated: dict) -> list[str]:
     """The fields a file states about its content (``claim``, ``subject.sha256``, ``checks``) that
     differ from their recomputation, each as a reason."""
+    return stated_mismatches(stated, statement(cert), certificate_digest(cert), CHECKS)
+
+
+def stated_mismatches(stated: dict, claim: str, digest: str, checks: str) -> list[str]:
+    """The stated ``claim``, ``sha256`` and ``checks`` that differ from the recomputed ones, each as a reason."""
     out = []
-    claim, digest = statement(cert), certificate_digest(cert)
     if stated["claim"] != claim:
         out.append(f"the file's claim {stated['claim']!r} is not what its content proves: {claim!r}")
     if stated["sha256"] != digest:
         out.append(f"the file's subject sha256 {stated['sha256']} is not that of its content ({digest})")
-    if stated["checks"] != CHECKS:
+    if stated["checks"] != checks:
         out.append("the file's description of the checks differs from this verifier's")
     return out
 
 
 def save_certificate(cert: MomentCertificate, path: str | Path) -> Path:
-    """Write ``cert`` as JSON to ``path``."""
+    """Write ``cert`` (or a :class:`~steerdsl.exact.hierarchy_certificate.HierarchyCertificate`) as JSON to
+    ``path``."""
+    from steerdsl.exact import hierarchy_certificate
+
     path = Path(path)
-    path.write_text(json.dumps(to_json(cert), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    data = hierarchy_certificate.to_json(cert) if isinstance(cert, hierarchy_certificate.HierarchyCertificate) \
+        else to_json(cert)
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
 
 
 def verify_certificate(source: str | Path | dict | MomentCertificate) -> CertificateCheck:
-    """Re-check a certificate (a :class:`MomentCertificate`, its JSON dict, or a JSON file) in exact
+    """Re-check a certificate (a :class:`MomentCertificate`, its JSON dict, or a JSON file; or the same of a
+    BWI / instrumental :class:`~steerdsl.exact.hierarchy_certificate.HierarchyCertificate`) in exact
     arithmetic.  A file is read within the limits of :mod:`steerdsl.exact.certificate_reader` (a regular
     file, size, depth, digits, side of Z); anything that cannot be read as a certificate gives
     ``verified = False`` with the reason and its code (E220, or E230 for a limit)."""
+    from steerdsl.exact import hierarchy_certificate
+
     if isinstance(source, MomentCertificate):
         return verify(source)
+    if isinstance(source, hierarchy_certificate.HierarchyCertificate):
+        return hierarchy_certificate.verify(source)
     from steerdsl.exact.certificate_reader import CertificateFormatError, parse, read_json
 
+    check_content, mismatches = verify, declared_mismatches
     try:
         data = source if isinstance(source, dict) else read_json(source)
+        if isinstance(data, dict) and data.get("format") == hierarchy_certificate.FORMAT:
+            parse = hierarchy_certificate.parse
+            check_content, mismatches = hierarchy_certificate.verify, hierarchy_certificate.declared_mismatches
         cert, stated = parse(data)
     except CertificateFormatError as exc:
         return CertificateCheck(False, [f"not a readable certificate: {exc}"], code=exc.code)
     try:
-        check = verify(cert)
+        check = check_content(cert)
     except (ValueError, TypeError, IndexError, ZeroDivisionError) as exc:  # defensive: parse checked shapes
         return CertificateCheck(False, [f"not a readable certificate: malformed blocks ({exc})"], code="E220")
-    mismatch = declared_mismatches(cert, stated)
+    mismatch = mismatches(cert, stated)
     if mismatch:
         check.verified, check.code = False, "E221"
         check.reasons = [*check.reasons, *mismatch]

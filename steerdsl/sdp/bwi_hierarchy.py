@@ -29,7 +29,7 @@ from steerdsl.sdp.functional import numeric_matrix
 from steerdsl.sdp.moment_matrix import build, cg_expansion, data_words
 from steerdsl.sdp.noise import ROBUSTNESS, Mixing, noise_assemblage
 from steerdsl.sdp.npa_words import EMPTY, adjoint, is_data_word, level_words
-from steerdsl.sdp.relaxation import functional_is_real, structured_objective
+from steerdsl.sdp.relaxation import _dual_matrix, functional_is_real, structured_objective
 from steerdsl.sdp.result import SDPResult, verdict_from_margin
 from steerdsl.sdp.solve import run
 
@@ -239,10 +239,10 @@ def hierarchy_bound(functional: Functional, sense: str = "max", level: int | str
     real = functional_is_real(functional)
     words = level_words(ns.base, level)
     problem = picos.Problem()
-    mats = []
+    mats, lmis = [], []
     for c, copy in enumerate(ns.copies):
         mm = build(words, copy.dim, lambda w: None, real, name=f"G{c}_")
-        problem.add_constraint(mm.expression >> 0)
+        lmis.append(problem.add_constraint(mm.expression >> 0))
         mats.append((c, mm))
     _share_traces(problem, mats, {}, real)
     problem.add_constraint(picos.trace(mats[0][1].variables[EMPTY]) == 1)
@@ -265,8 +265,12 @@ def hierarchy_bound(functional: Functional, sense: str = "max", level: int | str
     compiled = time.perf_counter() - start
     outcome = run(problem, f"{sense} of {functional.name} over {sc.kind} level {level}", solver=solver)
     value = None if outcome.value is None else outcome.value + complex(functional.constant).real
+    details = {"copies": len(ns.copies), "moment_matrix_size": len(words) * ns.base.dim, "level": str(level)}
+    if value is not None and all(lmi.dual is not None for lmi in lmis):
+        # one dual Z_y per copy, for steerdsl.sdp.certify_hierarchy
+        details["dual_matrices"] = [_dual_matrix(np.asarray(lmi.dual, dtype=complex), real) for lmi in lmis]
+        details["words"] = words
+        details["rows_hold_data"] = rows_hold_data
     return SDPResult(task=f"bound {sense} over {sc.kind} level {level}", value=value, status=outcome.status,
                      tolerance=TOLERANCE, bound=value, problem=problem, solver=outcome.solver,
-                     compile_seconds=compiled, solve_seconds=outcome.seconds,
-                     details={"copies": len(ns.copies), "moment_matrix_size": len(words) * ns.base.dim,
-                              "level": str(level)})
+                     compile_seconds=compiled, solve_seconds=outcome.seconds, details=details)

@@ -218,6 +218,11 @@ def model_subject(obj: Functional | Assemblage) -> tuple[str, str | None]:
     """The sha256 a certificate about ``obj`` names (:func:`~steerdsl.exact.moment_certificate.subject_digest`,
     the same Collins–Gisin content certificates are made of), and a note when that content is a rounding
     of ``obj`` (a numeric functional) — ``ValueError`` for an object no certificate can be about."""
+    if _kind_of(obj) == "functional" and obj.scenario.kind in ("bwi", "instrumental"):
+        from steerdsl.sdp.certify_hierarchy import hierarchy_subject
+
+        return hierarchy_subject(obj), "the model's functional is numeric: compared after rounding to multiples " \
+            "of 2^-40" if not obj.exact else None
     if _kind_of(obj) == "functional":
         terms, rounded = cg_functional(obj)
         digest = subject_digest("functional", _outputs(obj.scenario), obj.scenario.dim, terms, cg_constant(obj))
@@ -261,11 +266,17 @@ def certify_bound(functional: Functional, sense: str, result: SDPResult) -> SDPR
                                  z, constant=constant, subject=functional.name)
 
     cert, reasons = _certify(make, np.asarray(d["dual_matrix"]), words, sc.dim)
-    _describe(result, cert, reasons, time.perf_counter() - start)
+    return describe_bound(result, cert, reasons, time.perf_counter() - start, rounded)
+
+
+def describe_bound(result: SDPResult, cert, reasons: list[str], seconds: float, rounded: bool) -> SDPResult:
+    """Record a bound's certificate (or why there is none) in ``result``: ``exactness``, ``details["certificate"]``,
+    ``details["certified_bound"]`` (``λ + c``, as a float) and a note, saying when F was rounded first."""
+    _describe(result, cert, reasons, seconds)
     if cert is not None:
-        d["certified_bound"] = float((cert.bound + cert.constant).real)
+        result.details["certified_bound"] = float((cert.bound + cert.constant).real)
         if rounded:
-            d["certificate_note"] += " (for F rounded to multiples of 2^-40)"
+            result.details["certificate_note"] += " (for F rounded to multiples of 2^-40)"
     return result
 
 

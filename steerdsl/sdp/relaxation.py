@@ -233,7 +233,11 @@ def nosignalling_bound(functional: Functional, sense: str = "max", solver: str |
     element ``⪰ 0``, ``tr ρ_B = 1``, and the trace of every marginal shared across copies.  The functional
     pairs with the copy holding each of its elements (the unobserved instrumental copies stay free)."""
     sc = functional.scenario
-    ns = structure(sc)  # refuses the sequential scenario (E302)
+    ns = structure(sc)  # refuses the kinds without a declared set (E302)
+    if ns.elementwise:  # sequential: relations on the full elements, not Collins–Gisin copies
+        from steerdsl.sdp.sequential import sequential_nosignalling_bound
+
+        return sequential_nosignalling_bound(functional, sense=sense, solver=solver)
     start = time.perf_counter()
     real = functional_is_real(functional)
     words = data_words(ns.base)

@@ -6,6 +6,9 @@ Interior-point solvers work to absolute tolerances (1e-8 here), so a functional 
 as that of ``F/s`` with ``s`` the largest entry magnitude, and value, bounds and tolerance are
 multiplied back by ``s`` (the reported tolerance is then ``s`` times the solver's, an honest
 absolute tolerance for the original functional).
+
+A several-Bobs element is a tuple of one operator per Bob (physics.md §9), of different sizes when the Bobs'
+dimensions differ: every operation here is taken part by part.
 """
 
 from __future__ import annotations
@@ -15,21 +18,36 @@ from dataclasses import replace
 
 import numpy as np
 
-from steerdsl.model.assemblage import Functional
+from steerdsl.model.assemblage import Element, Functional
 from steerdsl.sdp.functional import constant_value, numeric_element
 from steerdsl.sdp.result import SDPResult
 
 
+def _parts(element: Element) -> tuple[np.ndarray, ...]:
+    """The operators of a numeric element: itself, or one per Bob (several Bobs)."""
+    return element if isinstance(element, tuple) else (element,)
+
+
 def functional_scale(functional: Functional) -> float:
-    """The largest magnitude among the entries of the operators and the constant (1 for the zero functional)."""
-    largest = max([float(np.max(np.abs(numeric_element(t)))) for t in functional.terms.values()]
+    """``s = max(max_{w,k,i,j} |(F^(k)_w)_{ij}|, |c|)``: the largest magnitude among the entries of the operators
+    (each Bob's part, with several Bobs) and the constant (1 for the zero functional)."""
+    largest = max([float(np.max(np.abs(part))) for t in functional.terms.values()
+                   for part in _parts(numeric_element(t)) if part.size]
                   + [abs(constant_value(functional))], default=0.0)
     return largest if largest > 0 else 1.0
 
 
+def _scaled_element(element: Element, factor: float) -> Element:
+    """``factor·F_w``, part by part for a several-Bobs tuple (whose parts may differ in size)."""
+    element = numeric_element(element)
+    if isinstance(element, tuple):
+        return tuple(factor * part for part in element)
+    return factor * element
+
+
 def scaled(functional: Functional, factor: float) -> Functional:
-    """``factor·F`` (numeric)."""
-    terms = {k: factor * np.asarray(numeric_element(t), dtype=complex) for k, t in functional.terms.items()}
+    """``factor·F``: every operator (every Bob's part) and the constant times ``factor`` (numeric)."""
+    terms = {k: _scaled_element(t, factor) for k, t in functional.terms.items()}
     return replace(functional, terms=terms, exact=False, constant=factor * constant_value(functional))
 
 
