@@ -117,14 +117,40 @@ class Realisation:
         return self.shape.scenario
 
 
+def label_offsets(shape: Shape) -> list[list[int]]:
+    """``offsets[j][x]``: where input x's outcomes start in slot j's flat list of ``(x, a)`` labels."""
+    out = []
+    for slot in shape.scenario.slots:
+        starts, at = [], 0
+        for x in range(slot.inputs):
+            starts.append(at)
+            at += slot.outputs[x]
+        out.append(starts)
+    return out
+
+
+def base_tensor(real: Realisation) -> np.ndarray:
+    """``τ[l_1, …, l_n] = tr_A[(⊗_j M^{(j)}_{l_j} ⊗ I) ρ]`` for every flat label ``l_j = (x_j, a_j)`` of each
+    slot (:func:`label_offsets`), in one contraction: ``Σ M[c, r] ρ[r…, b; c…, b']``."""
+    dims = real.shape.dims
+    n = len(dims) - 1
+    rho = real.state.reshape(dims + dims)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    rows, cols, labels = letters[:n], letters[n:2 * n], letters[2 * n:3 * n]
+    spec = [f"{labels[j]}{cols[j]}{rows[j]}" for j in range(n)] + [f"{rows}Y{cols}Z"]
+    stacks = [np.stack([m for povm in povms for m in povm]) for povms in real.povms]
+    return np.einsum(",".join(spec) + f"->{labels}YZ", *stacks, rho)
+
+
 def base_assemblage(real: Realisation) -> dict[tuple, np.ndarray]:
     """``τ_{a|x} = tr_A[(⊗_j M^{(j)}_{a_j|x_j} ⊗ I) ρ]`` for every ``(a, x)``, on Bob's internal system."""
-    from steerdsl.model.constructs import measure_state
-
-    sc = real.scenario
-    n = len(real.shape.alice_dims)
-    return measure_state(real.state, real.shape.dims, list(range(n)),
-                         [lambda a, x, p=p: p[x][a] for p in real.povms], sc)
+    tensor = base_tensor(real)
+    offsets = label_offsets(real.shape)
+    out = {}
+    for x in real.scenario.input_tuples():
+        for a in real.scenario.output_tuples(x):
+            out[(a, x)] = tensor[tuple(offsets[j][xj] + aj for j, (aj, xj) in enumerate(zip(a, x, strict=True)))]
+    return out
 
 
 def apply_channel(choi: np.ndarray, din: int, x: np.ndarray) -> np.ndarray:
