@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import picos
 
-from steerdsl.inner.steps import channel_variable
-from steerdsl.sdp.solve import run
+from steerdsl.inner.steps import channel_variable, hermitian_equals
+from steerdsl.sdp.solve import SolverError, run
 
 
 def fit_channel(pairs: list[tuple[np.ndarray, np.ndarray]], din: int, dout: int,
@@ -27,6 +27,31 @@ def fit_channel(pairs: list[tuple[np.ndarray, np.ndarray]], din: int, dout: int,
     run(problem, "realisation search: channel fit", solver=solver)
     J = np.atleast_2d(np.asarray(J.value, dtype=complex))
     return (J + J.conj().T) / 2
+
+
+def interior_channel(pairs: list[tuple[np.ndarray, np.ndarray]], din: int, dout: int,
+                     solver: str | None = None) -> tuple[np.ndarray, float] | None:
+    """Among the CPTP maps with ``E(τ) = T`` exactly for every pair, the one whose Choi matrix has the
+    largest least eigenvalue t (``max t`` s.t. ``J ⪰ tI``), with t; None when the solver finds none.
+    Deep inside the PSD cone, a rounded copy stays PSD (used by :mod:`steerdsl.inner.certify`)."""
+    J, constraints = channel_variable(din, dout)
+    t = picos.RealVariable("t")
+    problem = picos.Problem()
+    problem.add_list_of_constraints(constraints)
+    problem.add_constraint(J - t * picos.Constant(np.eye(din * dout)) >> 0)
+    for tau, target in pairs:
+        image = (picos.Constant(np.kron(tau.T, np.eye(dout))) * J).partial_trace(0, dimensions=(din, dout))
+        problem.add_list_of_constraints(hermitian_equals(image, target))
+    problem.add_constraint(t <= 1)
+    problem.set_objective("max", t)
+    try:
+        outcome = run(problem, "certify: interior channel", solver=solver)
+    except SolverError:
+        return None
+    if outcome.status != "optimal":
+        return None
+    J = np.atleast_2d(np.asarray(J.value, dtype=complex))
+    return (J + J.conj().T) / 2, float(t.value)
 
 
 def refit_channels(real, target: dict, solver: str | None = None) -> None:

@@ -80,15 +80,16 @@ def _feeding_slot(sc: Scenario) -> int:
 
 
 def shape_for(scenario: Scenario, dims: tuple[int, ...] | list[int] | None) -> Shape:
-    """Read ``dims``: one dimension per Alice slot (default 2 each), then optionally Bob's internal
-    dimension (BWI and instrumental only; default Bob's dimension)."""
+    """Read ``dims``: one dimension per Alice slot (default: one Alice as large as Bob's system, which GHJW
+    shows is always enough for her; several Alices 2 each), then optionally Bob's internal dimension (BWI
+    and instrumental only; default Bob's dimension)."""
     kind = scenario.kind
     if kind not in INNER_KINDS:
         raise InnerError(f"the inner side (see-saw, realisation search) is not implemented for a {kind} "
                          "scenario", "E350")
     n = len(scenario.slots)
     dims = tuple(int(d) for d in dims) if dims else ()
-    alice = dims[:n] if dims else (2,) * n
+    alice = dims[:n] if dims else (max(2, scenario.dim),) * n if n == 1 else (2,) * n
     if len(alice) != n or len(dims) > n + 1:
         raise InnerError(f"give one dimension per Alice ({n}), then optionally Bob's internal dimension; "
                          f"got {len(dims)}", "E351")

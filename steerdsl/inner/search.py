@@ -33,7 +33,7 @@ from steerdsl.inner.realisation import (
     marginals,
     shape_for,
 )
-from steerdsl.inner.starts import direct_start
+from steerdsl.inner.starts import direct_start, parent_start
 from steerdsl.model.assemblage import Assemblage
 from steerdsl.sdp.result import MEMBER, UNDECIDED, SDPResult
 
@@ -55,8 +55,8 @@ def realisation(sigma: Assemblage, dims: tuple[int, ...] | None = None, restarts
                   else np.atleast_2d(np.asarray(v, dtype=complex))) for k, v in num.elements.items()}
     rng = np.random.default_rng(seed)
     best, best_real, tried = np.inf, None, 0
-    for y0 in list(shape.scenario.bob_input_tuples()):
-        real = direct_start(shape, target, y0, solver)
+    starts = [direct_start(shape, target, y0, solver) for y0 in shape.scenario.bob_input_tuples()]
+    for real in starts + [parent_start(shape, target, solver)]:
         if real is not None:
             best, best_real = min((best, best_real), (distance(num, assemblage_of(real)), real), key=_first)
     for _ in range(max(1, restarts)):

@@ -62,6 +62,38 @@ def direct_start(shape: Shape, target: dict, y0: tuple = (), solver: str | None 
     return real
 
 
+def parent_start(shape: Shape, target: dict, solver: str | None = None) -> Realisation | None:
+    """Several Bobs, one Alice: the parent assemblage τ on ``H_1 ⊗ … ⊗ H_N`` (PSD, no-signalling, unit
+    trace) whose partial traces are nearest the Bobs' ``σ^(k)`` (one SDP; Sainz 2026 Thm 6: σ is quantum iff
+    exact parents exist), realised by GHJW."""
+    import picos
+
+    from steerdsl.inner.steps import hermitian_equals
+    from steerdsl.sdp.solve import run
+
+    sc = shape.scenario
+    if shape.kind != "several_bobs" or len(shape.alice_dims) != 1:
+        return None
+    slot, dims, D = sc.slots[0], sc.bob_dims, shape.internal_dim
+    tau = {(a, x): picos.HermitianVariable(f"t{x}_{a}", D) for x in range(slot.inputs) for a in range(slot.outputs[x])}
+    problem = picos.Problem()
+    problem.add_list_of_constraints([t >> 0 for t in tau.values()])
+    rho = picos.sum([tau[(a, 0)] for a in range(slot.outputs[0])])
+    problem.add_constraint(picos.trace(rho).real == 1)
+    for x in range(1, slot.inputs):
+        problem.add_list_of_constraints(
+            hermitian_equals(picos.sum([tau[(a, x)] for a in range(slot.outputs[x])]) - rho, np.zeros((D, D))))
+    gaps = []
+    for (a, x, _), parts in target.items():
+        for k, part in enumerate(parts):
+            reduced = tau[(a[0], x[0])].partial_trace([i for i in range(len(dims)) if i != k], dimensions=dims)
+            gaps.append(abs(reduced - picos.Constant(part)))
+    problem.set_objective("min", picos.sum(gaps))
+    run(problem, "realisation search: parent states", solver=solver)
+    values = {((a,), (x,)): np.atleast_2d(np.asarray(t.value, dtype=complex)) for (a, x), t in tau.items()}
+    return ghjw_realisation(shape, {k: (v + v.conj().T) / 2 for k, v in values.items()}, {})
+
+
 def _embed(m: np.ndarray, n: int) -> np.ndarray:
     out = np.zeros((n, n), dtype=complex)
     out[: m.shape[0], : m.shape[1]] = m

@@ -1,0 +1,93 @@
+"""Certified membership (physics.md §8): exact realisations reproduce σ exactly, re-checked here from the
+exact data; nothing an outer relaxation excludes is ever certified."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import steerdsl as sd
+from steerdsl.model import algebra as alg
+from steerdsl.model.constructs import apply_choi, contract_party
+from steerdsl.run import run_model
+
+MODELS = Path(__file__).resolve().parent.parent / "models"
+
+BWI = """scenario { alice A : inputs 2, outputs 2
+  bob B : dim 2, inputs 2 }
+let v1 = [[1], [2], [0], [1]]
+let v2 = [[0], [1], [1 + i], [2]]
+let G = 2 * proj(v1) + proj(v2)
+state rho on A B = G / tr(G)
+measurement M[a|x] on A = (I + (-1)^a * (X if x == 0 else Z)) / 2
+assemblage base = measure rho with A: M
+map Replace(r) : 2 -> 2 = tr(r) * I / 2
+map AD34 : 2 -> 2 kraus { [[1, 0], [0, 1/2]], [[0, sqrt(3)/2], [0, 0]] }
+map AD12 : 2 -> 2 kraus { [[1, 0], [0, sqrt(1/2)]], [[0, sqrt(1/2)], [0, 0]] }
+assemblage replaced[a|x y] = base[a|x 0] if y == 0 else Replace(base[a|x 0])
+assemblage damped[a|x y] = base[a|x 0] if y == 0 else AD34(base[a|x 0])
+assemblage damped_half[a|x y] = base[a|x 0] if y == 0 else AD12(base[a|x 0])
+"""
+
+
+def _recheck(sigma, data) -> bool:
+    """``σ_{a|x(y)} = E_y(tr_A[(M_{a|x} ⊗ I)|Ψ⟩⟨Ψ|])`` exactly, from the certificate's data alone."""
+    state = data["state"] @ alg.dagger(data["state"])
+    d = sigma.scenario.dim
+    for (a, x, y), target in sigma.elements.items():
+        tau = contract_party(state, data["dims"], 0, data["povms"][(a[0], x[0])])
+        if "channels" in data:
+            tau = apply_choi(data["channels"][y], d, d, tau)
+        if not alg.equal(tau, target):
+            return False
+    return True
+
+
+def test_ghjw_example_is_certified_from_the_assemblage_alone():
+    sigma = sd.load(MODELS / "e12_ghjw.steer")["sigma"]
+    result = sd.realisation(sigma, certify=True)
+    assert result.verdict == "member" and result.exactness == "certified"
+    assert _recheck(sigma, result.details["exact_realisation"])
+
+
+@pytest.mark.parametrize("name", ["replaced", "damped"])
+def test_bob_with_input_assemblages_with_rational_channels_are_certified(name):
+    sigma = sd.loads(BWI)[name]
+    result = sd.realisation(sigma, certify=True)
+    assert result.verdict == "member" and result.exactness == "certified"
+    assert _recheck(sigma, result.details["exact_realisation"])
+
+
+def test_irrational_boundary_channel_stays_numeric():
+    """Amplitude damping with γ = 1/2 has Choi entries √½ and rank 2: found member, but rounding does not
+    land exactly on it, so the verdict stays numeric and the note says why."""
+    result = sd.realisation(sd.loads(BWI)["damped_half"], certify=True)
+    assert result.verdict == "member" and result.exactness == "numeric"
+    assert "not certified" in result.details["certificate_note"]
+
+
+def test_never_certified_where_an_outer_relaxation_excludes():
+    m = sd.loads((MODELS / "e02_bwi_transpose.steer").read_text().split("# BWI outer hierarchy")[0]
+                 + "solve sigma : bwi level 2 expect excluded\n"
+                 + "solve sigma : realisation restarts 1 certify expect not certified\n",
+                 file=str(MODELS / "e02_bwi_transpose.steer"))
+    report = run_model(m)
+    assert [a.ok for a in report.answers] == [True, True], [a.to_json() for a in report.answers]
+    assert report.answers[1].result.verdict == "undecided"
+    pr_box = sd.realisation(sd.load(MODELS / "e01_bwi_pr_box.steer")["sigma"], restarts=1, certify=True)
+    assert pr_box.verdict == "undecided" and pr_box.exactness != "certified"
+
+
+def test_other_kinds_say_certification_is_not_available():
+    m = sd.loads("""scenario { alice A : inputs 2, outputs 2
+      bob B1 : dim 2
+      bob B2 : dim 2 }
+    state ghz on A B1 B2 = (|000⟩ + |111⟩) / sqrt(2)
+    measurement M[a|x] on A { x = 0 : proj(ket(a))
+      x = 1 : (I + (-1)^a * X) / 2 }
+    assemblage sigma = measure ghz with A: M
+    """)
+    result = sd.realisation(m["sigma"], certify=True)
+    assert result.verdict == "member" and result.exactness == "numeric"
+    assert "not yet" in result.details["certificate_note"]
