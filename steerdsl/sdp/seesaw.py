@@ -18,8 +18,7 @@ import numpy as np
 
 from steerdsl.inner import steps
 from steerdsl.inner.random_data import random_realisation
-from steerdsl.inner.realisation import Realisation, Shape, base_assemblage, describe, shape_for
-from steerdsl.inner.realisation import element_of as _element_of
+from steerdsl.inner.realisation import Realisation, Shape, apply_channel, base_assemblage, describe, shape_for
 from steerdsl.model.assemblage import Functional
 from steerdsl.model.scenario import Key
 from steerdsl.sdp.functional import constant_value, full_key_terms
@@ -61,7 +60,7 @@ def joint_value(real: Realisation, terms: dict[Key, np.ndarray]) -> float:
     for key, f in terms.items():
         t = tau[(key[0], key[1])]
         c = shape.channel_of(key)
-        s = t if c is None else _element_of(shape, key, t, real.channels)
+        s = t if c is None else apply_channel(real.channels[c], shape.internal_dim, t)
         total += float(np.trace(f @ s).real)
     return total
 
