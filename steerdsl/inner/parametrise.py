@@ -16,11 +16,6 @@ import numpy as np
 from steerdsl.inner.realisation import Realisation, Shape
 
 
-def _inv_sqrt(s: np.ndarray) -> np.ndarray:
-    w, v = np.linalg.eigh(s)
-    return (v / np.sqrt(np.maximum(w, 1e-300))) @ v.conj().T
-
-
 def _sqrt(m: np.ndarray) -> np.ndarray:
     w, v = np.linalg.eigh(m)
     return (v * np.sqrt(np.maximum(w, 0))) @ v.conj().T
@@ -47,32 +42,47 @@ def size(shape: Shape) -> int:
 
 
 def realisation_of(shape: Shape, p: np.ndarray) -> Realisation:
-    """The realisation a parameter vector stands for."""
-    blocks, at = [], 0
-    for r, c in _sizes(shape):
-        n = r * c
-        blocks.append((p[at:at + n] + 1j * p[at + n:at + 2 * n]).reshape(r, c))
+    """The realisation a parameter vector stands for (batched: one eigendecomposition call per slot and
+    one for all channels)."""
+    sizes = _sizes(shape)
+    at = 0
+
+    def take(count: int, rows: int, cols: int) -> np.ndarray:
+        nonlocal at
+        n = count * rows * cols
+        out = (p[at:at + n] + 1j * p[at + n:at + 2 * n]) if count == 1 else None
+        if out is None:  # count blocks, each stored as real part then imaginary part
+            parts = p[at:at + 2 * n].reshape(count, 2, rows * cols)
+            out = parts[:, 0] + 1j * parts[:, 1]
         at += 2 * n
-    it = iter(blocks)
-    g = next(it)
+        return out.reshape(count, rows, cols)
+
+    g = take(1, *sizes[0])[0]
     state = g @ g.conj().T
     state = state / np.trace(state).real
     povms = []
-    for slot in shape.scenario.slots:
-        rows = []
-        for x in range(slot.inputs):
-            gs = [next(it) for _ in range(slot.outputs[x])]
-            parts = [g @ g.conj().T for g in gs]
-            t = _inv_sqrt(sum(parts))
-            rows.append([t @ m @ t for m in parts])
-        povms.append(rows)
-    din, dout = shape.internal_dim, shape.scenario.dim
+    for dj, slot in zip(shape.alice_dims, shape.scenario.slots, strict=True):
+        outs = [slot.outputs[x] for x in range(slot.inputs)]
+        gs = take(sum(outs), dj, dj)
+        parts = gs @ gs.conj().transpose(0, 2, 1)
+        starts = np.cumsum([0] + outs[:-1])
+        t = _inv_sqrt_batch(np.add.reduceat(parts, starts, axis=0))
+        which = np.repeat(np.arange(len(outs)), outs)
+        ms = t[which] @ parts @ t[which]
+        povms.append([[ms[s + a] for a in range(k)] for s, k in zip(starts, outs, strict=True)])
+    labels = shape.channel_labels()
     channels = {}
-    for c in shape.channel_labels():
-        a = next(it)
-        v = a @ _inv_sqrt(a.conj().T @ a)
-        channels[c] = choi_of_isometry(v, din, dout)
+    if labels:
+        din, dout = shape.internal_dim, shape.scenario.dim
+        a = take(len(labels), dout * kraus_count(shape), din)
+        v = a @ _inv_sqrt_batch(a.conj().transpose(0, 2, 1) @ a)
+        channels = {c: choi_of_isometry(vc, din, dout) for c, vc in zip(labels, v, strict=True)}
     return Realisation(shape, state, povms, channels)
+
+
+def _inv_sqrt_batch(s: np.ndarray) -> np.ndarray:
+    w, v = np.linalg.eigh(s)
+    return (v / np.sqrt(np.maximum(w, 1e-300))[:, None, :]) @ v.conj().transpose(0, 2, 1)
 
 
 def choi_of_isometry(v: np.ndarray, din: int, dout: int) -> np.ndarray:
