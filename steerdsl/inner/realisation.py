@@ -214,8 +214,9 @@ def distance(sigma: Assemblage, other: Assemblage) -> float:
 def describe(real: Realisation) -> str:
     """A one-line summary: dimensions and what the data are."""
     sh = real.shape
-    parts = [f"state on {' ⊗ '.join(f'C^{d}' for d in sh.dims)}",
-             f"POVMs of {len(sh.alice_dims)} Alice slot(s)"]
-    if real.channels:
-        parts.append(f"{len(real.channels)} channel(s) C^{sh.internal_dim} → C^{sh.scenario.dim}")
+    n, c = len(sh.alice_dims), len(real.channels)
+    parts = [f"state on {' ⊗ '.join(f'C^{d}' for d in sh.dims if d > 1)}",
+             "Alice's POVMs" if n == 1 else f"POVMs of {n} Alices"]
+    if c:
+        parts.append(f"{c} channel{'s' if c > 1 else ''} C^{sh.internal_dim} → C^{sh.scenario.dim}")
     return ", ".join(parts)
