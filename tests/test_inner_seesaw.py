@@ -128,3 +128,14 @@ def test_internal_dimension_and_refusals():
     """)
     report = run_model(m)
     assert [d.code for d in report.diagnostics] == ["E350"]
+
+
+def test_seesaw_optimisers_pass_the_bwi_outer_hierarchy():
+    """Inner meets outer from the right side: the assemblage of a see-saw optimiser is quantum, so the BWI
+    hierarchy at level 1 must not exclude it."""
+    from steerdsl.sdp.bwi_hierarchy import bwi_membership
+
+    for seed in range(2):
+        F = _random_bwi_functional(np.random.default_rng(10 + seed))
+        sigma = assemblage_of(seesaw(F, restarts=1, seed=seed).details["realisation"])
+        assert bwi_membership(sigma, level=1).verdict != "excluded"
