@@ -196,6 +196,11 @@ CODES: dict[str, tuple[str, str]] = {
              "dimension of Bob's system before his channels (Bob with input and instrumental scenarios only; "
              "by default Bob's own dimension).\nExample:  solve sigma : realisation dims 2 3   (Alice a qubit, "
              "Bob's internal system a qutrit)"),
+    "E352": ("realisation search too large",
+             "The least-squares realisation search has one real parameter per entry of the state, the POVM "
+             "elements and Bob's channels; with the dimensions asked for there are more than it takes on "
+             "(the message gives both numbers), and the run is refused before it starts.\nFix: smaller 'dims' "
+             "(one Alice never needs more than Bob's dimension), or an outer relaxation instead."),
     "W301": ("undecided",
              "A check could not be decided: a numeric value within the tolerance of the boundary, or a "
              "property for which no exact test applies. Never read as pass or fail."),

@@ -10,7 +10,7 @@ import pytest
 
 import steerdsl as sd
 from steerdsl.inner.random_data import random_realisation
-from steerdsl.inner.realisation import assemblage_of, distance, shape_for
+from steerdsl.inner.realisation import InnerError, assemblage_of, distance, shape_for
 from steerdsl.inner.search import constraint_violation, realisation
 from steerdsl.model.scenario import Alice, Bob, Scenario
 from steerdsl.run import run_model
@@ -94,3 +94,10 @@ def test_language_python_and_codes():
     assert "quantum: realised by" in report.answers[0].result.details["note"]
     assert [d.code for d in report.diagnostics] == ["E351"]
     assert sd.realisation(m["sigma"]).verdict == "member"
+
+
+def test_too_large_a_search_is_refused_before_it_starts():
+    sigma = sd.load(MODELS / "e12_ghjw.steer")["sigma"]
+    with pytest.raises(InnerError) as info:
+        realisation(sigma, dims=(40,))
+    assert info.value.code == "E352"

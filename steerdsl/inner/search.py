@@ -24,6 +24,7 @@ from steerdsl.inner.channel_fit import refit_channels
 from steerdsl.inner.least_squares import levenberg_marquardt
 from steerdsl.inner.random_data import random_realisation
 from steerdsl.inner.realisation import (
+    InnerError,
     Realisation,
     assemblage_of,
     base_tensor,
@@ -39,6 +40,10 @@ from steerdsl.sdp.result import MEMBER, UNDECIDED, SDPResult
 
 TOLERANCE = 1e-6
 """Largest residual entry (and constraint violation) for a ``member`` verdict."""
+MAX_PARAMETERS = 2000
+"""Most real parameters searched (each least-squares step costs one evaluation per parameter and a dense
+solve of that size): the solve alone took 14 s at the limit on the shared 2-core machine; larger searches are
+refused (E352)."""
 
 
 def realisation(sigma: Assemblage, dims: tuple[int, ...] | None = None, restarts: int = 5, seed: int = 0,
@@ -50,6 +55,10 @@ def realisation(sigma: Assemblage, dims: tuple[int, ...] | None = None, restarts
     numbers and compare exactly (:mod:`steerdsl.inner.certify`)."""
     start = time.perf_counter()
     shape = shape_for(sigma.scenario, dims)
+    if parametrise.size(shape) > MAX_PARAMETERS:
+        raise InnerError(f"a realisation of dimensions {' '.join(map(str, shape.dims))} has "
+                         f"{parametrise.size(shape)} real parameters, above the limit of {MAX_PARAMETERS} for "
+                         "the least-squares search", "E352")
     num = sigma.to_numeric()
     target = {k: (tuple(np.asarray(m, dtype=complex) for m in v) if isinstance(v, tuple)
                   else np.atleast_2d(np.asarray(v, dtype=complex))) for k, v in num.elements.items()}
