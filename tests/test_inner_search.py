@@ -101,3 +101,34 @@ def test_too_large_a_search_is_refused_before_it_starts():
     with pytest.raises(InnerError) as info:
         realisation(sigma, dims=(40,))
     assert info.value.code == "E352"
+
+
+def _random_sequential(rng) -> sd.Assemblage:
+    """Alice measures twice on her qubit of a random two-qubit state: a Lüders projective measurement, then
+    another projective one; ``σ_{a1a2|x1x2} = tr_A[(P_{a1|x1} Q_{a2|x2} P_{a1|x1} ⊗ I) ρ]``."""
+    from steerdsl.inner.random_data import random_povm, random_state
+    from steerdsl.model.assemblage import Assemblage
+
+    sc = Scenario((Alice("A", 2, (2, 2), rounds=2),), (Bob("B", 2),))
+    rho = random_state(4, None, rng).reshape(2, 2, 2, 2)
+    first = [random_povm(rng, 2, 2) for _ in range(2)]
+    second = [random_povm(rng, 2, 2) for _ in range(2)]
+    elements = {}
+    for a, x, y in sc.keys():
+        effect = first[x[0]][a[0]] @ second[x[1]][a[1]] @ first[x[0]][a[0]]
+        elements[(a, x, y)] = np.einsum("ji,iajb->ab", effect, rho)
+    return Assemblage(sc, elements, exact=False)
+
+
+def test_sequential_assemblages_are_realised_by_construction():
+    for seed in range(20):
+        result = realisation(_random_sequential(np.random.default_rng(seed)))
+        assert result.verdict == "member", result.details["note"]
+    m = sd.loads("""scenario { alice A : inputs 2, outputs 2, rounds 2
+      bob B : dim 2 }
+    assemblage s[a1 a2|x1 x2] = I/8
+    assemblage t[a1 a2|x1 x2] numeric = (I + (-1)^a1 * x2 * Z) / 8
+    solve s : realisation expect member
+    solve t : realisation expect undecided
+    """)
+    assert [a.ok for a in run_model(m).answers] == [True, True]  # t signals from x2 back to a1: not realised

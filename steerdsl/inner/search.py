@@ -20,6 +20,7 @@ import time
 import numpy as np
 
 from steerdsl.inner import parametrise
+from steerdsl.inner.certify import certify_realisation
 from steerdsl.inner.channel_fit import refit_channels
 from steerdsl.inner.least_squares import levenberg_marquardt
 from steerdsl.inner.random_data import random_realisation
@@ -52,7 +53,13 @@ def realisation(sigma: Assemblage, dims: tuple[int, ...] | None = None, restarts
     """Look for ``(ρ, M, E)`` of dimensions ``dims`` (one per Alice slot, then optionally Bob's internal
     one) with ``σ̂ = σ`` (physics.md §8).  ``value`` and ``margin`` are the residual; ``details`` hold the
     realisation, its constraint violation and the restart that found it.  ``certify``: round it to exact
-    numbers and compare exactly (:mod:`steerdsl.inner.certify`)."""
+    numbers and compare exactly (:mod:`steerdsl.inner.certify`).  A sequential σ (no ``dims``) is realised by
+    construction instead (:mod:`steerdsl.inner.sequential`)."""
+    if sigma.scenario.kind == "sequential" and not dims:
+        from steerdsl.inner.sequential import sequential_search  # always quantum: a construction, no search
+
+        result = sequential_search(sigma, tolerance)
+        return certify_realisation(sigma, result) if certify else result
     start = time.perf_counter()
     shape = shape_for(sigma.scenario, dims)
     if parametrise.size(shape) > MAX_PARAMETERS:
@@ -85,11 +92,7 @@ def realisation(sigma: Assemblage, dims: tuple[int, ...] | None = None, restarts
                        details={"realisation": best_real, "residual": best, "violation": violation,
                                 "restarts_tried": tried, "dims": list(shape.dims),
                                 "note": _note(best_real, best, violation, verdict)})
-    if certify:
-        from steerdsl.inner.certify import certify_realisation
-
-        certify_realisation(sigma, result)
-    return result
+    return certify_realisation(sigma, result) if certify else result
 
 
 def _first(pair: tuple) -> float:

@@ -94,12 +94,14 @@ def numeric_snippet(result, name: str = "sigma") -> str | None:
 
     exact = result.details.get("exact_realisation")
     real = result.details.get("realisation")
-    if result.exactness == CERTIFIED and exact is not None:
+    if result.exactness == CERTIFIED and exact is not None and hasattr(real, "scenario"):
         sc = real.scenario
         povms = [dict(exact["povms"])]
         comment = f"exact realisation of {name} (certified by steerdsl: it reproduces {name} exactly)"
         return snippet(sc, exact["state"], povms, exact.get("channels", {}), (exact["dims"][0],), name, comment)
-    if real is None or real.shape.internal_dim != real.scenario.dim:
+    from steerdsl.inner.realisation import Realisation
+
+    if not isinstance(real, Realisation) or real.shape.internal_dim != real.scenario.dim:
         return None
     povms = [{(a, x): m for x, povm in enumerate(p) for a, m in enumerate(povm)} for p in real.povms]
     if result.task == "realisation search":
