@@ -189,8 +189,10 @@ CODES: dict[str, tuple[str, str]] = {
              "See-saw bounds ('bound max F over seesaw') and realisation search ('solve sigma : realisation') "
              "build explicit quantum realisations: a state, Alices' POVMs and Bob's channels. They are "
              "implemented for the standard, multipartite, Bell, Bob-with-input, instrumental and several-Bobs "
-             "scenarios, not yet for the sequential one.\nFix: ask an outer relaxation instead, or model the "
-             "scenario as one of the supported kinds."),
+             "scenarios. In the sequential scenario a realisation is built by construction (GHJW and a Lüders "
+             "instrument: 'solve sigma : realisation' without dims), but see-saw bounds and searches in given "
+             "dimensions are not implemented yet.\nFix: drop 'dims', ask an outer relaxation instead, or model "
+             "the scenario as one of the supported kinds."),
     "E351": ("dimensions of a realisation do not fit the scenario",
              "'dims' lists one Hilbert-space dimension per Alice (per measurement round), then optionally the "
              "dimension of Bob's system before his channels (Bob with input and instrumental scenarios only; "
