@@ -31,16 +31,7 @@ def _matrix(m: np.ndarray) -> str:
 
 def scenario_text(sc: Scenario) -> str:
     """``scenario { … }`` declaring ``sc``."""
-    lines = []
-    for al in sc.alices:
-        outs = str(al.outputs[0]) if len(set(al.outputs)) == 1 else "[" + ", ".join(map(str, al.outputs)) + "]"
-        rounds = f", rounds {al.rounds}" if al.rounds > 1 else ""
-        lines.append(f"    alice {al.name} : inputs {al.inputs}, outputs {outs}{rounds}")
-    for b in sc.bobs:
-        extra = f", inputs {b.inputs}" if b.inputs else ""
-        extra += f", input = outcome of {b.input_from}" if b.input_from else ""
-        lines.append(f"    bob {b.name} : dim {b.dim}{extra}")
-    return "scenario {\n" + "\n".join(lines) + "\n}\n"
+    return "scenario {\n" + "\n".join(f"    {line}" for line in sc.declarations()) + "\n}\n"
 
 
 def snippet(sc: Scenario, state: np.ndarray, povms: list[dict], channels: dict, alice_dims: tuple[int, ...],
