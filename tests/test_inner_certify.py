@@ -79,16 +79,28 @@ def test_never_certified_where_an_outer_relaxation_excludes():
     assert pr_box.verdict == "undecided" and pr_box.exactness != "certified"
 
 
+@pytest.mark.parametrize("name", ["sigmaGHZ", "sigmaW"])
+def test_several_bobs_from_ghz_and_w_are_certified(name):
+    """Exact parent states (Sainz 2026 Thm 6) realised by exact GHJW; every Bob's state re-checked here."""
+    from steerdsl.exact import linalg
+
+    sigma = sd.load(MODELS / "e08_several_bobs_ghz_w.steer")[name]
+    result = sd.realisation(sigma, certify=True)
+    assert result.verdict == "member" and result.exactness == "certified"
+    data = result.details["exact_realisation"]
+    state = data["state"] @ alg.dagger(data["state"])
+    for (a, x, _), parts in sigma.elements.items():
+        joint = contract_party(state, data["dims"], 0, data["povms"][(a[0], x[0])])
+        for k, part in enumerate(parts):
+            assert alg.equal(linalg.partial_trace(joint, (2, 2), [1 - k]), part)
+
+
 def test_other_kinds_say_certification_is_not_available():
-    m = sd.loads("""scenario { alice A : inputs 2, outputs 2
-      bob B1 : dim 2
-      bob B2 : dim 2 }
-    state ghz on A B1 B2 = (|000⟩ + |111⟩) / sqrt(2)
-    measurement M[a|x] on A { x = 0 : proj(ket(a))
-      x = 1 : (I + (-1)^a * X) / 2 }
-    assemblage sigma = measure ghz with A: M
+    m = sd.loads("""scenario { alice A : inputs 2, outputs 2, rounds 2
+      bob B : dim 2 }
+    assemblage s[a1 a2|x1 x2] = I/8
     """)
-    result = sd.realisation(m["sigma"], certify=True)
+    result = sd.realisation(m["s"], certify=True)
     assert result.verdict == "member" and result.exactness == "numeric"
     assert "not yet" in result.details["certificate_note"]
 

@@ -10,7 +10,8 @@
   with ``σ_{a|x,y}``.
 
 ``certified`` only when every comparison is an exact equality; otherwise the verdict stays numeric and
-the note says why.  Other kinds: no exact rounding yet (said in the note).
+the note says why.  Several Bobs, one Alice: exact parent states (:mod:`steerdsl.inner.certify_parents`).
+Other kinds: no exact rounding yet (said in the note).
 """
 
 from __future__ import annotations
@@ -43,10 +44,15 @@ def certify_realisation(sigma: Assemblage, result: SDPResult) -> SDPResult:
             return _standard(sigma, result)
         if kind == "bwi" and len(sigma.scenario.slots) == 1:
             return _bwi(sigma, result)
+        if kind == "several_bobs" and len(sigma.scenario.slots) == 1:
+            from steerdsl.inner.certify_parents import certify_several_bobs
+
+            data, why = certify_several_bobs(sigma)
+            return _certified(result, data, why) if data is not None else _note(result, f"not certified: {why}")
     except NotExact as exc:
         return _note(result, f"no exact realisation: {exc}")
-    return _note(result, f"exact rounding of realisations is implemented for the standard and Bob-with-input "
-                         f"(one Alice) scenarios, not yet for a {kind} one")
+    return _note(result, f"exact rounding of realisations is implemented for the standard, Bob-with-input and "
+                         f"several-Bobs scenarios with one Alice, not yet for a {kind} one")
 
 
 def _note(result: SDPResult, text: str) -> SDPResult:
@@ -106,7 +112,8 @@ def _identity(d: int) -> np.ndarray:
     return J
 
 
-def _rational(z: complex, denominator: int) -> Cyclo:
+def rational(z: complex, denominator: int) -> Cyclo:
+    """The nearest ``p + q i`` with rationals p, q of denominators at most ``denominator``."""
     re = Fraction(z.real).limit_denominator(denominator)
     im = Fraction(z.imag).limit_denominator(denominator)
     return Cyclo(re) + Cyclo(im) * Cyclo.I
@@ -135,8 +142,8 @@ def exact_channel(pairs: list[tuple[np.ndarray, np.ndarray]], din: int, dout: in
 def _rounded_channel(numeric: np.ndarray, denominator: int, A: np.ndarray, b: np.ndarray, pairs, din: int,
                      dout: int) -> tuple[np.ndarray | None, str | None]:
     n = din * dout
-    j = np.array([_rational(v, denominator) for v in numeric.ravel()], dtype=object).reshape(-1, 1)
-    j = _least_norm_correction(A, b, j)
+    j = np.array([rational(v, denominator) for v in numeric.ravel()], dtype=object).reshape(-1, 1)
+    j = least_norm_correction(A, b, j)
     if j is None:
         return None, "the channel equations have no exact solution"
     J = j.reshape(n, n)
@@ -179,7 +186,7 @@ def _channel_equations(pairs, din: int, dout: int) -> tuple[np.ndarray, np.ndarr
     return np.array(rows, dtype=object), np.array(rhs, dtype=object).reshape(-1, 1)
 
 
-def _least_norm_correction(A: np.ndarray, b: np.ndarray, j: np.ndarray) -> np.ndarray | None:
+def least_norm_correction(A: np.ndarray, b: np.ndarray, j: np.ndarray) -> np.ndarray | None:
     """``j + A_I†(A_I A_I†)⁻¹(b_I − A_I j)`` over a maximal independent set I of A's rows; None when the
     system is inconsistent (checked on every row)."""
     pivots = linalg._rref([list(r) for r in alg.dagger(A)], A.shape[0])  # pivot columns of A† = rows of A

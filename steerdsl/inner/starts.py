@@ -63,18 +63,22 @@ def direct_start(shape: Shape, target: dict, y0: tuple = (), solver: str | None 
 
 
 def parent_start(shape: Shape, target: dict, solver: str | None = None) -> Realisation | None:
+    """Several Bobs, one Alice: the parents of :func:`parent_assemblage` realised by GHJW."""
+    if shape.kind != "several_bobs" or len(shape.alice_dims) != 1:
+        return None
+    return ghjw_realisation(shape, parent_assemblage(shape.scenario, target, solver), {})
+
+
+def parent_assemblage(sc: Scenario, target: dict, solver: str | None = None) -> dict[tuple, np.ndarray]:
     """Several Bobs, one Alice: the parent assemblage τ on ``H_1 ⊗ … ⊗ H_N`` (PSD, no-signalling, unit
-    trace) whose partial traces are nearest the Bobs' ``σ^(k)`` (one SDP; Sainz 2026 Thm 6: σ is quantum iff
-    exact parents exist), realised by GHJW."""
+    trace) whose partial traces are nearest the Bobs' ``σ^(k)`` (one SDP; Sainz 2026 Thm 6: σ is quantum
+    iff exact parents exist), keyed ``((a,), (x,))``."""
     import picos
 
     from steerdsl.inner.steps import hermitian_equals
     from steerdsl.sdp.solve import run
 
-    sc = shape.scenario
-    if shape.kind != "several_bobs" or len(shape.alice_dims) != 1:
-        return None
-    slot, dims, D = sc.slots[0], sc.bob_dims, shape.internal_dim
+    slot, dims, D = sc.slots[0], sc.bob_dims, sc.dim
     tau = {(a, x): picos.HermitianVariable(f"t{x}_{a}", D) for x in range(slot.inputs) for a in range(slot.outputs[x])}
     problem = picos.Problem()
     problem.add_list_of_constraints([t >> 0 for t in tau.values()])
@@ -87,11 +91,11 @@ def parent_start(shape: Shape, target: dict, solver: str | None = None) -> Reali
     for (a, x, _), parts in target.items():
         for k, part in enumerate(parts):
             reduced = tau[(a[0], x[0])].partial_trace([i for i in range(len(dims)) if i != k], dimensions=dims)
-            gaps.append(abs(reduced - picos.Constant(part)))
+            gaps.append(abs(reduced - picos.Constant(np.asarray(part, dtype=complex))))
     problem.set_objective("min", picos.sum(gaps))
     run(problem, "realisation search: parent states", solver=solver)
     values = {((a,), (x,)): np.atleast_2d(np.asarray(t.value, dtype=complex)) for (a, x), t in tau.items()}
-    return ghjw_realisation(shape, {k: (v + v.conj().T) / 2 for k, v in values.items()}, {})
+    return {k: (v + v.conj().T) / 2 for k, v in values.items()}
 
 
 def _embed(m: np.ndarray, n: int) -> np.ndarray:
