@@ -61,8 +61,9 @@ def search_cases() -> list[tuple[str, object, dict]]:
         ("random BWI, qubit Bob, 3 inputs (unitary channels)", _random_bwi(), {}),
         ("random BWI, qubit Bob, 3 inputs (mixed state, 2-Kraus channels)", _random_bwi_general(), {}),
         ("E3 instrumental, 3 inputs", load(MODELS / "e03_instrumental.steer")["sigma"], {}),
-        ("E8 several Bobs, GHZ", load(MODELS / "e08_several_bobs_ghz_w.steer")["sigmaGHZ"], {}),
-        ("E8 several Bobs, W", load(MODELS / "e08_several_bobs_ghz_w.steer")["sigmaW"], {}),
+        ("E8 several Bobs, GHZ, certify", load(MODELS / "e08_several_bobs_ghz_w.steer")["sigmaGHZ"],
+         {"certify": True}),
+        ("E8 several Bobs, W, certify", load(MODELS / "e08_several_bobs_ghz_w.steer")["sigmaW"], {"certify": True}),
         ("E1 BWI PR box (post-quantum)", load(MODELS / "e01_bwi_pr_box.steer")["sigma"], {}),
         ("E2 BWI transpose (post-quantum at BWI level 2)", load(MODELS / "e02_bwi_transpose.steer")["sigma"], {}),
     ]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import steerdsl as sd
+from steerdsl.inner.snippet import numeric_snippet
 from steerdsl.model import algebra as alg
 from steerdsl.model.constructs import apply_choi, contract_party
 from steerdsl.run import run_model
@@ -93,6 +94,8 @@ def test_several_bobs_from_ghz_and_w_are_certified(name):
         joint = contract_party(state, data["dims"], 0, data["povms"][(a[0], x[0])])
         for k, part in enumerate(parts):
             assert alg.equal(linalg.partial_trace(joint, (2, 2), [1 - k]), part)
+    back = sd.loads(numeric_snippet(result, name))[f"{name}_realised"]  # the .steer model, exactly
+    assert all(alg.equal(p, q) for k, v in sigma.elements.items() for p, q in zip(v, back.elements[k]))
 
 
 def test_other_kinds_say_certification_is_not_available():
