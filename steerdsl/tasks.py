@@ -197,7 +197,7 @@ def _solve_task(sigma: Assemblage, task: str, options: dict) -> Any:
     if task == "realisation":
         return _fn("steerdsl.inner.search", "realisation")(
             sigma, dims=options.get("dims"), restarts=options.get("restarts", 5), seed=options.get("seed", 0),
-            certify=bool(options.get("certify")))
+            certify=bool(options.get("certify")), **({"tolerance": float(options["tol"])} if "tol" in options else {}))
     if task == "planar_local":
         return _fn("steerdsl.sdp.bell", "planar_locality")(sigma, plane=options.get("plane", "XZ"),
                                                            solver=options.get("solver"))

@@ -132,3 +132,13 @@ def test_sequential_assemblages_are_realised_by_construction():
     solve t : realisation expect undecided
     """)
     assert [a.ok for a in run_model(m).answers] == [True, True]  # t signals from x2 back to a1: not realised
+
+
+def test_tolerance_option_is_the_line_own():
+    m = sd.loads("""scenario { alice A : inputs 2, outputs 2
+      bob B : dim 2, inputs 2 }
+    assemblage s[a|x y] = proj(ket(a xor x*y)) / 2
+    solve s : realisation restarts 1 tol 0.5 expect member
+    """)
+    answer = run_model(m).answers[0]
+    assert answer.ok and "(tolerance 0.5)" in answer.result.details["note"]

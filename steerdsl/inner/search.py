@@ -91,7 +91,7 @@ def realisation(sigma: Assemblage, dims: tuple[int, ...] | None = None, restarts
                        solve_seconds=time.perf_counter() - start,
                        details={"realisation": best_real, "residual": best, "violation": violation,
                                 "restarts_tried": tried, "dims": list(shape.dims),
-                                "note": _note(best_real, best, violation, verdict)})
+                                "note": _note(best_real, best, violation, verdict, tolerance)})
     return certify_realisation(sigma, result) if certify else result
 
 
@@ -99,10 +99,10 @@ def _first(pair: tuple) -> float:
     return pair[0]
 
 
-def _note(real: Realisation, residual: float, violation: float, verdict: str) -> str:
+def _note(real: Realisation, residual: float, violation: float, verdict: str, tolerance: float) -> str:
     found = f"{describe(real)}; residual {residual:.1e}, constraint violation {violation:.1e}"
     if verdict == MEMBER:
-        return f"quantum: realised by {found}"
+        return f"quantum: realised by {found}" + ("" if tolerance == TOLERANCE else f" (tolerance {tolerance:g})")
     return f"no realisation found in these dimensions (best: {found}); not a proof that none exists"
 
 
