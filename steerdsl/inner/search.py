@@ -51,8 +51,10 @@ def realisation(sigma: Assemblage, dims: tuple[int, ...] | None = None, restarts
                 iterations: int = 100, solver: str | None = None, tolerance: float = TOLERANCE,
                 certify: bool = False) -> SDPResult:
     """Look for ``(ρ, M, E)`` of dimensions ``dims`` (one per Alice slot, then optionally Bob's internal
-    one) with ``σ̂ = σ`` (physics.md §8).  ``value`` and ``margin`` are the residual; ``details`` hold the
-    realisation, its constraint violation and the restart that found it.  ``certify``: round it to exact
+    one) with ``σ̂ = σ`` (physics.md §8).  ``value`` is the residual (largest entry of ``σ − σ̂``); ``margin``
+    is ``max(residual, violation) − tolerance`` (< 0) for ``member`` and None for ``undecided``; ``details``
+    hold the realisation, its constraint violation and how many random restarts ran (0: a direct start
+    found it).  ``iterations`` bounds the least-squares steps of each restart.  ``certify``: round it to exact
     numbers and compare exactly (:mod:`steerdsl.inner.certify`).  A sequential σ (no ``dims``) is realised by
     construction instead (:mod:`steerdsl.inner.sequential`)."""
     if sigma.scenario.kind == "sequential" and not dims:
