@@ -121,6 +121,11 @@ def write_docs(rows: list[dict], meta: dict, docs: Path) -> Path:
     if images:
         text += "\n## Scaling\n\n" + "\n\n".join(f"![{p.stem}](benchmarks/{p.name})" for p in images) + "\n"
     path = docs / "benchmarks.md"
+    if path.is_file():  # the inner-side section is written by python -m benchmarks.inner: keep it
+        from benchmarks.inner import keep_section
+
+        kept = keep_section(path.read_text())
+        text += "\n" + kept if kept else ""
     path.write_text(text)
     return path
 

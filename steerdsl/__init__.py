@@ -81,6 +81,8 @@ _EXPORTS = {
     "negativity_lower_bound": "steerdsl.sdp.negativity",
     "negativity_upper_bound": "steerdsl.sdp.negativity",
     "random_quantum_assemblage": "steerdsl.model.random_quantum",
+    # the inner side: realisations (physics.md §8)
+    "realisation": "steerdsl.inner.search",
     # pictures (extra 'plot') and whole-model runs
     "plot_assemblage": "steerdsl.plots.figures",
     "plot_probabilities": "steerdsl.plots.figures",

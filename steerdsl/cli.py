@@ -272,6 +272,8 @@ def cmd_run(args) -> int:
             _write_certificates(report, name, Path(args.certificates))
         if args.witnesses:
             _write_witnesses(report, model, name, Path(args.witnesses))
+        if args.realisations:
+            _write_realisations(report, name, Path(args.realisations))
         if not report.ok:
             code = max(code, EXIT_MODEL)
         if args.format == "json":
@@ -291,6 +293,22 @@ def _sweep_claims(file: str, solver: str | None) -> list[bool]:
 
     table = sweep(file, solver=solver, expectations_only=True)
     return [r["ok"] is True for r in table.rows if r["ok"] is not None or r["error"]]
+
+
+def _write_realisations(report, name: str, folder: Path) -> None:
+    """Each realisation a line found as ``FOLDER/<model>_line<N>.steer`` (exact when certified); the answer
+    notes the file."""
+    from steerdsl.inner.snippet import numeric_snippet
+
+    for a in report.answers:
+        if a.result is None or a.result.details.get("realisation") is None:
+            continue
+        text = numeric_snippet(a.result, a.subject)
+        if text is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"{Path(name).stem}_line{a.line}.steer"
+            path.write_text(text, encoding="utf-8")
+            a.result.details["realisation_file"] = str(path)
 
 
 def _write_certificates(report, name: str, folder: Path) -> None:
@@ -487,6 +505,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "steer run reads back (DIR/<model>_line<N>_witness.steer)")
     r.add_argument("--certificates", metavar="DIR", help="write the exact certificate of every 'certify' line "
                    "that verified to DIR/<model>_line<N>.json")
+    r.add_argument("--realisations", metavar="DIR", help="write the realisation of every 'realisation' line "
+                   "(and the optimiser of every see-saw bound) to DIR/<model>_line<N>.steer, a model that "
+                   "reproduces the assemblage (exactly when certified)")
     r.add_argument("--max-sdp-size", type=positive_int, metavar="N",
                    help="refuse SDPs estimated above N real variables (default 50000; E182)")
     r.add_argument("--max-sdp-memory", type=positive_gib, metavar="GIB",

@@ -302,6 +302,24 @@ CODES: dict[str, tuple[str, str]] = {
              "The SDP solves of this line took longer than the time limit set with steer run --time-limit "
              "SECONDS (Python: run_model(model, time_limit_seconds=…)), and were stopped. The notes list "
              "the strategies tried.\nFix: a longer limit, a lower level or a smaller scenario."),
+    "E350": ("no inner side for this scenario kind",
+             "See-saw bounds ('bound max F over seesaw') and realisation search ('solve sigma : realisation') "
+             "build explicit quantum realisations: a state, Alices' POVMs and Bob's channels. They are "
+             "implemented for the standard, multipartite, Bell, Bob-with-input, instrumental and several-Bobs "
+             "scenarios. In the sequential scenario a realisation is built by construction (GHJW and a Lüders "
+             "instrument: 'solve sigma : realisation' without dims), but see-saw bounds and searches in given "
+             "dimensions are not implemented yet.\nFix: drop 'dims', ask an outer relaxation instead, or model "
+             "the scenario as one of the supported kinds."),
+    "E351": ("dimensions of a realisation do not fit the scenario",
+             "'dims' lists one Hilbert-space dimension per Alice (per measurement round), then optionally the "
+             "dimension of Bob's system before his channels (Bob with input and instrumental scenarios only; "
+             "by default Bob's own dimension).\nExample:  solve sigma : realisation dims 2 3   (Alice a qubit, "
+             "Bob's internal system a qutrit)"),
+    "E352": ("realisation search too large",
+             "The least-squares realisation search has one real parameter per entry of the state, the POVM "
+             "elements and Bob's channels; with the dimensions asked for there are more than it takes on "
+             "(the message gives both numbers), and the run is refused before it starts.\nFix: smaller 'dims' "
+             "(one Alice never needs more than Bob's dimension), or an outer relaxation instead."),
     "W301": ("undecided",
              "A check could not be decided: a numeric value within the tolerance of the boundary, or a "
              "property for which no exact test applies. Never read as pass or fail."),

@@ -306,7 +306,9 @@ def run_model(model: Model, progress: Callable[[str], None] | None = None, solve
             report.diagnostics.append(Diagnostic(exc.code, str(exc), stmt.span, exc.hint))
             continue
         except (ValueError, ArithmeticError) as exc:
-            report.diagnostics.append(Diagnostic("E301", f"cannot set up this problem: {exc}", stmt.span))
+            code = getattr(exc, "code", "E301")  # the inner side's own codes (steerdsl.inner.realisation)
+            text = str(exc) if code != "E301" else f"cannot set up this problem: {exc}"
+            report.diagnostics.append(Diagnostic(code, text, stmt.span))
             continue
         if answer is not None:
             report.answers.append(answer)

@@ -218,11 +218,15 @@ def _solve_task(sigma: Assemblage, task: str, options: dict) -> Any:
         return _fn("steerdsl.sdp.negativity", "steering_negativity")(
             sigma, level=_level(options, "1+AB"), dims=options.get("dims"), restarts=options.get("restarts", 2),
             seed=options.get("seed", 0), solver=options.get("solver"))
+    if task == "realisation":
+        return _fn("steerdsl.inner.search", "realisation")(
+            sigma, dims=options.get("dims"), restarts=options.get("restarts", 5), seed=options.get("seed", 0),
+            certify=bool(options.get("certify")), **({"tolerance": float(options["tol"])} if "tol" in options else {}))
     if task == "planar_local":
         return _fn("steerdsl.sdp.bell", "planar_locality")(sigma, plane=options.get("plane", "XZ"),
                                                            solver=options.get("solver"))
-    known = sorted(list(lhs_tasks) + ["visibility", "planar_local"] + list(QUANTUM_TASKS) + list(NEGATIVITY_TASKS)
-                   + list(NOSIGNALLING_TASKS))
+    known = sorted(list(lhs_tasks) + ["visibility", "planar_local", "realisation"] + list(QUANTUM_TASKS)
+                   + list(NEGATIVITY_TASKS) + list(NOSIGNALLING_TASKS))
     raise TaskError(f"unknown task {task!r}", f"tasks: {', '.join(known)}")
 
 

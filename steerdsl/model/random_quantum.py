@@ -10,17 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from steerdsl.inner.random_data import random_povm, random_state
 from steerdsl.model.assemblage import Assemblage
 from steerdsl.model.constructs import measure_state
 from steerdsl.model.scenario import Scenario
-from steerdsl.sdp.seesaw import _random_povm
 
-
-def random_state(dim: int, rank: int | None, rng: np.random.Generator) -> np.ndarray:
-    """``GG†/tr(GG†)`` with G of size ``dim × rank`` (full rank by default), Gaussian complex entries."""
-    g = rng.normal(size=(dim, rank or dim)) + 1j * rng.normal(size=(dim, rank or dim))
-    rho = g @ g.conj().T
-    return rho / np.trace(rho).real
+__all__ = ["random_quantum_assemblage", "random_state"]
 
 
 def random_quantum_assemblage(scenario: Scenario, alice_dims: tuple[int, ...] | None = None, rank: int | None = 1,
@@ -32,7 +27,7 @@ def random_quantum_assemblage(scenario: Scenario, alice_dims: tuple[int, ...] | 
     rng = np.random.default_rng(seed)
     slots = scenario.slots
     dims = tuple(alice_dims) if alice_dims else tuple(max(2, *s.outputs) for s in slots)
-    povms = [[_random_povm(rng, dj, s.outputs[x]) for x in range(s.inputs)] for dj, s in zip(dims, slots)]
+    povms = [[random_povm(rng, dj, s.outputs[x]) for x in range(s.inputs)] for dj, s in zip(dims, slots)]
     rho = random_state(int(np.prod(dims)) * scenario.dim, rank, rng)
     raw = measure_state(rho, dims + (scenario.dim,), list(range(len(dims))),
                         [lambda a, x, p=p: p[x][a] for p in povms], scenario)

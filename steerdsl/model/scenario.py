@@ -179,14 +179,19 @@ class Scenario:
             out.append(strategy[(idx, tuple(x[first : idx + 1]))])
         return tuple(out)
 
-    def describe(self) -> str:
-        parts = []
+    def declarations(self) -> list[str]:
+        """One line per party in the language's syntax (``alice A : inputs 2, outputs 2``, ``bob B : dim 2``)."""
+        lines = []
         for al in self.alices:
             outs = al.outputs[0] if len(set(al.outputs)) == 1 else list(al.outputs)
             seq = f", rounds {al.rounds}" if al.rounds > 1 else ""
-            parts.append(f"alice {al.name}: inputs {al.inputs}, outputs {outs}{seq}")
+            lines.append(f"alice {al.name} : inputs {al.inputs}, outputs {outs}{seq}")
         for b in self.bobs:
             extra = f", inputs {b.inputs}" if b.inputs else ""
             extra += f", input = outcome of {b.input_from}" if b.input_from else ""
-            parts.append(f"bob {b.name}: dim {b.dim}{extra}")
+            lines.append(f"bob {b.name} : dim {b.dim}{extra}")
+        return lines
+
+    def describe(self) -> str:
+        parts = [line.replace(" : ", ": ", 1) for line in self.declarations()]
         return f"{self.kind} scenario (" + "; ".join(parts) + ")"

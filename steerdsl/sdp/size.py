@@ -146,7 +146,7 @@ def seesaw_size(scenario: Scenario, dims: tuple[int, ...] | None, restarts: int)
     ``(Π dims)·d_B`` dimensions (or one POVM), in each of ``restarts`` runs; the variables of all
     restarts' state SDPs are added, as the runs are paid one after the other."""
     dims = tuple(dims) if dims else (2,) * len(scenario.slots)
-    side = prod(dims) * scenario.dim
+    side = prod(dims) * (scenario.dim if len(dims) == len(scenario.slots) else 1)  # else dims holds Bob's own
     runs = max(1, restarts)
     return SDPSize(f"see-saw ({runs} restarts)", runs, side, runs * _hermitian(side))
 

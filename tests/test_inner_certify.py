@@ -1,0 +1,130 @@
+"""Certified membership (physics.md §8): exact realisations reproduce σ exactly, re-checked here from the
+exact data; nothing an outer relaxation excludes is ever certified."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import steerdsl as sd
+from steerdsl.inner.snippet import numeric_snippet
+from steerdsl.model import algebra as alg
+from steerdsl.model.constructs import apply_choi, contract_party
+from steerdsl.run import run_model
+
+MODELS = Path(__file__).resolve().parent.parent / "models"
+
+BWI = """scenario { alice A : inputs 2, outputs 2
+  bob B : dim 2, inputs 2 }
+let v1 = [[1], [2], [0], [1]]
+let v2 = [[0], [1], [1 + i], [2]]
+let G = 2 * proj(v1) + proj(v2)
+state rho on A B = G / tr(G)
+measurement M[a|x] on A = (I + (-1)^a * (X if x == 0 else Z)) / 2
+assemblage base = measure rho with A: M
+map Replace(r) : 2 -> 2 = tr(r) * I / 2
+map AD34 : 2 -> 2 kraus { [[1, 0], [0, 1/2]], [[0, sqrt(3)/2], [0, 0]] }
+map AD12 : 2 -> 2 kraus { [[1, 0], [0, sqrt(1/2)]], [[0, sqrt(1/2)], [0, 0]] }
+assemblage replaced[a|x y] = base[a|x 0] if y == 0 else Replace(base[a|x 0])
+assemblage damped[a|x y] = base[a|x 0] if y == 0 else AD34(base[a|x 0])
+assemblage damped_half[a|x y] = base[a|x 0] if y == 0 else AD12(base[a|x 0])
+"""
+
+
+def _recheck(sigma, data) -> bool:
+    """``σ_{a|x(y)} = E_y(tr_A[(M_{a|x} ⊗ I)|Ψ⟩⟨Ψ|])`` exactly, from the certificate's data alone."""
+    state = data["state"] @ alg.dagger(data["state"])
+    d = sigma.scenario.dim
+    for (a, x, y), target in sigma.elements.items():
+        tau = contract_party(state, data["dims"], 0, data["povms"][(a[0], x[0])])
+        if "channels" in data:
+            tau = apply_choi(data["channels"][y], d, d, tau)
+        if not alg.equal(tau, target):
+            return False
+    return True
+
+
+def test_ghjw_example_is_certified_from_the_assemblage_alone():
+    sigma = sd.load(MODELS / "e12_ghjw.steer")["sigma"]
+    result = sd.realisation(sigma, certify=True)
+    assert result.verdict == "member" and result.exactness == "certified"
+    assert _recheck(sigma, result.details["exact_realisation"])
+
+
+@pytest.mark.parametrize("name", ["replaced", "damped"])
+def test_bob_with_input_assemblages_with_rational_channels_are_certified(name):
+    sigma = sd.loads(BWI)[name]
+    result = sd.realisation(sigma, certify=True)
+    assert result.verdict == "member" and result.exactness == "certified"
+    assert _recheck(sigma, result.details["exact_realisation"])
+
+
+def test_irrational_boundary_channel_stays_numeric():
+    """Amplitude damping with γ = 1/2 has Choi entries √½ and rank 2: found member, but rounding does not
+    land exactly on it, so the verdict stays numeric and the note says why."""
+    result = sd.realisation(sd.loads(BWI)["damped_half"], certify=True)
+    assert result.verdict == "member" and result.exactness == "numeric"
+    assert "not certified" in result.details["certificate_note"]
+
+
+def test_never_certified_where_an_outer_relaxation_excludes():
+    m = sd.loads((MODELS / "e02_bwi_transpose.steer").read_text().split("# BWI outer hierarchy")[0]
+                 + "solve sigma : bwi level 2 expect excluded\n"
+                 + "solve sigma : realisation restarts 1 certify expect not certified\n",
+                 file=str(MODELS / "e02_bwi_transpose.steer"))
+    report = run_model(m)
+    assert [a.ok for a in report.answers] == [True, True], [a.to_json() for a in report.answers]
+    assert report.answers[1].result.verdict == "undecided"
+    pr_box = sd.realisation(sd.load(MODELS / "e01_bwi_pr_box.steer")["sigma"], restarts=1, certify=True)
+    assert pr_box.verdict == "undecided" and pr_box.exactness != "certified"
+
+
+@pytest.mark.parametrize("name", ["sigmaGHZ", "sigmaW"])
+def test_several_bobs_from_ghz_and_w_are_certified(name):
+    """Exact parent states (Sainz 2026 Thm 6) realised by exact GHJW; every Bob's state re-checked here."""
+    from steerdsl.exact import linalg
+
+    sigma = sd.load(MODELS / "e08_several_bobs_ghz_w.steer")[name]
+    result = sd.realisation(sigma, certify=True)
+    assert result.verdict == "member" and result.exactness == "certified"
+    data = result.details["exact_realisation"]
+    state = data["state"] @ alg.dagger(data["state"])
+    for (a, x, _), parts in sigma.elements.items():
+        joint = contract_party(state, data["dims"], 0, data["povms"][(a[0], x[0])])
+        for k, part in enumerate(parts):
+            assert alg.equal(linalg.partial_trace(joint, (2, 2), [1 - k]), part)
+    back = sd.loads(numeric_snippet(result, name))[f"{name}_realised"]  # the .steer model, exactly
+    assert all(alg.equal(p, q) for k, v in sigma.elements.items() for p, q in zip(v, back.elements[k]))
+
+
+def test_other_kinds_say_certification_is_not_available():
+    m = sd.loads("""scenario { alice A : inputs 2, outputs 2, rounds 2
+      bob B : dim 2 }
+    assemblage s[a1 a2|x1 x2] = I/8
+    """)
+    result = sd.realisation(m["s"], certify=True)
+    assert result.verdict == "member" and result.exactness == "numeric"
+    assert "not yet" in result.details["certificate_note"]
+
+
+def test_realisation_snippets_reproduce_the_assemblage(tmp_path):
+    """``steer run --realisations DIR`` writes each realisation as a model: the certified one gives σ back
+    exactly, a numeric one to its residual, and a see-saw optimiser its value."""
+    from steerdsl.cli import main
+
+    model = tmp_path / "m.steer"
+    model.write_text(BWI + "solve damped : realisation certify expect certified\n"
+                     "solve damped_half : realisation expect member\n"
+                     "functional F[a|x y] = (-1)^(a + x*y) * Z\nbound max F over seesaw restarts 2\n")
+    assert main(["run", "-q", "--realisations", str(tmp_path / "out"), str(model)]) == 0
+    files = sorted((tmp_path / "out").glob("m_line*.steer"), key=lambda f: int(f.stem.split("line")[1]))
+    assert len(files) == 3
+    exact = sd.load(files[0])["damped_realised"]
+    sigma = sd.load(model)["damped"]
+    assert all(alg.equal(exact.elements[k], v) for k, v in sigma.elements.items())
+    numeric = sd.load(files[1])["damped_half_realised"].to_numeric()
+    target = sd.load(model)["damped_half"].to_numeric()
+    assert max(abs(numeric.elements[k] - v).max() for k, v in target.elements.items()) < 1e-6
+    assert "see-saw" in files[2].read_text().splitlines()[0]
+    assert sd.load(files[2])["F_realised"] is not None
