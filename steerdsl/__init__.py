@@ -74,8 +74,8 @@ _EXPORTS = {
     # exact certificates (physics.md §7)
     "certify_membership": "steerdsl.sdp.certify",
     "certify_bound": "steerdsl.sdp.certify",
-    "verify_certificate": "steerdsl.exact.moment_certificate",
-    "save_certificate": "steerdsl.exact.moment_certificate",
+    "verify_certificate": "steerdsl.exact.certificate_files",
+    "save_certificate": "steerdsl.exact.certificate_files",
     # steering negativity (physics.md §5)
     "steering_negativity": "steerdsl.sdp.negativity",
     "negativity_lower_bound": "steerdsl.sdp.negativity",

@@ -313,7 +313,7 @@ def _write_realisations(report, name: str, folder: Path) -> None:
 
 def _write_certificates(report, name: str, folder: Path) -> None:
     """Each certified answer's certificate as ``FOLDER/<model>_line<N>.json``; the answer notes the file."""
-    from steerdsl.exact.moment_certificate import save_certificate
+    from steerdsl.exact.certificate_files import save_certificate
 
     folder.mkdir(parents=True, exist_ok=True)
     for a in report.answers:
@@ -335,7 +335,7 @@ def _model_match(check, model) -> tuple[str | None, list[str]]:
     certificate's subject's): the object of the certificate's label, else any functional or assemblage
     of the model; or None and why not."""
     from steerdsl.model.assemblage import Assemblage, Functional
-    from steerdsl.sdp.certify import model_subject
+    from steerdsl.sdp.certificate_subject import model_subject
 
     reasons = []
     if check.label in model:
@@ -362,7 +362,7 @@ def _model_match(check, model) -> tuple[str | None, list[str]]:
 
 
 def _verify_one(name: str, model, fmt: str) -> tuple[int, dict]:
-    from steerdsl.exact.moment_certificate import verify_certificate
+    from steerdsl.exact.certificate_files import verify_certificate
 
     check = verify_certificate(name)
     out = {"file": name, "verified": check.verified, "reasons": check.reasons,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 from fractions import Fraction
 
-from steerdsl.exact.moment_certificate import verify_certificate
+from steerdsl.exact.certificate_files import verify_certificate
 
 
 def json_paths(node, prefix=()):

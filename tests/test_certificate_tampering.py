@@ -22,13 +22,13 @@ from json_tampering import assert_every_edit_fails, json_paths
 
 import steerdsl as sd
 from steerdsl.cli import main
+from steerdsl.exact.certificate_files import verify_certificate
 from steerdsl.exact.cyclotomic import Cyclo
 from steerdsl.exact.moment_certificate import (
     MomentCertificate,
     certificate_digest,
     subject_expression,
     to_json,
-    verify_certificate,
 )
 from steerdsl.sdp.certify import certify_bound, certify_membership, cg_assemblage
 from steerdsl.sdp.relaxation import bound, membership

@@ -13,8 +13,9 @@ import pytest
 import steerdsl as sd
 from steerdsl.cli import main
 from steerdsl.exact import linalg as xl
+from steerdsl.exact.certificate_files import from_json
 from steerdsl.exact.cyclotomic import Cyclo
-from steerdsl.exact.moment_certificate import from_json, to_json, verify
+from steerdsl.exact.moment_certificate import to_json, verify
 from steerdsl.model.marginals import functional_value
 from steerdsl.sdp.certify import certify_bound, certify_membership
 from steerdsl.sdp.npa_words import EMPTY

@@ -16,9 +16,9 @@ from json_tampering import assert_every_edit_fails, json_paths
 
 import steerdsl as sd
 from steerdsl.cli import main
+from steerdsl.exact.certificate_files import save_certificate, verify_certificate
 from steerdsl.exact.cyclotomic import Cyclo
 from steerdsl.exact.hierarchy_certificate import HierarchyCertificate, certificate_digest, to_json
-from steerdsl.exact.moment_certificate import save_certificate, verify_certificate
 from steerdsl.model.assemblage import Functional
 from steerdsl.model.marginals import functional_value
 from steerdsl.model.scenario import Alice, Bob, Scenario

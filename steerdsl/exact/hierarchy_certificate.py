@@ -33,6 +33,7 @@ from math import prod
 
 import numpy as np
 
+from steerdsl.exact import certificate_reader as reader
 from steerdsl.exact import linalg as xl
 from steerdsl.exact.cyclotomic import Cyclo
 from steerdsl.exact.moment_certificate import (
@@ -44,7 +45,7 @@ from steerdsl.exact.moment_certificate import (
     stated_mismatches,
 )
 from steerdsl.model.scenario import Alice, Bob, Scenario
-from steerdsl.sdp.npa_words import EMPTY, Word, is_data_word, level_words
+from steerdsl.sdp.npa_words import EMPTY, Word, is_data_word, level_words, word_count
 
 FORMAT = "steerdsl-hierarchy-certificate/1"
 CHECKS = ("Each Z[y] (rows × dim square, one per copy y) is Hermitian and positive semidefinite; for every copy y and "
@@ -282,62 +283,60 @@ def parse(data: dict) -> tuple[HierarchyCertificate, dict]:
     """A :class:`HierarchyCertificate` from a decoded JSON value, within the reader's limits
     (:mod:`steerdsl.exact.certificate_reader`: sizes are checked before anything large is built), and what the
     file states (``claim``, ``sha256``, ``checks``)."""
-    from steerdsl.exact import certificate_reader as r
-    from steerdsl.exact.limits import MAX_LABELS
-    from steerdsl.sdp.npa_words import word_count
-
-    r._fields(data, TOP_FIELDS, "the certificate")
-    subject = r._fields(data["subject"], ("kind", "label", "sha256"), "subject")
+    reader._fields(data, TOP_FIELDS, "the certificate")
+    subject = reader._fields(data["subject"], ("kind", "label", "sha256"), "subject")
     if subject["kind"] != "functional":
-        r._fail("a hierarchy certificate is about a functional")
-    label = r._typed(subject["label"], str, "subject label")
-    if len(label) > r.MAX_LABEL or not label.isprintable():
-        r._fail("the subject label is too long or holds non-printable characters")
-    sc = r._fields(data["scenario"], ("kind", "outputs", "dim", "copies"), "scenario")
-    kind = r._typed(sc["kind"], str, "scenario kind")
+        reader._fail("a hierarchy certificate is about a functional")
+    label = reader._typed(subject["label"], str, "subject label")
+    if len(label) > reader.MAX_LABEL or not label.isprintable():
+        reader._fail("the subject label is too long or holds non-printable characters")
+    sc = reader._fields(data["scenario"], ("kind", "outputs", "dim", "copies"), "scenario")
+    kind = reader._typed(sc["kind"], str, "scenario kind")
     if kind not in KINDS:
-        r._fail(f"scenario kind must be one of {KINDS}, not {kind[:40]!r}")
-    slots = r._list(sc["outputs"], None, "scenario outputs", most=r.MAX_SLOTS)
+        reader._fail(f"scenario kind must be one of {KINDS}, not {kind[:40]!r}")
+    slots = reader._list(sc["outputs"], None, "scenario outputs", most=reader.MAX_SLOTS)
     if not slots:
-        r._fail("the scenario has no Alice")
-    outputs = tuple(tuple(r._int(k, 1, MAX_LABELS, f"outputs of slot {j}") for k in
-                          r._list(o, None, f"outputs of slot {j}", most=MAX_LABELS)) for j, o in enumerate(slots))
+        reader._fail("the scenario has no Alice")
+    most = reader.MAX_LABELS
+    outputs = tuple(tuple(reader._int(k, 1, most, f"outputs of slot {j}") for k in
+                          reader._list(o, None, f"outputs of slot {j}", most=most)) for j, o in enumerate(slots))
     if any(not o for o in outputs):
-        r._fail("every Alice needs at least one input")
-    dim = r._int(sc["dim"], 1, MAX_LABELS, "Bob's dimension")
-    copies = r._int(sc["copies"], 1, MAX_COPIES, "copies")
-    level = r._typed(data["level"], str, "level")
-    if not r._LEVEL.fullmatch(level):
-        r._fail(f"cannot read the level {level[:40]!r}")
-    sense = r._typed(data["sense"], str, "sense")
+        reader._fail("every Alice needs at least one input")
+    dim = reader._int(sc["dim"], 1, reader.MAX_LABELS, "Bob's dimension")
+    copies = reader._int(sc["copies"], 1, MAX_COPIES, "copies")
+    level = reader._typed(data["level"], str, "level")
+    if not reader._LEVEL.fullmatch(level):
+        reader._fail(f"cannot read the level {level[:40]!r}")
+    sense = reader._typed(data["sense"], str, "sense")
     if sense not in ("max", "min"):
-        r._fail(f"sense must be 'max' or 'min', not {sense[:20]!r}")
+        reader._fail(f"sense must be 'max' or 'min', not {sense[:20]!r}")
     probe = HierarchyCertificate(kind, outputs, dim, level, sense, (), Cyclo(0), ())
     try:
         side = word_count(probe.base, level) * dim
     except ValueError as exc:
-        r._fail(str(exc))
-    if side > r.MAX_SIDE or copies * side ** 4 > 4 * r.MAX_SIDE ** 4:
-        r._fail(f"{copies} matrices Z of side {side:,} are beyond what this verifier checks", "E230")
-    zs = tuple(r._matrix(z, side, f"Z[{y}]") for y, z in enumerate(r._list(data["Z"], copies, "Z")))
-    rows = [r._word(w, outputs, f"row {i}") for i, w in enumerate(r._list(data["rows"], side // dim, "rows"))]
+        reader._fail(str(exc))
+    if side > reader.MAX_SIDE or copies * side ** 4 > 4 * reader.MAX_SIDE ** 4:
+        reader._fail(f"{copies} matrices Z of side {side:,} are beyond what this verifier checks", "E230")
+    zs = tuple(reader._matrix(z, side, f"Z[{y}]") for y, z in enumerate(reader._list(data["Z"], copies, "Z")))
+    rows = [reader._word(w, outputs, f"row {i}") for i, w in enumerate(reader._list(data["rows"], side // dim, "rows"))]
     if rows != level_words(probe.base, level):
-        r._fail(f"the rows listed are not the words of level {level}", "E221")
+        reader._fail(f"the rows listed are not the words of level {level}", "E221")
     data_count = prod(1 + sum(k - 1 for k in o) for o in outputs)
     functional: tuple[dict[Word, np.ndarray], ...] = tuple({} for _ in range(copies))
-    for k, item in enumerate(r._list(data["functional"], None, "functional", most=copies * data_count)):
-        item = r._fields(item, ("copy", "word", "matrix"), f"functional item {k}")
-        y = r._int(item["copy"], 0, copies - 1, f"functional item {k}: copy")
-        w = r._word(item["word"], outputs, f"functional item {k}: word")
+    for k, item in enumerate(reader._list(data["functional"], None, "functional", most=copies * data_count)):
+        item = reader._fields(item, ("copy", "word", "matrix"), f"functional item {k}")
+        y = reader._int(item["copy"], 0, copies - 1, f"functional item {k}: copy")
+        w = reader._word(item["word"], outputs, f"functional item {k}: word")
         if not is_data_word(w):
-            r._fail(f"functional item {k}: {[list(letter) for letter in w]} has two letters of one party")
+            reader._fail(f"functional item {k}: {[list(letter) for letter in w]} has two letters of one party")
         if w in functional[y]:
-            r._fail(f"functional lists copy {y}'s word {[list(letter) for letter in w]} twice")
-        functional[y][w] = r._matrix(item["matrix"], dim, f"functional item {k}: matrix")
-    cert = HierarchyCertificate(kind, outputs, dim, level, sense, functional, r.number(data["bound"], "bound"), zs,
-                                r.number(data["constant"], "constant"), label)
-    stated = {"claim": r._typed(data["claim"], str, "claim"), "sha256": r._typed(subject["sha256"], str, "sha256"),
-              "checks": r._typed(data["checks"], str, "checks")}
+            reader._fail(f"functional lists copy {y}'s word {[list(letter) for letter in w]} twice")
+        functional[y][w] = reader._matrix(item["matrix"], dim, f"functional item {k}: matrix")
+    cert = HierarchyCertificate(kind, outputs, dim, level, sense, functional, reader.number(data["bound"], "bound"), zs,
+                                reader.number(data["constant"], "constant"), label)
+    stated = {"claim": reader._typed(data["claim"], str, "claim"),
+              "sha256": reader._typed(subject["sha256"], str, "sha256"),
+              "checks": reader._typed(data["checks"], str, "checks")}
     return cert, stated
 
 

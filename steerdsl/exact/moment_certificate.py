@@ -19,8 +19,8 @@ such Γ, so it is outside the relaxation, hence post-quantum (Navascués, Pironi
 
 :func:`verify` re-derives the word classes from the scenario and the level and checks everything
 in exact arithmetic (cyclotomic numbers, exact LDL† for ``Z ⪰ 0``); nothing the producer computed
-is trusted.  :func:`to_json` / :func:`from_json` write exact numbers as strings (``"p/q"``), or,
-for irrationals such as ``√2``, as coordinates ``x = Σ_k c_k exp(2πik/n)``.
+is trusted.  :func:`to_json` (read back by :func:`steerdsl.exact.certificate_files.from_json`) writes
+exact numbers as strings (``"p/q"``), or, for irrationals such as ``√2``, as coordinates ``x = Σ_k c_k exp(2πik/n)``.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 
@@ -330,21 +329,6 @@ def to_json(cert: MomentCertificate) -> dict:
     return out
 
 
-def from_json(data: object) -> MomentCertificate:
-    """Read :func:`to_json`'s output strictly (:func:`steerdsl.exact.certificate_reader.parse`):
-    ``CertificateFormatError`` (a ``ValueError``) on anything else, including a claim, rows or digest
-    that differ from the ones recomputed from the content."""
-    from steerdsl.exact.certificate_reader import parse
-
-    cert, stated = parse(data)
-    mismatch = declared_mismatches(cert, stated)
-    if mismatch:
-        from steerdsl.exact.certificate_reader import CertificateFormatError
-
-        raise CertificateFormatError("E221", "; ".join(mismatch))
-    return cert
-
-
 def declared_mismatches(cert: MomentCertificate, stated: dict) -> list[str]:
     """The fields a file states about its content (``claim``, ``subject.sha256``, ``checks``) that
     differ from their recomputation, each as a reason."""
@@ -361,49 +345,3 @@ def stated_mismatches(stated: dict, claim: str, digest: str, checks: str) -> lis
     if stated["checks"] != checks:
         out.append("the file's description of the checks differs from this verifier's")
     return out
-
-
-def save_certificate(cert: MomentCertificate, path: str | Path) -> Path:
-    """Write ``cert`` (or a :class:`~steerdsl.exact.hierarchy_certificate.HierarchyCertificate`) as JSON to
-    ``path``."""
-    from steerdsl.exact import hierarchy_certificate
-
-    path = Path(path)
-    data = hierarchy_certificate.to_json(cert) if isinstance(cert, hierarchy_certificate.HierarchyCertificate) \
-        else to_json(cert)
-    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    return path
-
-
-def verify_certificate(source: str | Path | dict | MomentCertificate) -> CertificateCheck:
-    """Re-check a certificate (a :class:`MomentCertificate`, its JSON dict, or a JSON file; or the same of a
-    BWI / instrumental :class:`~steerdsl.exact.hierarchy_certificate.HierarchyCertificate`) in exact
-    arithmetic.  A file is read within the limits of :mod:`steerdsl.exact.certificate_reader` (a regular
-    file, size, depth, digits, side of Z); anything that cannot be read as a certificate gives
-    ``verified = False`` with the reason and its code (E220, or E230 for a limit)."""
-    from steerdsl.exact import hierarchy_certificate
-
-    if isinstance(source, MomentCertificate):
-        return verify(source)
-    if isinstance(source, hierarchy_certificate.HierarchyCertificate):
-        return hierarchy_certificate.verify(source)
-    from steerdsl.exact.certificate_reader import CertificateFormatError, parse, read_json
-
-    check_content, mismatches = verify, declared_mismatches
-    try:
-        data = source if isinstance(source, dict) else read_json(source)
-        if isinstance(data, dict) and data.get("format") == hierarchy_certificate.FORMAT:
-            parse = hierarchy_certificate.parse
-            check_content, mismatches = hierarchy_certificate.verify, hierarchy_certificate.declared_mismatches
-        cert, stated = parse(data)
-    except CertificateFormatError as exc:
-        return CertificateCheck(False, [f"not a readable certificate: {exc}"], code=exc.code)
-    try:
-        check = check_content(cert)
-    except (ValueError, TypeError, IndexError, ZeroDivisionError) as exc:  # defensive: parse checked shapes
-        return CertificateCheck(False, [f"not a readable certificate: malformed blocks ({exc})"], code="E220")
-    mismatch = mismatches(cert, stated)
-    if mismatch:
-        check.verified, check.code = False, "E221"
-        check.reasons = [*check.reasons, *mismatch]
-    return check

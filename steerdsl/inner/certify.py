@@ -22,6 +22,8 @@ import numpy as np
 
 from steerdsl.exact import linalg
 from steerdsl.exact.cyclotomic import Cyclo, NotExact
+from steerdsl.inner.certify_parents import certify_several_bobs
+from steerdsl.inner.rounding import least_norm_correction, rational
 from steerdsl.model import algebra as alg
 from steerdsl.model.assemblage import Assemblage
 from steerdsl.model.constructs import apply_choi
@@ -45,8 +47,6 @@ def certify_realisation(sigma: Assemblage, result: SDPResult) -> SDPResult:
         if kind == "bwi" and len(sigma.scenario.slots) == 1:
             return _bwi(sigma, result)
         if kind == "several_bobs" and len(sigma.scenario.slots) == 1:
-            from steerdsl.inner.certify_parents import certify_several_bobs
-
             data, why = certify_several_bobs(sigma)
             return _certified(result, data, why) if data is not None else _note(result, f"not certified: {why}")
     except NotExact as exc:
@@ -110,13 +110,6 @@ def _identity(d: int) -> np.ndarray:
         for j in range(d):
             J[i * d + i, j * d + j] = Cyclo(1)
     return J
-
-
-def rational(z: complex, denominator: int) -> Cyclo:
-    """The nearest ``p + q i`` with rationals p, q of denominators at most ``denominator``."""
-    re = Fraction(z.real).limit_denominator(denominator)
-    im = Fraction(z.imag).limit_denominator(denominator)
-    return Cyclo(re) + Cyclo(im) * Cyclo.I
 
 
 def exact_channel(pairs: list[tuple[np.ndarray, np.ndarray]], din: int, dout: int
@@ -184,14 +177,3 @@ def _channel_equations(pairs, din: int, dout: int) -> tuple[np.ndarray, np.ndarr
                 rows.append(r)
                 rhs.append(target[a, c])
     return np.array(rows, dtype=object), np.array(rhs, dtype=object).reshape(-1, 1)
-
-
-def least_norm_correction(A: np.ndarray, b: np.ndarray, j: np.ndarray) -> np.ndarray | None:
-    """``j + A_I†(A_I A_I†)⁻¹(b_I − A_I j)`` over a maximal independent set I of A's rows; None when the
-    system is inconsistent (checked on every row)."""
-    pivots = linalg._rref([list(r) for r in alg.dagger(A)], A.shape[0])  # pivot columns of A† = rows of A
-    Ai, bi = A[pivots], b[pivots]
-    Ai_dag = alg.dagger(Ai)
-    z = linalg.solve(linalg.matmul(Ai, Ai_dag), bi - linalg.matmul(Ai, j))
-    out = j + linalg.matmul(Ai_dag, z)
-    return out if alg.equal(linalg.matmul(A, out), b) else None

@@ -4,7 +4,7 @@ Sainz 2026 Thm 6: σ is quantum iff there are parents ``τ_{a|x} ⪰ 0`` on ``H_
 (``Σ_a τ_{a|x}`` independent of x, unit trace), with ``tr_{¬k} τ_{a|x} = σ^(k)_{a|x}``.  The numeric parents
 (:func:`steerdsl.inner.starts.parent_assemblage`, an interior point of the optimal face) are rounded to
 rationals, moved exactly onto that affine set by the least-norm correction
-(:func:`steerdsl.inner.certify.least_norm_correction`) — with every row and column whose diagonal
+(:func:`steerdsl.inner.rounding.least_norm_correction`) — with every row and column whose diagonal
 entry is zero (numerically below 1e-9, or exactly after a correction) set to zero, as PSD requires —
 made Hermitian and tested PSD exactly; the exact
 GHJW realisation of τ (:func:`steerdsl.exact.ghjw.ghjw`) then gives a state on ``A ⊗ H_1 ⊗ … ⊗ H_N`` and
@@ -19,6 +19,7 @@ import numpy as np
 
 from steerdsl.exact import linalg
 from steerdsl.exact.cyclotomic import Cyclo
+from steerdsl.inner.rounding import least_norm_correction, rational
 from steerdsl.model import algebra as alg
 from steerdsl.model.assemblage import Assemblage
 from steerdsl.model.scenario import Bob, Scenario
@@ -26,7 +27,6 @@ from steerdsl.model.scenario import Bob, Scenario
 
 def exact_parents(sigma: Assemblage, denominator: int = 10**6) -> tuple[dict | None, str]:
     """Exact parents of σ (keys ``(a, x, ())``) and a note, or ``(None, reason)``."""
-    from steerdsl.inner.certify import least_norm_correction, rational
     from steerdsl.inner.starts import parent_assemblage
 
     sc = sigma.scenario

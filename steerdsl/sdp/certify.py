@@ -32,7 +32,6 @@ from steerdsl.exact.moment_certificate import (
     block,
     class_sums,
     classes,
-    subject_digest,
     targets,
     verify,
     witness_value,
@@ -212,31 +211,6 @@ def cg_constant(functional: Functional) -> Cyclo:
 def cg_assemblage(sigma: Assemblage) -> dict[Word, np.ndarray]:
     """σ's exact Collins–Gisin blocks ``σ_w`` on every data word (∅ first: ρ_B)."""
     return {w: xl.exact_array(marginal(sigma, word_key(sigma.scenario, w))) for w in data_words(sigma.scenario)}
-
-
-def model_subject(obj: Functional | Assemblage) -> tuple[str, str | None]:
-    """The sha256 a certificate about ``obj`` names (:func:`~steerdsl.exact.moment_certificate.subject_digest`,
-    the same Collins–Gisin content certificates are made of), and a note when that content is a rounding
-    of ``obj`` (a numeric functional) — ``ValueError`` for an object no certificate can be about."""
-    if _kind_of(obj) == "functional" and obj.scenario.kind in ("bwi", "instrumental"):
-        from steerdsl.sdp.certify_hierarchy import hierarchy_subject
-
-        return hierarchy_subject(obj), "the model's functional is numeric: compared after rounding to multiples " \
-            "of 2^-40" if not obj.exact else None
-    if _kind_of(obj) == "functional":
-        terms, rounded = cg_functional(obj)
-        digest = subject_digest("functional", _outputs(obj.scenario), obj.scenario.dim, terms, cg_constant(obj))
-        return digest, "the model's functional is numeric: compared after rounding to multiples of 2^-40" \
-            if rounded else None
-    if _kind_of(obj) == "assemblage":
-        if not obj.exact:
-            raise ValueError(f"{obj.name} is numeric: exclusion certificates are about exact assemblages")
-        return subject_digest("assemblage", _outputs(obj.scenario), obj.scenario.dim, cg_assemblage(obj), None), None
-    raise ValueError(f"certificates are about functionals and assemblages, not a {type(obj).__name__}")
-
-
-def _kind_of(obj) -> str | None:
-    return "functional" if isinstance(obj, Functional) else "assemblage" if isinstance(obj, Assemblage) else None
 
 
 def certify_bound(functional: Functional, sense: str, result: SDPResult) -> SDPResult:
