@@ -35,7 +35,7 @@ from steerdsl.emit import to_sympy
 from steerdsl.exact.report import NUMERIC_ATOL
 from steerdsl.model.assemblage import Assemblage
 from steerdsl.model.model import Model
-from steerdsl.model.nosignalling import structure
+from steerdsl.model.nosignalling import signalling_groups, structure
 from steerdsl.model.scenario import Key, Scenario
 from steerdsl.model.values import Behaviour, LinearMap, Measurement, State
 
@@ -204,12 +204,14 @@ def assemblage_constraints(sigma: Assemblage) -> Constraints:
 
 
 def _within_copy(base: Scenario, elems: dict[Key, sympy.ImmutableMatrix], name: str, where: str) -> list[Constraint]:
-    """For every Alice ``j``: ``Σ_{a_j} σ_{a|x}`` equal for every ``x_j``; ``tr Σ_a σ_{a|x} = 1`` for every x."""
+    """For every slot ``j``: ``Σ_{a_k, k ∈ group(j)} σ_{a|x}`` equal for every ``x_j`` (the groups of
+    :func:`steerdsl.model.nosignalling.signalling_groups`: the slot alone, or with a sequential Alice's later
+    rounds); ``tr Σ_a σ_{a|x} = 1`` for every x."""
     out = []
-    for j, slot in enumerate(base.slots):
+    for j, (slot, group) in enumerate(zip(base.slots, signalling_groups(base))):
         sums: dict = {}
         for (a, x, y), m in elems.items():
-            ctx = (a[:j] + a[j + 1:], x[:j] + x[j + 1:])
+            ctx = (tuple(v for k, v in enumerate(a) if k not in group), x[:j] + x[j + 1:])
             per_input = sums.setdefault(ctx, {})
             prev = per_input.get(x[j])
             per_input[x[j]] = (m if prev is None else prev[0] + m, prev[1] if prev else (a, x, y))

@@ -37,7 +37,7 @@ def fast(value) -> dict[str, str]:
         n = value.name
         out = {"psd": ac.elements_psd(value, n), "normalised": ac.normalised(value, n)}
         kind = value.scenario.kind
-        if kind not in ("instrumental", "sequential"):
+        if kind != "instrumental":
             out["nonsignalling"] = ac.no_signalling(value, n)
         if kind == "bwi":
             out["no_bob_signalling"] = ac.bob_to_alice(value, n)
@@ -126,10 +126,24 @@ def test_notes_for_kinds_without_finite_form():
     cs = constraints(sd.load(ROOT / "models/e03_instrumental.steer")["sigma"])
     assert any("general instrumental" in n for n in cs.notes)
     assert {c.property for c in cs} == {"psd", "normalised"}
-    seq = sd.loads("scenario {\n    alice A : inputs 2, outputs 2, rounds 2\n    bob B : dim 2\n}\n"
-                   "assemblage sigma[a1 a2|x1 x2] = I / 8\n")["sigma"]
-    cs = constraints(seq)
-    assert {c.property for c in cs} == {"psd"} and any("E302" in n for n in cs.notes)
+
+
+
+SEQUENTIAL = "scenario {\n    alice A : inputs 2, outputs 2, rounds 2\n    bob B : dim 2\n}\n"
+
+
+@pytest.mark.parametrize("formula,valid", [
+    ("[a1 == 0] * [a2 == x1] * I/2", True),   # Σ_{a1} depends on x1: allowed to a later round
+    ("[a1 == x2] * [a2 == 0] * I/2", False),  # Σ_{a2} depends on x2: the second round signals back
+])
+def test_sequential_constraints_follow_the_declared_groups(formula, valid):
+    """The sequential no-signalling relations come from the one declaration (signalling_groups): sympy's
+    verdict and the number field's agree on an assemblage that only a sequential Alice may produce, and on
+    one that no Alice may."""
+    seq = sd.loads(SEQUENTIAL + f"assemblage sigma[a1 a2|x1 x2] = {formula}\n")["sigma"]
+    count, bad = agree(seq)
+    assert count and not bad, bad
+    assert slow(constraints(seq))["nonsignalling"] is valid
 
 
 def test_constraint_names_and_relations():

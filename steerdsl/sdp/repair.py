@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import picos
 
+from steerdsl.diagnostics import Refusal
 from steerdsl.model.assemblage import Assemblage, element_to_complex
 from steerdsl.model.nosignalling import structure
 from steerdsl.model.scenario import Key
@@ -73,6 +74,10 @@ def repair(sigma: Assemblage, norm: str = "frobenius", solver: str | None = None
     start = time.perf_counter()
     sc = sigma.scenario
     ns = structure(sc)
+    if ns.elementwise:
+        raise Refusal("E302", "repair is built on the Collins–Gisin form of one round per Alice; a sequential "
+                      "assemblage's no-signalling relations are elementwise, and its repair is not implemented",
+                      "give the Alices one round")
     data = {k: element_to_complex(v) for k, v in sigma.elements.items()}
     parts = {k: _tuple(v) for k, v in data.items()}
     real = all(np.allclose(p.imag, 0) for ps in parts.values() for p in ps)
