@@ -12,7 +12,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from steerdsl.diagnostics import Diagnostic, SteerError, render_text
+from steerdsl.diagnostics import Diagnostic, SteerError, print_diagnostic, render_text, sources_for
 from steerdsl.options import positive_gib, positive_int, positive_seconds
 
 EXIT_OK, EXIT_MODEL, EXIT_USAGE = 0, 1, 2
@@ -41,22 +41,6 @@ def _load(name: str, text: str | None):
     return loads(text, name) if text is not None else load(name)
 
 
-def _print_diag(diag: Diagnostic, sources: dict[str, str], fmt: str) -> None:
-    if fmt == "text":
-        print(render_text(diag, sources))
-
-
-def _sources_for(name: str, text: str | None, model=None) -> dict[str, str]:
-    if model is not None:
-        return model.sources
-    if text is not None:
-        return {name: text}
-    try:
-        return {name: Path(name).read_text(encoding="utf-8")}
-    except (OSError, UnicodeDecodeError):
-        return {}
-
-
 def _symbol(status: str, ok: bool) -> str:
     if status == "undecided":
         return "?"
@@ -76,7 +60,7 @@ def cmd_check(args) -> int:
             if args.format == "json":
                 reports.append({"file": name, "ok": False, "checks": [], "diagnostics": [exc.diagnostic.to_json()]})
             else:
-                _print_diag(exc.diagnostic, _sources_for(name, text), "text")
+                print_diagnostic(exc.diagnostic, sources_for(name, text), "text")
             continue
         report = check(model)
         if not report.ok:
@@ -97,7 +81,7 @@ def cmd_check(args) -> int:
                 line = f"  {mark} {r.subject}: {r.property} {r.status}{claim} [{exactness}]"
                 print(line + (f" — {r.detail}" if r.detail and (args.verbose or not r.ok) else ""))
         for d in report.diagnostics:
-            _print_diag(d, model.sources, "text")
+            print_diagnostic(d, model.sources, "text")
     if args.format == "json":
         print(json.dumps(reports if len(reports) != 1 else reports[0], indent=2))
     return code
@@ -110,7 +94,7 @@ def cmd_compile(args) -> int:
     try:
         model = _load(name, text)
     except SteerError as exc:
-        _print_diag(exc.diagnostic, _sources_for(name, text), "text")
+        print_diagnostic(exc.diagnostic, sources_for(name, text), "text")
         return EXIT_MODEL
     if args.emit == "json":
         print(json.dumps(emit_json(model), indent=2))
@@ -193,7 +177,7 @@ def cmd_run(args) -> int:
             if args.format == "json":
                 reports.append({"file": name, "ok": False, "diagnostics": [exc.diagnostic.to_json()]})
             else:
-                _print_diag(exc.diagnostic, _sources_for(name, text), "text")
+                print_diagnostic(exc.diagnostic, sources_for(name, text), "text")
             continue
         report = run_model(model, progress=progress, solver=args.solver, max_sdp_size=args.max_sdp_size,
                            time_limit_seconds=args.time_limit, max_sdp_memory=args.max_sdp_memory)
@@ -317,7 +301,7 @@ def cmd_verify(args) -> int:
         try:
             model = _load(args.model, None)
         except SteerError as exc:
-            _print_diag(exc.diagnostic, _sources_for(args.model, None), "text")
+            print_diagnostic(exc.diagnostic, sources_for(args.model, None), "text")
             return EXIT_MODEL
     from steerdsl.alarm import Alarm, alarm
 
@@ -357,7 +341,7 @@ def cmd_test(args) -> int:
         except SteerError as exc:
             failed += 1
             print(f"✗ {f}: does not load")
-            print(render_text(exc.diagnostic, _sources_for(f, None)))
+            print(render_text(exc.diagnostic, sources_for(f, None)))
             continue
         claims = [r.ok for r in report.checks.results] + [a.ok for a in report.answers if a.ok is not None]
         claims += sweep_claims

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -113,3 +114,22 @@ def render_text(diag: Diagnostic, sources: dict[str, str] | None = None) -> str:
     if diag.hint:
         lines.append(f"  = hint: {diag.hint}")
     return "\n".join(lines)
+
+
+def sources_for(name: str, text: str | None = None, model=None) -> dict[str, str]:
+    """The source texts a diagnostic about file ``name`` quotes: the model's, the text given, else the file
+    as read from disk (none when it cannot be read)."""
+    if model is not None:
+        return model.sources
+    if text is not None:
+        return {name: text}
+    try:
+        return {name: Path(name).read_text(encoding="utf-8")}
+    except (OSError, UnicodeDecodeError):
+        return {}
+
+
+def print_diagnostic(diag: Diagnostic, sources: dict[str, str], fmt: str = "text") -> None:
+    """Print ``diag`` as :func:`render_text` shows it, in the ``text`` format (JSON output collects them)."""
+    if fmt == "text":
+        print(render_text(diag, sources))
