@@ -4,6 +4,7 @@ kind gives a result or a coded refusal, never a traceback; options a question do
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import steerdsl as sd
@@ -169,3 +170,69 @@ def test_table_lists_what_the_registry_answers():
     page = registry.markdown()
     for spec in registry.SETS:
         assert f"`{spec.name}`" in page
+
+
+# ---------------------------------------------------------------- ppt_parents (docs/contributing.md's example)
+
+def _random_nosignalling_several_bobs(rng):
+    """Two qubit Bobs, one binary Alice with two inputs: each Bob's assemblage valid, with p(a|x) = 1/2."""
+    from steerdsl.model.assemblage import Assemblage
+    from steerdsl.model.scenario import Alice, Bob, Scenario
+
+    sc = Scenario((Alice("A", 2, (2, 2)),), (Bob("B1", 2), Bob("B2", 2)))
+    paulis = [np.array([[0, 1], [1, 0]]), np.array([[0, -1j], [1j, 0]]), np.diag([1, -1])]
+
+    def state(v):
+        return (np.eye(2) + sum(c * p for c, p in zip(v, paulis, strict=True))) / 2
+
+    def ball(r):
+        v = rng.normal(size=3)
+        return r * v / np.linalg.norm(v)
+
+    rhos = [state(ball(0.3)) for _ in range(2)]
+    elements = {}
+    for x in range(2):
+        zero = []
+        for k in range(2):
+            u, t = ball(1.0), 1.0
+            while np.linalg.eigvalsh(rhos[k] - state(t * u) / 2).min() < 0:
+                t *= 0.95
+            zero.append(state(t * u) / 2)
+        elements[((0,), (x,), ())] = tuple(zero)
+        elements[((1,), (x,), ())] = tuple(rhos[k] - zero[k] for k in range(2))
+    return Assemblage(sc, elements, False, "sigma")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_ppt_parents_relaxes_parent_states(seed):
+    """λ_ppt ≥ λ_parents (a PSD parent is P = Σ, Q = 0): the PPT margin is never above the parent margin, and a
+    quantum assemblage (measure a random state of A B1 B2) is never excluded."""
+    from random_instances import quantum_assemblage
+
+    from steerdsl.sdp.parents import parent_states
+
+    rng = np.random.default_rng(seed)
+    sigma = _random_nosignalling_several_bobs(rng)
+    ppt = solve_task(sigma, "ppt_parents", {})
+    assert ppt.margin <= parent_states(sigma).margin + 1e-6
+    quantum = solve_task(quantum_assemblage("several_bobs", rng), "ppt_parents", {})
+    assert quantum.verdict != "excluded" and quantum.margin <= 1e-6
+
+
+def test_ppt_parents_excludes_a_nosignalling_assemblage():
+    """Pure marginals force the parents |aa⟩⟨aa|/2 (x = 0) and |±∓⟩⟨±∓|/2 (x = 1) even as P + Q^Γ; their sums
+    over a differ, so no no-signalling parent exists (docs/contributing.md)."""
+    model = sd.loads("""
+scenario {
+    alice A : inputs 2, outputs 2
+    bob   B1 : dim 2
+    bob   B2 : dim 2
+}
+assemblage sigma[a|x] {
+    on B1 : (proj(ket(a)) if x == 0 else (I + (-1)^a * X) / 2) / 2
+    on B2 : (proj(ket(a)) if x == 0 else (I - (-1)^a * X) / 2) / 2
+}
+check sigma : valid
+""")
+    assert sd.check(model).ok
+    assert solve_task(model["sigma"], "ppt_parents", {}).verdict == "excluded"

@@ -25,7 +25,7 @@ from typing import Any
 from steerdsl.diagnostics import Refusal, did_you_mean
 from steerdsl.model.scenario import Scenario
 from steerdsl.sdp import size as sdp_size
-from steerdsl.sets import hierarchy, lhs, nosignalling, npa, planar, seesaw, several_bobs
+from steerdsl.sets import hierarchy, lhs, nosignalling, npa, planar, ppt_parents, seesaw, several_bobs
 from steerdsl.sets.spec import (
     KIND_UNSUPPORTED,
     KINDS,
@@ -45,6 +45,7 @@ SETS: tuple[SetSpec, ...] = (
     hierarchy.INSTRUMENTAL,
     several_bobs.PARENT_STATES,
     several_bobs.SEVERAL_BOBS,
+    ppt_parents.SET,
     seesaw.SET,
     planar.SET,
 )
