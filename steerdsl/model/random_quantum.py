@@ -13,7 +13,17 @@ import numpy as np
 from steerdsl.model.assemblage import Assemblage
 from steerdsl.model.constructs import measure_state
 from steerdsl.model.scenario import Scenario
-from steerdsl.sdp.seesaw import _random_povm
+
+
+def random_projective_povm(rng: np.random.Generator, d: int, k: int) -> list[np.ndarray]:
+    """A random projective measurement of ``k`` outcomes on ``C^d``: the columns of a random unitary
+    (QR of a complex Gaussian matrix) split into ``k`` groups at random cuts,
+    ``P_a = Σ_{i ∈ group a} |q_i⟩⟨q_i|`` (outcomes beyond ``d`` get the zero projector)."""
+    q, _ = np.linalg.qr(rng.normal(size=(d, d)) + 1j * rng.normal(size=(d, d)))
+    cut = np.sort(rng.choice(np.arange(1, d), size=min(k - 1, d - 1), replace=False)) if d > 1 else []
+    groups = np.split(np.arange(d), cut)
+    groups += [np.array([], dtype=int)] * (k - len(groups))
+    return [q[:, g] @ q[:, g].conj().T for g in groups[:k]]
 
 
 def random_state(dim: int, rank: int | None, rng: np.random.Generator) -> np.ndarray:
@@ -32,7 +42,7 @@ def random_quantum_assemblage(scenario: Scenario, alice_dims: tuple[int, ...] | 
     rng = np.random.default_rng(seed)
     slots = scenario.slots
     dims = tuple(alice_dims) if alice_dims else tuple(max(2, *s.outputs) for s in slots)
-    povms = [[_random_povm(rng, dj, s.outputs[x]) for x in range(s.inputs)] for dj, s in zip(dims, slots)]
+    povms = [[random_projective_povm(rng, dj, s.outputs[x]) for x in range(s.inputs)] for dj, s in zip(dims, slots)]
     rho = random_state(int(np.prod(dims)) * scenario.dim, rank, rng)
     raw = measure_state(rho, dims + (scenario.dim,), list(range(len(dims))),
                         [lambda a, x, p=p: p[x][a] for p in povms], scenario)

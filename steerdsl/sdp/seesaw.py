@@ -18,17 +18,10 @@ import numpy as np
 import picos
 
 from steerdsl.model.assemblage import Functional
+from steerdsl.model.random_quantum import random_projective_povm
 from steerdsl.sdp.functional import full_key_terms
 from steerdsl.sdp.result import SDPResult
 from steerdsl.sdp.solve import run
-
-
-def _random_povm(rng, d: int, k: int) -> list[np.ndarray]:
-    q, _ = np.linalg.qr(rng.normal(size=(d, d)) + 1j * rng.normal(size=(d, d)))
-    cut = np.sort(rng.choice(np.arange(1, d), size=min(k - 1, d - 1), replace=False)) if d > 1 else []
-    groups = np.split(np.arange(d), cut)
-    groups += [np.array([], dtype=int)] * (k - len(groups))
-    return [q[:, g] @ q[:, g].conj().T for g in groups[:k]]
 
 
 def _best_povm(G: list[np.ndarray], solver: str | None) -> list[np.ndarray]:
@@ -70,7 +63,8 @@ def seesaw(functional: Functional, sense: str = "max", dims: tuple[int, ...] | N
         if restart == 0 and classical is not None:
             povms = classical
         else:
-            povms = [[_random_povm(rng, dj, s.outputs[x]) for x in range(s.inputs)] for dj, s in zip(dims, slots)]
+            povms = [[random_projective_povm(rng, dj, s.outputs[x]) for x in range(s.inputs)]
+                     for dj, s in zip(dims, slots)]
         value = -np.inf
         for _ in range(iterations):
             W = sum(_kron([povms[j][x[j]][a[j]] for j in range(len(slots))] + [F]) for (a, x, _), F in terms.items())
