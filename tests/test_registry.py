@@ -236,3 +236,18 @@ check sigma : valid
 """)
     assert sd.check(model).ok
     assert solve_task(model["sigma"], "ppt_parents", {}).verdict == "excluded"
+
+
+def test_a_behaviours_local_polytope_checks_its_options():
+    text = """
+scenario {
+    alice A : inputs 2, outputs 2
+    alice C : inputs 2, outputs 2
+}
+behaviour p[a c|x z] = [a xor c == x * z] / 2
+solve p : local level 2
+solve p : local expect nonlocal
+"""
+    report = run_model(sd.loads(text))
+    assert [d.code for d in report.diagnostics] == ["E370"]
+    assert [a.ok for a in report.answers] == [True]

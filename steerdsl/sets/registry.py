@@ -163,6 +163,13 @@ def checked(resolved: Resolved, question: str, kind: str, subject: Any = None) -
     return q
 
 
+def validate(question: str, name: str, kind: str, options: dict[str, Any]) -> dict[str, Any]:
+    """``options`` checked (E370) and completed for ``question`` over ``name`` in ``kind``, without asking it
+    (a behaviour's local polytope takes the options of ``lhs`` membership)."""
+    resolved, q = lookup(question, name, kind)
+    return prepare(resolved, q, options)
+
+
 def size(question: str, name: str, scenario: Scenario, options: dict[str, Any]) -> sdp_size.SDPSize | None:
     """The estimated size of the question's SDP (None: no estimate, or the question is refused)."""
     try:
