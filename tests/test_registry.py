@@ -251,3 +251,17 @@ solve p : local expect nonlocal
     report = run_model(sd.loads(text))
     assert [d.code for d in report.diagnostics] == ["E370"]
     assert [a.ok for a in report.answers] == [True]
+
+
+def test_instrumental_visibility_against_the_general_set():
+    """σ[0|x] = ¾|x⟩⟨x| mixed with white noise I/4: ρ_{y=0} ⪰ vσ[0|0], vσ[0|1] needs tr ρ_{y=0} = (1 + 2v)/2 ≤ 1,
+    so the visibility against G_I (PRL 2020 Def. 6) is exactly 1/2."""
+    model = sd.loads("""
+scenario {
+    alice A : inputs 2, outputs 2
+    bob   B : dim 2, input = outcome of A
+}
+assemblage sigma[a|x] = 3/4 * proj(ket(x)) if a == 0 else 1/4 * proj(ket(1 - x))
+""")
+    result = solve_task(model["sigma"], "visibility", {"against": "nosignalling"})
+    assert abs(result.value - 0.5) < 1e-6 and result.verdict == "excluded"

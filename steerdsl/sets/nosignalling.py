@@ -4,7 +4,8 @@ kind's structure in :mod:`steerdsl.model.nosignalling` (physics.md §2).
 The bound ``max β_F`` is an SDP in every kind whose relations are declared
 (:func:`steerdsl.sdp.relaxation.nosignalling_bound`; the sequential kind and several Bobs with inputs are
 refused there with E302).  Membership is a finite set of exact identities — ``check σ : valid`` — except in
-the instrumental kind, where it is membership in G_I (PRL 2020 Def. 6), an SDP.
+the instrumental kind, where it is membership in G_I (PRL 2020 Def. 6), an SDP — and so is the visibility
+against it.
 """
 
 from __future__ import annotations
@@ -14,13 +15,22 @@ from typing import Any
 from steerdsl.diagnostics import Refusal
 from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.sdp import bwi_hierarchy, relaxation
+from steerdsl.sdp.noise import VISIBILITY
 from steerdsl.sdp.result import SDPResult
-from steerdsl.sets.spec import KINDS, Question, SetSpec, TaskError
+from steerdsl.sets.spec import KINDS, NOISE, Question, SetSpec, TaskError
 
 
 def membership(sigma: Assemblage, options: dict[str, Any]) -> SDPResult:
     """σ in G_I, the instrumental no-signalling set (an SDP: PRL 2020 Def. 6)."""
     return bwi_hierarchy.instrumental_membership(sigma, nosignalling=True, solver=options["solver"])
+
+
+def visibility(sigma: Assemblage, noise: Any, options: dict[str, Any]) -> SDPResult:
+    """The largest ``v`` with ``vσ + (1 − v)N`` in G_I (the membership SDP with the visibility mixing)."""
+    result = bwi_hierarchy.instrumental_membership(sigma, nosignalling=True, noise=noise, mixing=VISIBILITY,
+                                                   solver=options["solver"])
+    result.task = f"visibility against {result.task}"
+    return result
 
 
 def bound(functional: Functional, sense: str, options: dict[str, Any]) -> SDPResult:
@@ -43,6 +53,8 @@ SET = SetSpec(
     questions={
         "membership": Question("membership", membership, kinds=("instrumental",), outside=_exact_check,
                                doc="elsewhere: check σ : valid (exact)"),
+        "visibility": Question("visibility", visibility, (NOISE,), kinds=("instrumental",),
+                               doc="elsewhere membership is exact: check σ : valid"),
         "bound": Question("bound", bound, kinds=tuple(k for k in KINDS if k != "sequential"),
                           outside=_undeclared),
     })
