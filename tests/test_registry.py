@@ -265,3 +265,17 @@ assemblage sigma[a|x] = 3/4 * proj(ket(x)) if a == 0 else 1/4 * proj(ket(1 - x))
 """)
     result = solve_task(model["sigma"], "visibility", {"against": "nosignalling"})
     assert abs(result.value - 0.5) < 1e-6 and result.verdict == "excluded"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("name", registry.names())
+def test_every_name_through_the_language(kind, name):
+    """``solve σ : NAME``, ``solve σ : visibility against NAME`` and ``bound min F over NAME`` in a model of each
+    kind: answers or coded diagnostics, never an internal error (E900) or a traceback."""
+    options = " dims " + " ".join("2" for _ in _instance(kind)[1].scenario.slots) + " restarts 1" \
+        if name == "seesaw" else ""
+    lines = [f"solve sigma : {name}", f"solve sigma : visibility against {name}", f"bound min F over {name}{options}"]
+    report = run_model(sd.loads(INSTANCES[kind] + "\n".join(lines) + "\n"))
+    assert len(report.answers) + len(report.diagnostics) == len(lines)
+    assert all(d.code != "E900" for d in report.diagnostics)
+    assert all(a.result is not None for a in report.answers)
