@@ -7,98 +7,82 @@ it, or embed the compiler::
     model = sd.load("models/e05_breuer_map.steer")
     sd.check(model["sigma"], "nonsignalling")
 
-Names are imported lazily, so ``import steerdsl.model.scenario`` stays light.
+The names below are plain imports of the modules that define them (matplotlib, needed only to draw,
+is imported by the plotting functions when they run).
 """
 
-from importlib import import_module
+from steerdsl.answer import Answer
+from steerdsl.api import (
+    assemblage,
+    bound,
+    check,
+    functional,
+    lhs,
+    load,
+    loads,
+    membership,
+    negativity,
+    repair,
+    steering_robustness,
+    steering_weight,
+    visibility,
+)
+from steerdsl.diagnostics import Diagnostic, SteerError
+from steerdsl.emit_constraints import constraints
+from steerdsl.exact.certificate_files import save_certificate, verify_certificate
+from steerdsl.exact.ghjw import ghjw
+from steerdsl.exact.map_positivity import decide_decomposability
+from steerdsl.inner.search import realisation
+from steerdsl.layout import Layout
+from steerdsl.model.assemblage import Assemblage, Functional
+from steerdsl.model.behaviours import behaviour_from_assemblage, chsh_value
+from steerdsl.model.map_library import (
+    amplitude_damping_channel,
+    breuer_hall_map,
+    choi_map,
+    dephasing_channel,
+    depolarising_channel,
+    identity_map,
+    partial_transpose_map,
+    reduction_map,
+    transpose_map,
+    unitary_map,
+)
+from steerdsl.model.model import Model
+from steerdsl.model.random_quantum import random_quantum_assemblage
+from steerdsl.model.scenario import Alice, Bob, Scenario
+from steerdsl.model.transforms import (
+    bob_filter,
+    mixture,
+    noisy,
+    permute_alices,
+    qutrit_lift,
+    relabel_inputs,
+    relabel_outcomes,
+)
+from steerdsl.numeric.product_minimum import product_minimum
+from steerdsl.plots.figures import plot_assemblage, plot_probabilities, plot_results
+from steerdsl.run import run_model
+from steerdsl.sdp.bell import local, npa, planar_locality
+from steerdsl.sdp.certify import certify_bound, certify_membership
+from steerdsl.sdp.decomposable import decomposability
+from steerdsl.sdp.negativity import negativity_lower_bound, negativity_upper_bound, steering_negativity
+from steerdsl.sweeps.run import sweep
+from steerdsl.sweeps.search import search_functional
+from steerdsl.sweeps.table import SweepTable
 
-_EXPORTS = {
-    "check": "steerdsl.api",
-    # numpy in, numpy out: the questions by the names the field gives them
-    "assemblage": "steerdsl.api",
-    "functional": "steerdsl.api",
-    "lhs": "steerdsl.api",
-    "steering_robustness": "steerdsl.api",
-    "steering_weight": "steerdsl.api",
-    "visibility": "steerdsl.api",
-    "membership": "steerdsl.api",
-    "bound": "steerdsl.api",
-    "negativity": "steerdsl.api",
-    "repair": "steerdsl.api",
-    "Answer": "steerdsl.answer",
-    "Layout": "steerdsl.layout",
-    "load": "steerdsl.api",
-    "loads": "steerdsl.api",
-    "ghjw": "steerdsl.exact.ghjw",
-    # a model's validity conditions as sympy expressions (issue 17 item 9)
-    "constraints": "steerdsl.emit_constraints",
-    "sweep": "steerdsl.sweeps.run",
-    "search_functional": "steerdsl.sweeps.search",
-    "SweepTable": "steerdsl.sweeps.table",
-    "Diagnostic": "steerdsl.diagnostics",
-    "SteerError": "steerdsl.diagnostics",
-    "Assemblage": "steerdsl.model.assemblage",
-    "Functional": "steerdsl.model.assemblage",
-    "Model": "steerdsl.model.model",
-    "Alice": "steerdsl.model.scenario",
-    "Bob": "steerdsl.model.scenario",
-    "Scenario": "steerdsl.model.scenario",
-    # map library, map checks (physics.md §6)
-    "transpose_map": "steerdsl.model.map_library",
-    "partial_transpose_map": "steerdsl.model.map_library",
-    "reduction_map": "steerdsl.model.map_library",
-    "breuer_hall_map": "steerdsl.model.map_library",
-    "choi_map": "steerdsl.model.map_library",
-    "identity_map": "steerdsl.model.map_library",
-    "unitary_map": "steerdsl.model.map_library",
-    "depolarising_channel": "steerdsl.model.map_library",
-    "dephasing_channel": "steerdsl.model.map_library",
-    "amplitude_damping_channel": "steerdsl.model.map_library",
-    "decide_decomposability": "steerdsl.exact.map_positivity",
-    "decomposability": "steerdsl.sdp.decomposable",
-    "product_minimum": "steerdsl.numeric.product_minimum",
-    # transforms
-    "noisy": "steerdsl.model.transforms",
-    "qutrit_lift": "steerdsl.model.transforms",
-    "bob_filter": "steerdsl.model.transforms",
-    "mixture": "steerdsl.model.transforms",
-    "relabel_outcomes": "steerdsl.model.transforms",
-    "relabel_inputs": "steerdsl.model.transforms",
-    "permute_alices": "steerdsl.model.transforms",
-    # Bell tools
-    "behaviour_from_assemblage": "steerdsl.model.behaviours",
-    "chsh_value": "steerdsl.model.behaviours",
-    "local": "steerdsl.sdp.bell",
-    "npa": "steerdsl.sdp.bell",
-    "planar_locality": "steerdsl.sdp.bell",
-    # exact certificates (physics.md §7)
-    "certify_membership": "steerdsl.sdp.certify",
-    "certify_bound": "steerdsl.sdp.certify",
-    "verify_certificate": "steerdsl.exact.certificate_files",
-    "save_certificate": "steerdsl.exact.certificate_files",
-    # steering negativity (physics.md §5)
-    "steering_negativity": "steerdsl.sdp.negativity",
-    "negativity_lower_bound": "steerdsl.sdp.negativity",
-    "negativity_upper_bound": "steerdsl.sdp.negativity",
-    "random_quantum_assemblage": "steerdsl.model.random_quantum",
-    # the inner side: realisations (physics.md §8)
-    "realisation": "steerdsl.inner.search",
-    # pictures (extra 'plot') and whole-model runs
-    "plot_assemblage": "steerdsl.plots.figures",
-    "plot_probabilities": "steerdsl.plots.figures",
-    "plot_results": "steerdsl.plots.figures",
-    "run_model": "steerdsl.run",
-}
-
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "Alice", "Answer", "Assemblage", "Bob", "Diagnostic", "Functional", "Layout", "Model", "Scenario",
+    "SteerError", "SweepTable", "amplitude_damping_channel", "assemblage", "behaviour_from_assemblage",
+    "bob_filter", "bound", "breuer_hall_map", "certify_bound", "certify_membership", "check", "choi_map",
+    "chsh_value", "constraints", "decide_decomposability", "decomposability", "dephasing_channel",
+    "depolarising_channel",
+    "functional", "ghjw", "identity_map", "lhs", "load", "loads", "local", "membership", "mixture",
+    "negativity", "negativity_lower_bound", "negativity_upper_bound", "noisy", "npa", "partial_transpose_map",
+    "permute_alices", "planar_locality", "plot_assemblage", "plot_probabilities", "plot_results",
+    "product_minimum", "qutrit_lift", "random_quantum_assemblage", "realisation", "reduction_map", "relabel_inputs",
+    "relabel_outcomes", "repair", "run_model", "save_certificate", "search_functional", "steering_negativity",
+    "steering_robustness", "steering_weight", "sweep", "transpose_map", "unitary_map", "verify_certificate",
+    "visibility",
+]
 __version__ = "0.1.0"
-
-
-def __dir__() -> list[str]:
-    return __all__
-
-
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'steerdsl' has no attribute {name!r}")

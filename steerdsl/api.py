@@ -121,7 +121,9 @@ def visibility(sigma: Any, *, against: str = "lhs", noise: str | Any = "white", 
 def membership(sigma: Any, set: str = "almost_quantum", *, level: str | int | None = None,
                solver: str | None = None, tol: float | None = None, bob_inputs: bool = False) -> Answer:
     """Membership of σ in ``set`` decided robustly (physics.md §4.1): the same task as
-    ``solve sigma : SET [level L]`` in a model."""
+    ``solve sigma : SET [level L]`` in a model.  ``set`` is any name of the registry
+    (:mod:`steerdsl.sets.registry`, docs/sets.md); a ``level`` the set does not take raises
+    :class:`~steerdsl.diagnostics.Refusal` E370, a set that does not apply to σ's scenario kind E371."""
     options: dict[str, Any] = {} if level is None else {"level": str(level)}
     return _solve(sigma, set, options, solver, tol, bob_inputs)
 
@@ -129,7 +131,8 @@ def membership(sigma: Any, set: str = "almost_quantum", *, level: str | int | No
 def bound(F: Any, sense: str = "max", *, over: str = "lhs", like: Any = None, level: str | int | None = None,
           solver: str | None = None, bob_inputs: bool = False) -> Answer:
     """``max`` (or ``min``) of ``β_F`` over a set: the task ``bound max F over SET [level L]``; ``F`` is
-    a :class:`Functional` or operators in an assemblage layout (scenario from the array or ``like``)."""
+    a :class:`Functional` or operators in an assemblage layout (scenario from the array or ``like``).
+    The sets with a bound in each scenario kind are listed in docs/sets.md (others: Refusal E371)."""
     layout = _layout(like if like is not None else F, bob_inputs)
     func = F if isinstance(F, Functional) else layout.functional(F)
     options: dict[str, Any] = {"solver": solver} if level is None else {"solver": solver, "level": str(level)}

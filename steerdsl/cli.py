@@ -13,8 +13,10 @@ import textwrap
 import traceback
 from pathlib import Path
 
-from steerdsl.diagnostics import Diagnostic, SteerError, render_text
+from steerdsl.cli_models import _load, _read_sources, add_model_options
+from steerdsl.diagnostics import Diagnostic, SteerError, print_diagnostic, render_text
 from steerdsl.options import positive_gib, positive_int, positive_seconds
+from steerdsl.syntax.source import sources_for
 
 EXIT_OK, EXIT_MODEL, EXIT_USAGE = 0, 1, 2
 
@@ -24,77 +26,6 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         print(f"steer: error: {message}\n  = hint: steer --help lists the commands", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
-
-
-def _read_sources(files: list[str], args=None) -> list[tuple[str, str | None]]:
-    """``(name, text)`` per file; standard input ('-') is read here, at most input_bytes + 1 bytes."""
-    from steerdsl.exact.limits import Meter, metering, parse_budgets
-    from steerdsl.syntax.source import read_stream
-
-    out = []
-    for f in files:
-        if f == "-":
-            with metering(Meter(parse_budgets(_budgets(args)))):
-                out.append(("<stdin>", read_stream(sys.stdin)))
-        else:
-            out.append((f, None))
-    return out
-
-
-def _budgets(args) -> dict[str, int] | None:
-    pairs = getattr(args, "budget", None)
-    return dict(pairs) if pairs else None
-
-
-def _load(name: str, text: str | None, args=None):
-    from steerdsl.api import load, loads
-
-    options = {"budgets": _budgets(args), "import_root": getattr(args, "import_root", None)}
-    return loads(text, name, **options) if text is not None else load(name, **options)
-
-
-def _budget_option(value: str) -> tuple[str, int]:
-    """``NAME=N`` of ``--budget``: a known budget and a positive integer (else a usage error)."""
-    from steerdsl.exact.limits import BUDGETS, parse_budgets
-
-    name, sep, number = value.partition("=")
-    if not sep:
-        raise argparse.ArgumentTypeError(f"expected NAME=N, got {value!r}; budgets: {', '.join(BUDGETS)}")
-    try:
-        n = int(number.replace("_", ""))
-        parse_budgets({name.strip(): n})
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc) if "budget" in str(exc) else
-                                         f"{number!r} is not an integer") from None
-    return name.strip(), n
-
-
-def add_model_options(parser: argparse.ArgumentParser) -> None:
-    """``--budget NAME=N`` (repeatable) and ``--import-root DIR``, for commands that load models."""
-    parser.add_argument("--budget", action="append", type=_budget_option, metavar="NAME=N",
-                        help="raise (or lower) a named limit of the evaluator, e.g. --budget sum_terms=1000000; "
-                        "the budgets and their defaults are listed in docs/reliability.md")
-    parser.add_argument("--import-root", metavar="DIR",
-                        help="folder that imports must stay in (default: the model's folder)")
-
-
-def _print_diag(diag: Diagnostic, sources: dict[str, str], fmt: str) -> None:
-    if fmt == "text":
-        print(render_text(diag, sources))
-
-
-def _sources_for(name: str, text: str | None, model=None) -> dict[str, str]:
-    """The text to quote under a diagnostic: read again only when it is a regular model file."""
-    from steerdsl.syntax.source import read_model_file
-
-    if model is not None:
-        return model.sources
-    if text is not None:
-        return {name: text}
-    try:
-        return {name: read_model_file(name)}
-    except SteerError:
-        return {}
 
 
 def _symbol(status: str, ok: bool) -> str:
@@ -116,7 +47,7 @@ def cmd_check(args) -> int:
             if args.format == "json":
                 reports.append({"file": name, "ok": False, "checks": [], "diagnostics": [exc.diagnostic.to_json()]})
             else:
-                _print_diag(exc.diagnostic, _sources_for(name, text), "text")
+                print_diagnostic(exc.diagnostic, sources_for(name, text), "text")
             continue
         report = check(model)
         if not report.ok:
@@ -137,7 +68,7 @@ def cmd_check(args) -> int:
                 line = f"  {mark} {r.subject}: {r.property} {r.status}{claim} [{exactness}]"
                 print(line + (f" — {r.detail}" if r.detail and (args.verbose or not r.ok) else ""))
         for d in report.diagnostics:
-            _print_diag(d, model.sources, "text")
+            print_diagnostic(d, model.sources, "text")
     if args.format == "json":
         print(json.dumps(reports if len(reports) != 1 else reports[0], indent=2))
     return code
@@ -150,7 +81,7 @@ def cmd_compile(args) -> int:
     try:
         model = _load(name, text, args)
     except SteerError as exc:
-        _print_diag(exc.diagnostic, _sources_for(name, text), "text")
+        print_diagnostic(exc.diagnostic, sources_for(name, text), "text")
         return EXIT_MODEL
     if args.emit == "json":
         print(json.dumps(emit_json(model), indent=2))
@@ -260,7 +191,7 @@ def cmd_run(args) -> int:
             if args.format == "json":
                 reports.append({"file": name, "ok": False, "diagnostics": [exc.diagnostic.to_json()]})
             else:
-                _print_diag(exc.diagnostic, _sources_for(name, text), "text")
+                print_diagnostic(exc.diagnostic, sources_for(name, text), "text")
             continue
         try:
             report = run_model(model, progress=progress, solver=args.solver, max_sdp_size=args.max_sdp_size,
@@ -408,7 +339,7 @@ def cmd_verify(args) -> int:
         try:
             model = _load(args.model, None)
         except SteerError as exc:
-            _print_diag(exc.diagnostic, _sources_for(args.model, None), "text")
+            print_diagnostic(exc.diagnostic, sources_for(args.model, None), "text")
             return EXIT_MODEL
     from steerdsl.alarm import Alarm, alarm
 
@@ -450,7 +381,7 @@ def cmd_test(args) -> int:
         except SteerError as exc:
             failed += 1
             print(f"✗ {f}: does not load")
-            print(render_text(exc.diagnostic, _sources_for(f, None)))
+            print(render_text(exc.diagnostic, sources_for(f, None)))
             continue
         claims = [r.ok for r in report.checks.results] + [a.ok for a in report.answers if a.ok is not None]
         claims += sweep_claims

@@ -320,6 +320,17 @@ CODES: dict[str, tuple[str, str]] = {
              "elements and Bob's channels; with the dimensions asked for there are more than it takes on "
              "(the message gives both numbers), and the run is refused before it starts.\nFix: smaller 'dims' "
              "(one Alice never needs more than Bob's dimension), or an outer relaxation instead."),
+    "E370": ("option not taken",
+             "The line gives an option that this question over this set does not take, e.g. 'solve sigma : "
+             "lhs level 2' (the LHS set has no levels) or 'almost_quantum level 3' (almost_quantum is level "
+             "1+AB). The hint lists the options it takes; docs/sets.md lists them for every set and question.\n"
+             "Fix: drop the option, or ask over a set that takes it (npa level 3)."),
+    "E371": ("set or question not defined for this scenario kind",
+             "The set, or this question over it, does not apply to the scenario kind of the object: e.g. "
+             "'solve sigma : bwi' on an assemblage without Bob's input, 'solve sigma : seesaw' (see-saw "
+             "answers bounds only), or any moment relaxation of the sequential scenario. The hint names the "
+             "kinds where it applies; docs/sets.md has the whole table.\n"
+             "Fix: ask over a set the kind has (quantum is the default relaxation of each kind), or lhs."),
     "W301": ("undecided",
              "A check could not be decided: a numeric value within the tolerance of the boundary, or a "
              "property for which no exact test applies. Never read as pass or fail."),

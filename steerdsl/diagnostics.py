@@ -113,3 +113,9 @@ def render_text(diag: Diagnostic, sources: dict[str, str] | None = None) -> str:
     if diag.hint:
         lines.append(f"  = hint: {diag.hint}")
     return "\n".join(lines)
+
+
+def print_diagnostic(diag: Diagnostic, sources: dict[str, str], fmt: str = "text") -> None:
+    """Print ``diag`` as :func:`render_text` shows it, in the ``text`` format (JSON output collects them)."""
+    if fmt == "text":
+        print(render_text(diag, sources))

@@ -5,24 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import sympy
 
 from steerdsl.model.assemblage import Assemblage, Functional
+from steerdsl.model.display import to_sympy
 from steerdsl.model.model import Model
 from steerdsl.model.values import Behaviour, Function, LinearMap, Measurement, State
-
-
-def to_sympy(v) -> Any:
-    """An exact value as a sympy object (matrices as ``ImmutableMatrix``)."""
-    if isinstance(v, np.ndarray):
-        return sympy.ImmutableMatrix(v.shape[0], v.shape[1], [to_sympy(e) for e in v.flat])
-    if isinstance(v, (bool, int)):
-        return sympy.Integer(int(v))
-    if isinstance(v, (complex, float)):
-        return sympy.Float(v.real) + sympy.I * sympy.Float(v.imag) if isinstance(v, complex) else sympy.Float(v)
-    if hasattr(v, "to_sympy"):
-        return v.to_sympy()
-    return sympy.sympify(str(v))
 
 
 def _key(k) -> str:

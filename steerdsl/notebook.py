@@ -13,22 +13,16 @@ from __future__ import annotations
 
 from html import escape
 
-import numpy as np
+from steerdsl.model.display import assemblage_html, assemblage_latex, html_table
+
+__all__ = ["assemblage_html", "assemblage_latex", "check_result_html", "model_report_html", "run_report_html",
+           "sdp_result_html", "sweep_table_html"]
 
 MARKS = {True: "✓", False: "✗", None: ""}
-LATEX_ELEMENTS = 64
-"""Assemblages with more elements than this are summarised in LaTeX (their table is in the HTML)."""
 
 
 def _num(value: float | None, fmt: str = ".8g") -> str:
     return "—" if value is None else format(value, fmt)
-
-
-def _table(header: list[str], rows: list[list[str]], caption: str = "") -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    cap = f"<caption style='text-align:left'>{caption}</caption>" if caption else ""
-    return f"<table class='steerdsl'>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _diagnostics_html(diagnostics, sources: dict[str, str]) -> str:
@@ -56,7 +50,7 @@ CHECK_HEADER = ["", "subject", "property", "status", "exactness", "detail"]
 
 def check_result_html(result) -> str:
     """A :class:`~steerdsl.exact.report.CheckResult` as a one-row table."""
-    return _table(CHECK_HEADER, check_rows([result]))
+    return html_table(CHECK_HEADER, check_rows([result]))
 
 
 def model_report_html(report) -> str:
@@ -64,7 +58,7 @@ def model_report_html(report) -> str:
     results = report.results
     passed = sum(r.ok for r in results)
     caption = f"<b>{escape(report.file)}</b>: {len(results)} checks, {passed} as claimed"
-    return _table(CHECK_HEADER, check_rows(results), caption) + _diagnostics_html(report.diagnostics, {})
+    return html_table(CHECK_HEADER, check_rows(results), caption) + _diagnostics_html(report.diagnostics, {})
 
 
 def sdp_result_html(result) -> str:
@@ -77,7 +71,7 @@ def sdp_result_html(result) -> str:
                                 f"vs bound {_num(result.bound)}"])
     rows += [[escape(k), escape(str(v))] for k, v in result.details.items()
              if isinstance(v, (int, float, str)) and not isinstance(v, bool)]
-    return _table(["", ""], rows)
+    return html_table(["", ""], rows)
 
 
 def run_report_html(report) -> str:
@@ -94,62 +88,8 @@ def run_report_html(report) -> str:
                      _num(r.margin if r else None, "+.1e"), f"{a.seconds:.2f} s",
                      escape(("" if a.ok is None else MARKS[a.ok] + " ") + a.expectation)])
     header = ["line", "question", "value", "verdict", "margin", "time", "expect"]
-    return _table(header, rows, caption) + _diagnostics_html(checks.diagnostics + report.diagnostics,
+    return html_table(header, rows, caption) + _diagnostics_html(checks.diagnostics + report.diagnostics,
                                                              report.sources)
-
-
-def _key_label(key) -> str:
-    a, x, y = key
-    fmt = " ".join
-    return f"{fmt(map(str, a))}|{fmt(map(str, tuple(x) + tuple(y)))}"
-
-
-def _matrix_html(m: np.ndarray) -> str:
-    from steerdsl.model.assemblage import to_complex
-
-    values = to_complex(np.asarray(m))
-    cells = "".join("<tr>" + "".join(f"<td>{_complex(v)}</td>" for v in row) + "</tr>" for row in values)
-    return f"<table>{cells}</table>"
-
-
-def _complex(v: complex) -> str:
-    re, im = round(v.real, 6) + 0.0, round(v.imag, 6) + 0.0
-    if im == 0:
-        return f"{re:.6g}"
-    return f"{re:.6g}{im:+.6g}i" if re else f"{im:.6g}i"
-
-
-def assemblage_html(sigma) -> str:
-    """The scenario, then one row per element: its key, ``p(a|x) = tr σ``, and the matrix (rounded to 6
-    decimals; the exact values are in ``steer compile`` and ``_repr_latex_``)."""
-    from steerdsl.model.assemblage import to_complex
-
-    rows = []
-    for key, element in sigma.elements.items():
-        parts = element if isinstance(element, tuple) else (element,)
-        weight = float(np.trace(to_complex(np.asarray(parts[0]))).real)
-        rows.append([escape(f"σ[{_key_label(key)}]"), f"{weight:.6g}", "".join(_matrix_html(m) for m in parts)])
-    caption = (f"<b>{escape(sigma.name)}</b>: {escape(sigma.scenario.describe())}, "
-               f"{'exact' if sigma.exact else 'numeric'}")
-    return _table(["element", "p(a|x)", "matrix" + (" per Bob" if len(sigma.scenario.bobs) > 1 else "")], rows,
-                  caption)
-
-
-def assemblage_latex(sigma) -> str | None:
-    """The elements as exact LaTeX matrices (``None``, so Jupyter falls back to HTML, when there are more
-    than :data:`LATEX_ELEMENTS`)."""
-    import sympy
-
-    from steerdsl.emit import to_sympy
-
-    if len(sigma.elements) > LATEX_ELEMENTS:
-        return None
-    lines = []
-    for key, element in sigma.elements.items():
-        parts = element if isinstance(element, tuple) else (element,)
-        mats = ", ".join(sympy.latex(to_sympy(m) if sigma.exact else sympy.Matrix(np.round(m, 6))) for m in parts)
-        lines.append(rf"\sigma_{{{_key_label(key)}}} &= {mats}")
-    return r"$\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}$"
 
 
 def sweep_table_html(table) -> str:
@@ -161,4 +101,4 @@ def sweep_table_html(table) -> str:
                      escape(verdict), _num(r["margin"], "+.1e"), MARKS[r["ok"]]])
     s = table.stats
     caption = f"{len(table.rows)} rows; {s.computed} computed, {s.reused} reused ({s.seconds:.2f} s)"
-    return _table([*table.params, "question", "value", "verdict", "margin", "expect"], rows, caption)
+    return html_table([*table.params, "question", "value", "verdict", "margin", "expect"], rows, caption)

@@ -20,6 +20,7 @@ from steerdsl.model.values import Behaviour, LinearMap, State
 from steerdsl.numeric.product_minimum import RESTARTS, STALL, product_minimum
 from steerdsl.sdp.result import SDPResult
 from steerdsl.sdp.size import decomposable_size, lhs_size
+from steerdsl.sets import registry
 from steerdsl.tasks import TaskError, check_task_size, solve_task
 
 BEHAVIOUR_TASKS = ("local", "lhs", "npa", "almost_quantum", "quantum", "moments", "visibility")
@@ -30,6 +31,7 @@ def behaviour_task(p: Behaviour, task: str, options: dict[str, Any]) -> SDPResul
     from steerdsl.sdp import bell
 
     if task in ("local", "lhs"):
+        registry.validate("membership", "lhs", "bell", options)
         check_task_size(lhs_size(p.as_assemblage().scenario, "local polytope"), options)
         return bell.local(p, solver=options.get("solver"))
     if task in BEHAVIOUR_TASKS:

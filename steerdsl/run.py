@@ -47,6 +47,10 @@ CERTIFIED = "certified"
 """``expect certified``: the line's claim (an exclusion, a bound) carries a verified exact certificate."""
 
 
+CLAIMS = {"postquantum": "quantum", "quantum": "quantum", "steerable": "lhs", "lhs": "lhs"}
+"""``expect NAME : CLAIM``: the set each claim is tested against (``quantum``: the kind's default relaxation)."""
+
+
 SOLVABLE = (Assemblage, Behaviour, LinearMap, State, np.ndarray)
 """What a ``solve`` line can name: assemblages (tasks.py) and the objects of object_tasks.py."""
 
@@ -244,13 +248,10 @@ def answer_question(model: Model, stmt, defaults: dict | None = None) -> Answer 
         words = " ".join(stmt.words)
         negated = stmt.words[0] == "not"
         word = stmt.words[-1]
-        if word in ("steerable", "lhs"):
-            task, options = "lhs", {}
-        elif word in ("postquantum", "quantum"):
-            task, options = default_quantum_task(sigma)
-        else:
+        if word not in CLAIMS:
             raise SteerError(Diagnostic("E140", f"expect {words}: unknown claim", stmt.span,
-                                        "claims: postquantum, quantum, steerable, lhs"))
+                                        f"claims: {', '.join(CLAIMS)}"))
+        task, options = ("lhs", {}) if CLAIMS[word] == "lhs" else default_quantum_task(sigma)
         answer = Answer(stmt.span.line, text, stmt.target, task, span=stmt.span)
         answer.result = solve_task(sigma, task, {**defaults, **options})
         _judge(answer, ast.Expectation("word", word=word, negated=negated, span=stmt.span), model)

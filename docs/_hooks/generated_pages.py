@@ -2,7 +2,8 @@
 
 * ``codes/index.md`` and ``codes/CODE.md`` for every code of :data:`steerdsl.codes.CODES` — each page holds
   exactly what ``steer explain CODE`` prints;
-* ``cli.md`` — the ``--help`` of ``steer`` and of each subcommand, from :func:`steerdsl.cli.build_parser`.
+* ``cli.md`` — the ``--help`` of ``steer`` and of each subcommand, from :func:`steerdsl.cli.build_parser`;
+* ``sets.md`` — the (kind × set × question) table, from the registry :mod:`steerdsl.sets.registry`.
 
 The pages are committed (so links work in a checkout, not only on the site): ``python
 docs/_hooks/generated_pages.py`` rewrites them, and tests/test_docs.py fails when one is stale.
@@ -23,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from steerdsl.cli import build_parser  # noqa: E402
 from steerdsl.codes import CODES, explain  # noqa: E402
+from steerdsl.sets import registry  # noqa: E402
 
 SPHINX_ROLE = re.compile(r":(?:class|func|meth|mod|data|attr|exc):<code>(~?)([\w.]+)</code>")
 
@@ -66,7 +68,7 @@ def cli_page() -> str:
 
 def generated_pages() -> dict[str, str]:
     """Every generated page, by its path under docs/."""
-    pages = {"codes/index.md": codes_index(), "cli.md": cli_page()}
+    pages = {"codes/index.md": codes_index(), "cli.md": cli_page(), "sets.md": registry.markdown()}
     pages.update({f"codes/{code}.md": code_page(code) for code in CODES})
     return pages
 

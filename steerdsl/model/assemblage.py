@@ -62,12 +62,12 @@ class Assemblage:
         return {key: (v[k] if isinstance(v, tuple) else v) for key, v in self.elements.items()}
 
     def _repr_html_(self) -> str:
-        from steerdsl.notebook import assemblage_html
+        from steerdsl.model.display import assemblage_html
 
         return assemblage_html(self)
 
     def _repr_latex_(self) -> str | None:
-        from steerdsl.notebook import assemblage_latex
+        from steerdsl.model.display import assemblage_latex
 
         return assemblage_latex(self)
 

@@ -9,7 +9,7 @@ full or Collins–Gisin form.
 from __future__ import annotations
 
 from math import prod
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -18,13 +18,21 @@ from steerdsl.exact.limits import check_count
 from steerdsl.model import algebra as alg
 from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.constructs import apply_choi, bob_marginals, functional_parts, measure_state
-from steerdsl.model.evaluate import expand_digits, materialise
+from steerdsl.model.evaluate import Evaluator, expand_digits, materialise
 from steerdsl.model.scenario import Alice, Bob, Scenario
+from steerdsl.model.tables import build_table
 from steerdsl.model.values import Behaviour, LinearMap, Measurement, ScaledIdentity, State
 from steerdsl.syntax import ast
 
-if TYPE_CHECKING:
-    from steerdsl.model.resolve import Resolver
+
+class Resolving(Protocol):
+    """What the object builder needs of the resolver (:class:`steerdsl.model.resolve.Resolver`, which
+    imports this module): its evaluator and the declared scenario."""
+
+    evaluator: Evaluator
+
+    def need_scenario(self, span) -> Scenario:
+        """The scenario, or E120 at ``span`` when none is declared yet."""
 
 
 def _fmt_key(names: list[str], values: list[int]) -> str:
@@ -34,7 +42,7 @@ def _fmt_key(names: list[str], values: list[int]) -> str:
 class ObjectBuilder:
     """The resolver's evaluation of structured definitions."""
 
-    def __init__(self, resolver: Resolver):
+    def __init__(self, resolver: Resolving):
         self.r = resolver
 
     @property
@@ -307,7 +315,6 @@ class ObjectBuilder:
 
     # ------------------------------------------------------------------ tables
     def table(self, stmt: ast.TableDef):
-        from steerdsl.model.tables import build_table
 
         self._charge_elements(stmt)
         return build_table(self, stmt)

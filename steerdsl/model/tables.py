@@ -9,17 +9,26 @@ measurement; the last outcomes are implied by no-signalling.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from steerdsl.diagnostics import did_you_mean, error
 from steerdsl.model import algebra as alg
 from steerdsl.model.constructs import full_from_cg, functional_parts
-from steerdsl.model.evaluate import expand_digits
+from steerdsl.model.evaluate import Evaluator, expand_digits
 from steerdsl.model.scenario import Scenario
 from steerdsl.syntax import ast
 
-if TYPE_CHECKING:
-    from steerdsl.model.objects import ObjectBuilder
+
+class TableBuilder(Protocol):
+    """What a table needs of the object builder (:class:`steerdsl.model.objects.ObjectBuilder`, which
+    imports this module): the resolver, the evaluator, and how it checks and packages elements."""
+
+    r: Any
+    ev: Evaluator
+
+    def _element(self, stmt, value, dim: int, labels, names): ...
+
+    def _package(self, kind: str, name: str, sc: Scenario, elements: dict, numeric: bool): ...
 
 RHO_NAMES = ("rho", "ρ", "rho_B")
 
@@ -38,7 +47,7 @@ def split_parties(text: str, sc: Scenario) -> list[int] | None:
     return out
 
 
-def build_table(builder: ObjectBuilder, stmt: ast.TableDef):
+def build_table(builder: TableBuilder, stmt: ast.TableDef):
     sc = builder.r.need_scenario(stmt.span)
     if stmt.kind == "behaviour":
         raise error("E121", "write behaviours by formula or as a Bell-scenario assemblage table", stmt.span)

@@ -30,7 +30,7 @@ def add_parser(sub) -> None:
     p.add_argument("--results", action="store_true",
                    help="run the model (or read a saved JSON run) and draw its answers as a bar chart")
     p.add_argument("--solver", help="with --results: SDP solver for lines that do not name one")
-    from steerdsl.cli import add_model_options
+    from steerdsl.cli_models import add_model_options
 
     add_model_options(p)
     p.set_defaults(func=cmd_plot)
@@ -56,7 +56,7 @@ def _assemblage(model, name: str | None):
 
 
 def _load(args):
-    from steerdsl.cli import _load as load_model
+    from steerdsl.cli_models import _load as load_model
 
     return load_model(args.file, None, args)
 
@@ -80,8 +80,8 @@ def _results(args):
 
 def cmd_plot(args) -> int:
     """Draw and write the image; diagnostics (not tracebacks) for every mistake."""
-    from steerdsl.cli import _sources_for
     from steerdsl.plots import figures
+    from steerdsl.syntax.source import sources_for as _sources_for
 
     try:
         figures.image_path(args.out)

@@ -158,7 +158,8 @@ def decomposable_size(din: int, dout: int) -> SDPSize:
 
 
 def quantum_size(scenario: Scenario, test: str, options: dict) -> SDPSize:
-    """The size of a quantum test named by :func:`steerdsl.tasks.quantum_test`."""
+    """The size of a quantum test: ``npa``, ``bwi``, ``instrumental``, ``parent_states`` or ``several_bobs``
+    (the moment sets of :mod:`steerdsl.sets.registry`) with its ``level``."""
     level = options.get("level")
     if test == "npa":
         return moment_size(scenario, level or "1+AB", scenario.dim, task="NPA")

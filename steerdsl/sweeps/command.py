@@ -58,9 +58,9 @@ def _params(items: list[str]) -> dict[str, str]:
 
 def cmd_sweep(args) -> int:
     """Run the sweep; exit 1 if a task failed or an expectation does not hold."""
-    from steerdsl.cli import _print_diag, _sources_for
-    from steerdsl.diagnostics import SteerError
+    from steerdsl.diagnostics import SteerError, print_diagnostic
     from steerdsl.sweeps.run import sweep
+    from steerdsl.syntax.source import sources_for
 
     try:
         params = _params(args.param)
@@ -81,7 +81,7 @@ def cmd_sweep(args) -> int:
                       jobs=args.jobs, scheduler=args.scheduler, out=args.out, limit=args.limit, solver=args.solver,
                       progress=None if args.quiet or args.format != "text" else progress)
     except SteerError as exc:
-        _print_diag(exc.diagnostic, _sources_for(name, text), "text")
+        print_diagnostic(exc.diagnostic, sources_for(name, text), "text")
         return EXIT_USAGE if exc.diagnostic.code in ("E163", "E164", "E232", "E233") else EXIT_MODEL
     except KeyboardInterrupt:
         saved = f"; the finished tasks are saved in {args.out}: run the same command to resume" if args.out else ""

@@ -21,7 +21,7 @@ import time
 from functools import lru_cache
 from typing import Any
 
-from steerdsl.diagnostics import Diagnostic, SteerError, error
+from steerdsl.diagnostics import Diagnostic, Refusal, SteerError, error
 
 QUESTION_FILE = "<question>"
 TIMING_FIELDS = ("seconds", "compile_seconds", "solve_seconds")
@@ -136,6 +136,8 @@ def run_task(task: dict) -> dict:
     except SolverError as exc:
         record["error"] = Diagnostic("E300", f"the solver failed on {exc.task}", None,
                                      "try another solver with --solver", notes=exc.attempts).to_json()
+    except Refusal as exc:
+        record["error"] = Diagnostic(exc.code, str(exc), None, exc.hint).to_json()
     except (ValueError, ArithmeticError) as exc:
         record["error"] = Diagnostic("E301", f"cannot set up this problem: {exc}").to_json()
     except Exception as exc:  # noqa: BLE001 - reported, not saved: a rerun tries again

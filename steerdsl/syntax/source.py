@@ -147,3 +147,17 @@ def check_counts(text: str, file: str) -> None:
                 raise error(BUDGETS[name].code, f"this file has more than {top:,} {unit}, the budget {name} "
                             "(counted before parsing)", Span(file, line, column, line, column + 1),
                             raise_hint(name))
+
+
+def sources_for(name: str, text: str | None = None, model=None) -> dict[str, str]:
+    """The source texts a diagnostic about file ``name`` quotes: the model's, the text given, else the file
+    read again only when it is a regular model file within the budgets (:func:`read_model_file`; a FIFO or
+    device is never opened to quote it), none when it cannot be read."""
+    if model is not None:
+        return model.sources
+    if text is not None:
+        return {name: text}
+    try:
+        return {name: read_model_file(name)}
+    except SteerError:
+        return {}

@@ -1,0 +1,81 @@
+"""``npa``: moment-matrix relaxations of one Bob without input (physics.md §4): ``npa level n``,
+word sets such as ``1+AB`` (``almost_quantum``) and unions, in the standard, multipartite and Bell kinds.
+
+Wraps :mod:`steerdsl.sdp.relaxation` (membership as white-noise robustness ``t*``, visibility, the outer
+bound ``max β_F`` with ``Γ ⪰ 0``, ``tr ρ_B = 1``), :mod:`steerdsl.sdp.certify` (exact certificates of an
+exclusion and of a bound) and :mod:`steerdsl.sdp.negativity` (the steering-negativity bracket).  A bound
+with ``dims`` adds a see-saw inner bound (:mod:`steerdsl.sets.seesaw`), so it is a bracket.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from steerdsl.model.assemblage import Assemblage, Functional
+from steerdsl.model.scenario import Scenario
+from steerdsl.sdp import certify, negativity, relaxation
+from steerdsl.sdp import size as sdp_size
+from steerdsl.sdp.result import SDPResult, ordered_bracket
+from steerdsl.sets import seesaw
+from steerdsl.sets.spec import DIMS, NOISE, RESTARTS, SEED, Option, Question, SetSpec
+
+KINDS = ("standard", "multipartite", "bell")
+LEVEL = Option("level", "int | words", "1+AB", "the moment level: n, or a word set such as 1+AB, unions 1+AB+AAB")
+
+
+def _size(scenario: Scenario, options: dict[str, Any]) -> sdp_size.SDPSize:
+    return sdp_size.quantum_size(scenario, "npa", options)
+
+
+def _bound_size(scenario: Scenario, options: dict[str, Any]) -> sdp_size.SDPSize:
+    outer = sdp_size.moment_size(scenario, options["level"], scenario.dim, task="NPA bound")
+    if options.get("dims") is None:
+        return outer
+    return max(outer, seesaw.size(scenario, options), key=lambda s: s.variables)
+
+
+def membership(sigma: Assemblage, options: dict[str, Any]) -> SDPResult:
+    """σ in the relaxation of ``level`` (:func:`steerdsl.sdp.relaxation.membership`); ``certify``: an exact
+    certificate of an exclusion (:func:`steerdsl.sdp.certify.certify_membership`)."""
+    result = relaxation.membership(sigma, level=str(options["level"]), solver=options["solver"])
+    return certify.certify_membership(sigma, result) if options.get("certify") else result
+
+
+def visibility(sigma: Assemblage, noise: Any, options: dict[str, Any]) -> SDPResult:
+    """The largest ``v`` with ``vσ + (1 − v)N`` in the relaxation (:func:`steerdsl.sdp.relaxation.noise_visibility`)."""
+    return relaxation.noise_visibility(sigma, level=str(options["level"]), noise=noise, solver=options["solver"])
+
+
+def bound(functional: Functional, sense: str, options: dict[str, Any]) -> SDPResult:
+    """The outer bound over the relaxation (:func:`steerdsl.sdp.relaxation.bound`), certified with ``certify``;
+    with ``dims`` also the see-saw inner bound, as ``details["bracket"]`` (lower ≤ upper)."""
+    outer = relaxation.bound(functional, sense=sense, level=str(options["level"]), solver=options["solver"])
+    if options.get("certify"):
+        outer = certify.certify_bound(functional, sense, outer)
+    if options.get("dims") is not None and outer.value is not None:
+        inner = seesaw.bound(functional, sense, options)
+        bracket = (inner.value, outer.value) if sense == "max" else (outer.value, inner.value)
+        outer.details["bracket"], mended = ordered_bracket(*bracket, outer.tolerance)
+        if mended:
+            outer.details["bracket_note"] = mended
+        outer.details["inner_bound"] = inner.value
+    return outer
+
+
+def steering_negativity(sigma: Assemblage, options: dict[str, Any]) -> SDPResult:
+    """The negativity bracket: a relaxation lower bound and a pseudo-state upper bound
+    (:func:`steerdsl.sdp.negativity.steering_negativity`)."""
+    return negativity.steering_negativity(sigma, level=str(options["level"]), dims=options["dims"],
+                                          restarts=options["restarts"], seed=options["seed"],
+                                          solver=options["solver"])
+
+
+SET = SetSpec(
+    "npa", KINDS, aliases=("moments",), doc="moment-matrix relaxation of level n (one Bob without input)",
+    questions={
+        "membership": Question("membership", membership, (LEVEL,), size=_size),
+        "visibility": Question("visibility", visibility, (LEVEL, NOISE), size=_size),
+        "bound": Question("bound", bound, (LEVEL, DIMS, RESTARTS, SEED), size=_bound_size),
+        "negativity": Question("negativity", steering_negativity,
+                               (LEVEL, DIMS, Option("restarts", "int", 2, "pseudo-state restarts"), SEED)),
+    })
