@@ -20,8 +20,8 @@ from steerdsl.exact import map_positivity as mp
 from steerdsl.exact import operator_checks as oc
 from steerdsl.exact import witness_checks as wc
 from steerdsl.exact.ghjw import realisation_check
-from steerdsl.exact.limits import TooLarge
 from steerdsl.exact.report import FAIL, PASS, UNDECIDED, CheckResult, combine
+from steerdsl.limits import TooLarge
 from steerdsl.model import algebra as alg
 from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.marginals import functional_value

@@ -10,7 +10,7 @@ import sys
 
 def _read_sources(files: list[str], args=None) -> list[tuple[str, str | None]]:
     """``(name, text)`` per file; standard input ('-') is read here, at most input_bytes + 1 bytes."""
-    from steerdsl.exact.limits import Meter, metering, parse_budgets
+    from steerdsl.limits import Meter, metering, parse_budgets
     from steerdsl.syntax.source import read_stream
 
     out = []
@@ -37,7 +37,7 @@ def _load(name: str, text: str | None, args=None):
 
 def _budget_option(value: str) -> tuple[str, int]:
     """``NAME=N`` of ``--budget``: a known budget and a positive integer (else a usage error)."""
-    from steerdsl.exact.limits import BUDGETS, parse_budgets
+    from steerdsl.limits import BUDGETS, parse_budgets
 
     name, sep, number = value.partition("=")
     if not sep:

@@ -1,4 +1,4 @@
-"""Budgets (steerdsl/exact/limits.py) can be raised by those who need more, per model, and refuse
+"""Budgets (steerdsl/limits.py) can be raised by those who need more, per model, and refuse
 nothing a model legitimately does; file rules have their options.  The hostile inputs themselves are
 in tests/test_hostile.py."""
 
@@ -11,7 +11,7 @@ import pytest
 from steerdsl.api import load, loads
 from steerdsl.cli import main
 from steerdsl.diagnostics import SteerError
-from steerdsl.exact.limits import BUDGETS, Meter, metering, parse_budgets
+from steerdsl.limits import BUDGETS, Meter, metering, parse_budgets
 from steerdsl.syntax.source import read_stream
 
 BIG_SUM = "let s = sum(k for k in 1..200000)\n"

@@ -1,5 +1,5 @@
 """A hostile corpus: inputs built to exhaust time, memory or the file system end in a coded diagnostic
-with a location, naming the budget (steerdsl/exact/limits.py) or the file rule that refused them.
+with a location, naming the budget (steerdsl/limits.py) or the file rule that refused them.
 
 Every case runs through ``steer check`` in one worker process of tests/fuzz_runner.py, watched with a
 generous kill limit and an address-space limit; a case that is killed is a failure, but no case is
@@ -16,7 +16,7 @@ from pathlib import Path
 import fuzz_runner as fz
 import pytest
 
-from steerdsl.exact.limits import BUDGETS
+from steerdsl.limits import BUDGETS
 
 KILL_SECONDS = 30.0
 MEMORY = 4 * 1024**3
@@ -257,7 +257,7 @@ def test_the_corpus_is_large_and_covers_every_budget(tmp_path):
 
 
 def test_every_budget_is_documented_with_its_default_and_code():
-    """docs/reliability.md lists each budget of steerdsl/exact/limits.py: name, default, code."""
+    """docs/reliability.md lists each budget of steerdsl/limits.py: name, default, code."""
     import re
 
     page = (fz.ROOT / "docs" / "reliability.md").read_text(encoding="utf-8")

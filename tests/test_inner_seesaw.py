@@ -127,7 +127,7 @@ def test_internal_dimension_and_refusals():
     bound max F over seesaw
     """)
     report = run_model(m)
-    assert [d.code for d in report.diagnostics] == ["E350"]
+    assert [d.code for d in report.diagnostics] == ["E371"]  # the registry: seesaw has no sequential kind
 
 
 def test_seesaw_optimisers_pass_the_bwi_outer_hierarchy():

@@ -108,7 +108,7 @@ functional F[a|x] = (-1)^a * (Z if x == 0 else X)
 bound max F over parent_states
 """
     report = run_model(sd.loads(text))
-    assert [d.code for d in report.diagnostics] == ["E140"]
+    assert [d.code for d in report.diagnostics] == ["E371"]  # the registry: parent_states is for several Bobs
 
 
 def test_parent_state_bounds_are_sized_before_they_are_built():

@@ -32,8 +32,8 @@ from flint import fmpq, fmpq_poly
 
 from steerdsl.exact import linalg as xl
 from steerdsl.exact.cyclotomic import Cyclo
-from steerdsl.exact.limits import BUDGETS
 from steerdsl.exact.moment_certificate import FORMAT, MomentCertificate
+from steerdsl.limits import BUDGETS
 from steerdsl.sdp.npa_words import Word, is_data_word, level_words, reduce_word, word_count
 
 MAX_LABELS = BUDGETS["party_labels"].default  # the largest party a model may declare

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from flint import acb, acb_poly, arb, ctx, fmpq, fmpq_poly, fmpz, fmpz_poly, nmod_poly
 
-from steerdsl.exact.limits import limit
+from steerdsl.limits import limit
 
 if TYPE_CHECKING:
     import sympy
@@ -58,7 +58,7 @@ class NotExact(ValueError):
 
 MAX_DEGREE = 8192
 """Largest degree φ(n) of a field Q(ζ_n) computed in by default (the budget ``cyclotomic_degree``,
-see :mod:`steerdsl.exact.limits`): cos(π/4096) or √p for a prime p ≡ 1 (mod 4) up to 8192 still
+see :mod:`steerdsl.limits`): cos(π/4096) or √p for a prime p ≡ 1 (mod 4) up to 8192 still
 work, larger fields (e.g. √ of a 30-digit prime, exp(iπ/99991)) are refused with :class:`NotExact`
 instead of building polynomials of that degree.  Square roots divide out primes up to this default
 whatever the budget."""

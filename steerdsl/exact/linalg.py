@@ -25,7 +25,7 @@ import numpy as np
 from flint import fmpq, fmpq_mat, fmpq_poly, fmpz_poly
 
 from steerdsl.exact.cyclotomic import Cyclo, NotExact
-from steerdsl.exact.limits import check_entries
+from steerdsl.limits import check_entries
 
 __all__ = [
     "PsdResult", "charpoly", "dagger", "eigenvalues", "exact_array", "first_nonzero", "hermitian_violation",

@@ -14,7 +14,7 @@ import numpy as np
 
 from steerdsl.exact import linalg
 from steerdsl.exact.cyclotomic import Cyclo, NotExact, field_degree
-from steerdsl.exact.limits import active, check_entries
+from steerdsl.limits import active, check_entries
 
 Scalar = int | Cyclo | complex | float
 

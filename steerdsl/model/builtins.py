@@ -16,7 +16,7 @@ import numpy as np
 
 from steerdsl.exact import linalg
 from steerdsl.exact.cyclotomic import Cyclo, NotExact
-from steerdsl.exact.limits import check_entries
+from steerdsl.limits import check_entries
 from steerdsl.model import algebra as alg
 from steerdsl.model.values import Angle, ScaledIdentity
 

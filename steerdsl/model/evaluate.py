@@ -17,7 +17,7 @@ import numpy as np
 
 from steerdsl.diagnostics import Span, did_you_mean, error
 from steerdsl.exact.cyclotomic import Cyclo, NotExact
-from steerdsl.exact.limits import Meter, TooLarge, metering
+from steerdsl.limits import Meter, TooLarge, metering
 from steerdsl.model import algebra as alg
 from steerdsl.model.assemblage import Assemblage
 from steerdsl.model.builtins import CONSTANTS, REDUCERS, BuiltinError, named_ket
@@ -68,7 +68,7 @@ class Evaluator:
 
     # ------------------------------------------------------------------ entry
     def eval(self, node: ast.Expr, scope: dict[str, Any]) -> Any:
-        """The value of ``node``, with the model's budgets (:mod:`steerdsl.exact.limits`) in force."""
+        """The value of ``node``, with the model's budgets (:mod:`steerdsl.limits`) in force."""
         try:
             with metering(self.meter):
                 return self._eval(node, scope)

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from steerdsl.diagnostics import did_you_mean, error
-from steerdsl.exact.limits import check_count
+from steerdsl.limits import check_count
 from steerdsl.model import algebra as alg
 from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.constructs import apply_choi, bob_marginals, functional_parts, measure_state

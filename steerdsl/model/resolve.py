@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from steerdsl.diagnostics import SteerError, did_you_mean, error
-from steerdsl.exact.limits import BUDGETS, Meter, TooLarge, metering, parse_budgets, raise_hint
+from steerdsl.limits import BUDGETS, Meter, TooLarge, metering, parse_budgets, raise_hint
 from steerdsl.model.evaluate import Evaluator
 from steerdsl.model.maps import build_map
 from steerdsl.model.model import Definition, Model
@@ -266,7 +266,7 @@ def load_text(text: str, file: str = "<string>", overrides: dict[str, str] | Non
 
     ``overrides`` (``{name: exact expression text}``) replace the values of ``let`` parameters
     or sweep-declared parameters, as a sweep does at each of its points.  ``budgets`` raise (or
-    lower) named limits (:data:`steerdsl.exact.limits.BUDGETS`); ``import_root`` is the folder
+    lower) named limits (:data:`steerdsl.limits.BUDGETS`); ``import_root`` is the folder
     imports must stay in (default: the model's folder)."""
     meter = Meter(parse_budgets(budgets))
     return Resolver(file, text, overrides=overrides, meter=meter, import_root=import_root).resolve()

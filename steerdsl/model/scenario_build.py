@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from steerdsl.diagnostics import did_you_mean, error
-from steerdsl.exact.limits import TooLarge, check_count, check_entries
+from steerdsl.limits import TooLarge, check_count, check_entries
 from steerdsl.model.scenario import Alice, Bob, Scenario
 from steerdsl.syntax import ast
 

@@ -19,7 +19,7 @@ import stat
 from pathlib import Path
 
 from steerdsl.diagnostics import Span, SteerError, error
-from steerdsl.exact.limits import BUDGETS, active, raise_hint
+from steerdsl.limits import BUDGETS, active, raise_hint
 
 _KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
           (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
