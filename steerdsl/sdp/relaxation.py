@@ -231,7 +231,8 @@ def nosignalling_bound(functional: Functional, sense: str = "max", solver: str |
     built from its declared structure (:mod:`steerdsl.model.nosignalling`): for every copy (one Bob, each Bob
     input y, each Bob, each instrumental y = a) Collins–Gisin variables for every marginal, every full
     element ``⪰ 0``, ``tr ρ_B = 1``, and the trace of every marginal shared across copies.  The functional
-    pairs with the copy holding each of its elements (the unobserved instrumental copies stay free)."""
+    pairs with the copy holding each of its elements (the unobserved instrumental copies stay free).
+    ``details["maximiser"]`` is the optimal assemblage, numeric, in the functional's scenario."""
     sc = functional.scenario
     ns = structure(sc)  # refuses the kinds without a declared set (E302)
     if ns.elementwise:  # sequential: relations on the full elements, not Collins–Gisin copies
@@ -254,10 +255,28 @@ def nosignalling_bound(functional: Functional, sense: str = "max", solver: str |
     compiled = time.perf_counter() - start
     outcome = run(problem, f"{sense} of {functional.name} over no-signalling assemblages", solver=solver)
     value = None if outcome.value is None else outcome.value + complex(functional.constant).real
+    details: dict = {"copies": [copy.label for copy in ns.copies]} if len(ns.copies) > 1 else {}
+    if value is not None:
+        details["maximiser"] = _structured_assemblage(sc, ns, var)
     return SDPResult(task=f"bound {sense} over no-signalling", value=value, status=outcome.status,
                      tolerance=TOLERANCE, bound=value, problem=problem, solver=outcome.solver,
-                     compile_seconds=compiled, solve_seconds=outcome.seconds,
-                     details={"copies": [copy.label for copy in ns.copies]} if len(ns.copies) > 1 else {})
+                     compile_seconds=compiled, solve_seconds=outcome.seconds, details=details)
+
+
+def _structured_assemblage(sc: Scenario, ns: NoSignallingStructure, var: list[dict]) -> Assemblage:
+    """The optimal no-signalling assemblage of ``sc`` from the solved copies' Collins–Gisin variables: each
+    element is its copy's full element ``Σ ± σ_w`` (several Bobs: a tuple, one per Bob; instrumental: the
+    observed copy ``y = a`` only, the others stay in the SDP)."""
+    values = [{w: numeric_matrix(v.value) for w, v in copy.items()} for copy in var]
+
+    def full(loc) -> np.ndarray:
+        return _hermitian_part(sum(sign * values[loc.copy][w] for sign, w in cg_expansion(ns.base, loc.key)))
+
+    elements = {}
+    for key in sc.keys():
+        locations = ns.locate(sc, key)
+        elements[key] = tuple(full(loc) for loc in locations) if sc.kind == "several_bobs" else full(locations[0])
+    return Assemblage(sc, elements, exact=False, name="sigma_max")
 
 
 def visibility(sigma: Assemblage, against: str = "almost_quantum", noise="white", level: str | None = None,

@@ -42,7 +42,7 @@ def sequential_nosignalling_bound(functional: Functional, sense: str = "max", so
                                   tolerance: float = TOLERANCE) -> SDPResult:
     """``max`` (or ``min``) of ``β_F(σ) = Σ_k tr(F_k σ_k) + c`` over the no-signalling assemblages of a sequential
     scenario (module docstring): every element ``⪰ 0``, normalised, no-signalling by construction.
-    ``details["optimiser"]`` is the maximising assemblage (numeric)."""
+    ``details["maximiser"]`` (also ``details["optimiser"]``) is the maximising assemblage (numeric)."""
     sc = functional.scenario
     start = time.perf_counter()
     keys, basis = nosignalling_basis(sc)
@@ -78,6 +78,7 @@ def sequential_nosignalling_bound(functional: Functional, sense: str = "max", so
         details["optimiser"] = Assemblage(sc, {key: sum((basis[k, i] * values[i] for i in range(len(values))),
                                                         np.zeros((d, d), dtype=complex))
                                                for k, key in enumerate(keys)}, exact=False, name="sigma_max")
+        details["maximiser"] = details["optimiser"]
     return SDPResult(task=f"bound {sense} over no-signalling", value=value, status=outcome.status,
                      tolerance=tolerance, bound=value, problem=problem, solver=outcome.solver,
                      compile_seconds=compiled, solve_seconds=outcome.seconds, details=details)
