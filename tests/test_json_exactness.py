@@ -68,6 +68,20 @@ def test_every_model_answers_with_its_exactness(reports):
     assert counted > 250
 
 
+def test_no_output_shows_the_internal_number_form(reports):
+    """Exact numbers print in the language's own syntax (radicals, cosines of rational multiples of π),
+    never as the internal ``cyclo(n=…: …)`` polynomial: the JSON of every model run, and the text of every
+    model's exact checks with ``-v``."""
+    import contextlib
+    import io
+
+    assert "cyclo(" not in json.dumps(reports, default=str)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        main(["check", "-v", *(str(ROOT / "models" / n) for n in MODELS)])
+    assert "cyclo(" not in out.getvalue() and "✓" in out.getvalue()
+
+
 def test_near_boundary_answers_are_undecided(reports):
     """The bundled models have boundary cases (E2 at level 1, E3, E7 parent states …): each one's margin
     is within its tolerance, and it is reported undecided."""
