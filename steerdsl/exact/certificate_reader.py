@@ -35,6 +35,7 @@ from steerdsl.exact.cyclotomic import Cyclo
 from steerdsl.exact.moment_certificate import FORMAT, MomentCertificate
 from steerdsl.limits import BUDGETS
 from steerdsl.sdp.npa_words import Word, is_data_word, level_words, reduce_word, word_count
+from steerdsl.syntax.source import read_capped
 
 MAX_LABELS = BUDGETS["party_labels"].default  # the largest party a model may declare
 
@@ -99,20 +100,14 @@ def read_bytes(path: str | Path, limit: int = MAX_BYTES) -> bytes:
             _fail(f"{str(path)!r} is {kind}: only regular files are read as certificates")
         if info.st_size > limit:
             _fail(f"the file has {info.st_size:,} bytes, more than the {limit:,} a certificate may have", "E230")
-        chunks, total = [], 0
-        while total <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
+        data = read_capped(fd, limit)
     except OSError as exc:
         _fail(f"cannot read {str(path)!r}: {exc.strerror or exc}")
     finally:
         os.close(fd)
-    if total > limit:
+    if len(data) > limit:
         _fail(f"the file grew beyond the {limit:,} bytes a certificate may have", "E230")
-    return b"".join(chunks)
+    return data
 
 
 def shape_of(raw: bytes) -> tuple[int, int]:

@@ -122,12 +122,21 @@ def parent_states(sigma: Assemblage, solver: str | None = None, tolerance: float
     compiled = time.perf_counter() - start
     what = "parent states" if level is None else f"parent states + level {level}"
     outcome = run(problem, f"{what} of {sigma.name}", solver=solver)
-    result = SDPResult(task=what, value=outcome.value, status=outcome.status, tolerance=tolerance,
+    result = lambda_result(what, outcome, problem, compiled, tolerance)
+    if outcome.status == "infeasible":
+        result.details["note"] = "no Hermitian parent reproduces the Bobs' marginals"
+    return result
+
+
+def lambda_result(task: str, outcome, problem, compiled: float, tolerance: float) -> SDPResult:
+    """A membership result read off Sainz's margin λ (the largest λ with every parent element ⪰ λI, Sainz
+    2026 App. B): ``value = margin = −λ`` (> 0 excluded, < 0 member), λ in ``details["lambda"]``; an
+    infeasible problem is excluded with margin +∞, a failed solve undecided."""
+    result = SDPResult(task=task, value=outcome.value, status=outcome.status, tolerance=tolerance,
                        problem=problem, solver=outcome.solver, compile_seconds=compiled,
                        solve_seconds=outcome.seconds, details={"lambda": outcome.value})
     if outcome.status == "infeasible":
         result.verdict, result.margin = "excluded", float("inf")
-        result.details["note"] = "no Hermitian parent reproduces the Bobs' marginals"
     elif outcome.value is not None:
         result.value = result.margin = -outcome.value
         result.verdict = verdict_from_margin(result.margin, tolerance)

@@ -32,7 +32,8 @@ from steerdsl.model.scenario import Bob, Scenario
 from steerdsl.sdp import size as sdp_size
 from steerdsl.sdp.bases import traceless_rows
 from steerdsl.sdp.moment_matrix import cg_expansion, data_words, word_key
-from steerdsl.sdp.result import SDPResult, verdict_from_margin
+from steerdsl.sdp.parents import lambda_result
+from steerdsl.sdp.result import SDPResult
 from steerdsl.sdp.solve import run
 from steerdsl.sets.spec import Question, SetSpec
 
@@ -85,17 +86,7 @@ def membership(sigma: Assemblage, options: dict[str, Any]) -> SDPResult:
     problem, _ = ppt_parent_problem(sigma)
     compiled = time.perf_counter() - start
     outcome = run(problem, f"PPT-relaxed parent states of {sigma.name}", solver=options["solver"])
-    result = SDPResult(task="PPT-relaxed parent states", value=outcome.value, status=outcome.status,
-                       tolerance=TOLERANCE, problem=problem, solver=outcome.solver, compile_seconds=compiled,
-                       solve_seconds=outcome.seconds, details={"lambda": outcome.value})
-    if outcome.status == "infeasible":
-        result.verdict, result.margin = "excluded", float("inf")
-    elif outcome.value is not None:
-        result.value = result.margin = -outcome.value
-        result.verdict = verdict_from_margin(result.margin, TOLERANCE)
-    else:
-        result.verdict = "undecided"
-    return result
+    return lambda_result("PPT-relaxed parent states", outcome, problem, compiled, TOLERANCE)
 
 
 def size(scenario: Scenario, options: dict[str, Any]) -> sdp_size.SDPSize:

@@ -63,7 +63,7 @@ def read_model_file(path: str | Path, span: Span | None = None, shown: str | Non
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced between stat and open
             raise _refuse("E131", f"{name} is not a regular file; only regular files are read", file, span)
-        data = _read_capped(fd, cap)
+        data = read_capped(fd, cap)
     except OSError as exc:
         raise _open_error(exc, name, file, span) from None
     finally:
@@ -73,7 +73,9 @@ def read_model_file(path: str | Path, span: Span | None = None, shown: str | Non
     return decode(data, name, file, span)
 
 
-def _read_capped(fd: int, cap: int) -> bytes:
+def read_capped(fd: int, cap: int) -> bytes:
+    """At most ``cap + 1`` bytes of the open file ``fd`` (one more than allowed: enough to tell that it is
+    too long without reading the rest)."""
     chunks, size = [], 0
     while size <= cap:
         chunk = os.read(fd, min(1 << 16, cap + 1 - size))
