@@ -55,6 +55,8 @@ def cmd_check(args) -> int:
         if args.format == "json":
             reports.append(report.to_json())
             continue
+        if args.quiet and report.ok and not report.diagnostics:
+            continue
         passed = sum(r.ok for r in report.results)
         undecided = sum(r.status == "undecided" for r in report.results)
         failed = len(report.results) - passed - undecided
@@ -416,6 +418,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("files", nargs="+", help=".steer files ('-' reads standard input)")
     c.add_argument("--format", choices=("text", "json"), default="text")
     c.add_argument("-v", "--verbose", action="store_true", help="list every check")
+    c.add_argument("-q", "--quiet", action="store_true", help="print only what is wrong (nothing when all checks "
+                   "hold as claimed)")
     add_model_options(c)
     c.set_defaults(func=cmd_check)
     k = sub.add_parser("compile", help="print the exact objects of a model")
@@ -470,6 +474,9 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("explain", help="explain a diagnostic code, e.g. steer explain E201")
     e.add_argument("code")
     e.set_defaults(func=cmd_explain)
+    for command in sub.choices.values():  # --debug before or after the subcommand, on every one
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                             help="show Python tracebacks of internal errors")
     return p
 
 
