@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from steerdsl.layout import Layout
+from steerdsl.layout import Layout, complex_json
 from steerdsl.sdp.result import SDPResult, verdict_from_margin
 
 
@@ -72,7 +72,7 @@ class Answer:
         """JSON-ready: numbers as floats, the witness as ``{"real": …, "imag": …}`` nested lists."""
         return {"task": self.task, "value": self.value, "verdict": self.verdict, "margin": self.margin,
                 "tolerance": self.tolerance, "bound": self.bound, "exactness": self.exactness,
-                "status": self.status, "witness": _plain(self.witness)}
+                "status": self.status, "witness": complex_json(self.witness)}
 
     def _repr_html_(self) -> str:
         from steerdsl.notebook import sdp_result_html
@@ -90,14 +90,3 @@ def _shape(w: Any) -> str:
     if isinstance(w, list):
         return "[" + ", ".join(str(np.shape(part)) for part in w) + "]"
     return str(np.shape(w))
-
-
-def _plain(w: Any) -> Any:
-    if w is None:
-        return None
-    if isinstance(w, dict):
-        return {str(k): _plain(v) for k, v in w.items()}
-    if isinstance(w, (list, tuple)):
-        return [_plain(part) for part in w]
-    w = np.asarray(w)
-    return {"real": w.real.tolist(), "imag": w.imag.tolist()}

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from steerdsl.model.assemblage import Assemblage, Functional, to_complex
+from steerdsl.model.assemblage import Assemblage, Functional, element_to_complex
 from steerdsl.model.scenario import Alice, Bob, Key, Scenario
 
 
@@ -79,14 +79,14 @@ class Layout:
     def _write(self, elements: dict[Key, Any]) -> Any:
         sc = self.scenario
         if self.form == "dict":
-            return {_plain_key(key, self.tuple_keys, sc): _numeric(m) for key, m in elements.items()}
+            return {_plain_key(key, self.tuple_keys, sc): element_to_complex(m) for key, m in elements.items()}
         shape = (*(max(s.outputs) for s in sc.slots), *(s.inputs for s in sc.slots), *sc.bob_inputs)
         arrays = [np.zeros((d, d, *shape), dtype=complex) for d in sc.bob_dims]
         for key, m in elements.items():
             parts = m if isinstance(m, tuple) else (m,)
             for array, part in zip(arrays, parts):
                 if part is not None:
-                    array[(slice(None), slice(None), *_index(key))] = _numeric(part)
+                    array[(slice(None), slice(None), *_index(key))] = element_to_complex(part)
         return arrays if self.form == "list" else arrays[0]
 
 
@@ -99,7 +99,7 @@ def full_form(functional: Functional) -> dict[Key, Any]:
     full: dict[Key, Any] = {}
     for key, op in functional.terms.items():
         for target in _full_keys(sc, key):
-            full[target] = _add(full.get(target), _numeric(op))
+            full[target] = _add(full.get(target), element_to_complex(op))
     zero = tuple(np.zeros((d, d), dtype=complex) for d in sc.bob_dims)
     return {key: full.get(key, zero if len(zero) > 1 else zero[0]) for key in sc.keys()}
 
@@ -185,13 +185,6 @@ def _square(entry: Any, d: int, what: str, key: Key) -> np.ndarray:
     return m
 
 
-def _numeric(m: Any) -> Any:
-    """``element_to_complex`` that keeps a missing Bob's part (``None``) missing."""
-    if isinstance(m, tuple):
-        return tuple(None if part is None else to_complex(np.asarray(part)) for part in m)
-    return to_complex(np.asarray(m))
-
-
 def _add(a: Any, b: Any) -> Any:
     if a is None:
         return b
@@ -209,3 +202,16 @@ def _full_keys(sc: Scenario, key: Key) -> list[Key]:
     choices = [[(ai, xi)] if ai is not None else [(o, 0) for o in range(s.outputs[0])]
                for ai, xi, s in zip(a, x, sc.slots)]
     return [(tuple(c[0] for c in combo), tuple(c[1] for c in combo), y) for combo in itertools.product(*choices)]
+
+
+def complex_json(value: Any) -> Any:
+    """Numeric data as JSON: a matrix as ``{"real": [[…]], "imag": [[…]]}``, lists and tuples (several Bobs)
+    as lists, dicts with string keys, ``None`` as null."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return {str(k): complex_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [complex_json(part) for part in value]
+    m = np.asarray(value)
+    return {"real": m.real.tolist(), "imag": m.imag.tolist()}

@@ -18,7 +18,7 @@ import numpy as np
 
 from steerdsl.checking import ModelReport, check_model
 from steerdsl.diagnostics import Diagnostic, Refusal, Span, SteerError, did_you_mean
-from steerdsl.layout import full_form
+from steerdsl.layout import complex_json, full_form
 from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.model import Model
 from steerdsl.model.values import Behaviour, LinearMap, State
@@ -124,14 +124,8 @@ class RunReport:
 def witness_json(functional: Functional) -> dict[str, Any]:
     """A witness in JSON: ``{"a|x y": {"real": [[…]], "imag": [[…]]}}`` on every full key (a list of such
     matrices, one per Bob, with several Bobs); :func:`steerdsl.layout.full_form`."""
-    def matrix(m: np.ndarray) -> dict[str, list]:
-        return {"real": m.real.tolist(), "imag": m.imag.tolist()}
-
-    out: dict[str, Any] = {}
-    for (a, x, y), op in full_form(functional).items():
-        label = f"{' '.join(map(str, a))}|{' '.join(map(str, (*x, *y)))}"
-        out[label] = [matrix(p) for p in op] if isinstance(op, tuple) else matrix(op)
-    return out
+    return {f"{' '.join(map(str, a))}|{' '.join(map(str, (*x, *y)))}": complex_json(op)
+            for (a, x, y), op in full_form(functional).items()}
 
 
 def _options(stmt) -> dict[str, Any]:

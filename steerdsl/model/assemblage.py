@@ -26,9 +26,11 @@ def to_complex(matrix: np.ndarray) -> np.ndarray:
 
 
 def element_to_complex(element: Element) -> Element:
+    """A ``complex128`` copy of an element (each Bob's part of a several-Bobs one; a missing part stays
+    ``None``)."""
     if isinstance(element, tuple):
-        return tuple(to_complex(m) for m in element)
-    return to_complex(element)
+        return tuple(None if m is None else to_complex(np.asarray(m)) for m in element)
+    return to_complex(np.asarray(element))
 
 
 @dataclass
