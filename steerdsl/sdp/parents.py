@@ -19,40 +19,25 @@ Collins–Gisin blocks become the data words of a moment matrix (physics.md §3.
 
 from __future__ import annotations
 
+import itertools
 import time
 
+import cvxopt
 import numpy as np
 import picos
 
 from steerdsl.model.assemblage import Assemblage
 from steerdsl.model.marginals import marginal
 from steerdsl.model.scenario import Bob, Scenario
-from steerdsl.sdp.bases import traceless_rows
+from steerdsl.sdp.bases import hermitian_basis
 from steerdsl.sdp.moment_matrix import build, cg_expansion, data_words, word_key
 from steerdsl.sdp.noise import VISIBILITY, noise_assemblage
 from steerdsl.sdp.npa_words import level_words
+from steerdsl.sdp.parent_bounds import embed
 from steerdsl.sdp.result import SDPResult, verdict_from_margin
 from steerdsl.sdp.solve import run
 
 TOLERANCE = 1e-7
-
-
-def _ptrace_expr(X, dims: tuple[int, ...], keep: int):
-    """``tr_{¬keep} X`` for a picos expression on ``⊗ dims``, as a sum of sub-blocks."""
-    n = len(dims)
-    d = dims[keep]
-    out = None
-    # X[(i_1..i_n), (j_1..j_n)] summed over i_k = j_k for k ≠ keep
-    others = [range(dims[k]) for k in range(n) if k != keep]
-    for combo in np.ndindex(*[len(r) for r in others]) if others else [()]:
-        rows = []
-        for a in range(d):
-            idx = list(combo)
-            idx.insert(keep, a)
-            rows.append(int(np.ravel_multi_index(idx, dims)))
-        sub = picos.block([[X[r, c] for c in rows] for r in rows])
-        out = sub if out is None else out + sub
-    return out
 
 
 def _bob_values(sigma: Assemblage):
@@ -65,9 +50,68 @@ def _bob_values(sigma: Assemblage):
     return comps
 
 
+def correlation_basis(dims: tuple[int, ...], real: bool) -> np.ndarray:
+    """An orthonormal basis (Hilbert–Schmidt) of the Hermitian operators ``K`` on ``⊗_k H_k`` with
+    ``tr_{¬k} K = 0`` for every k: the products ``⊗_k g_k`` of each Bob's basis (``I/√d_k`` and the generalised
+    Gell-Mann matrices, :func:`~steerdsl.sdp.bases.hermitian_basis`) with at least two traceless factors — the
+    others have linearly independent marginals, so these span the kernel.  With ``real`` only the real
+    symmetric products (an even number of imaginary antisymmetric factors).  Shape ``(r, D, D)``,
+    ``r = D² − 1 − Σ_k (d_k² − 1)`` for Hermitian operators."""
+    factors = [hermitian_basis(d, False) for d in dims]
+    out = []
+    for combo in itertools.product(*(range(len(f)) for f in factors)):
+        if sum(1 for i in combo if i > 0) < 2:  # index 0 is I/√d
+            continue
+        op = np.ones((1, 1), dtype=complex)
+        for f, i in zip(factors, combo, strict=True):
+            op = np.kron(op, f[i])
+        if real and np.any(np.abs(op.imag) > 1e-12):
+            continue
+        out.append(op.real.astype(complex) if real else op)
+    D = int(np.prod(dims))
+    return np.array(out).reshape(-1, D, D)
+
+
+def particular_parent(targets: list[np.ndarray], dims: tuple[int, ...]) -> np.ndarray:
+    """``t I/D + Σ_k (d_k/D) I ⊗ (σ^(k) − tr σ^(k) I/d_k) ⊗ I`` with ``t = tr σ^(1)``: an operator whose
+    marginal on Bob k is ``σ^(k)`` (the traceless parts of the other Bobs trace out to zero) when every Bob's
+    trace is ``t`` — as in any several-Bobs assemblage; otherwise Bob k's traceless part with trace ``t``."""
+    D = int(np.prod(dims))
+    out = np.trace(targets[0]) * np.eye(D, dtype=complex) / D
+    for k, (target, d) in enumerate(zip(targets, dims, strict=True)):
+        out = out + d / D * embed(target - np.trace(target) * np.eye(d) / d, dims, k)
+    return out
+
+
+def _affine_parent(constant: np.ndarray, basis: np.ndarray, coordinates, direction: np.ndarray | None,
+                   s, real: bool):
+    """``C + s·Δ + Σ_i c_i K_i`` as one picos affine expression, written from its coefficient matrices (picos'
+    term-by-term algebra is quadratic in the number of terms)."""
+    D = constant.shape[0]
+
+    def vec(m):
+        m = m.real if real else m
+        return cvxopt.matrix(np.asarray(m, dtype=float if real else complex).reshape(-1, 1, order="F"))
+
+    columns = np.array([k.reshape(-1, order="F") for k in basis]).T
+    coefs = {(): vec(constant)}
+    if len(basis):
+        coefs[coordinates] = cvxopt.matrix(np.ascontiguousarray(columns.real if real else columns))
+    if direction is not None:
+        coefs[s] = vec(direction)
+    kind = picos.expressions.AffineExpression if real else picos.expressions.ComplexAffineExpression
+    return kind("Σ", (D, D), coefs)
+
+
 def _parent_problem(sigma: Assemblage, level: str | None, noise: Assemblage | None = None):
     """Without noise: ``max λ`` with every parent element ``⪰ λI``.  With noise N: ``max v ≤ 2`` with
-    PSD parents of ``vσ + (1 − v)N`` (the robustness to noise, Sainz 2026 §6)."""
+    PSD parents of ``vσ + (1 − v)N`` (the robustness to noise, Sainz 2026 §6).
+
+    Each Collins–Gisin parent is ``Σ_w = Σ⁰_w + Σ_i c_{w,i} K_i``: :func:`particular_parent` of the Bobs'
+    data (affine in v) plus free coordinates on :func:`correlation_basis`, so the marginals hold by
+    construction (no equality rows) and the moment matrix receives the parents as affine blocks
+    (:func:`steerdsl.sdp.moment_matrix.build`).  With real data (and noise) the parents are taken real
+    symmetric: the average of a solution and its complex conjugate is a real solution with the same objective."""
     sc = sigma.scenario
     dims = sc.bob_dims
     D = int(np.prod(dims))
@@ -75,31 +119,33 @@ def _parent_problem(sigma: Assemblage, level: str | None, noise: Assemblage | No
     noise_comps = _bob_values(noise) if noise is not None else None
     words = data_words(Scenario(sc.alices, (sc.bobs[0],)))
     merged = Scenario(sc.alices, (Bob("B", D),))
-    var = {w: picos.HermitianVariable(f"P{i}", D) for i, w in enumerate(words)}
-    problem = picos.Problem()
     lam = picos.RealVariable("lambda" if noise is None else "v")
-    for w, X in var.items():
+    targets, directions = {}, {}
+    for w in words:
         key = word_key(merged, w)
-        targets = [np.asarray(marginal(c, key), dtype=complex) for c in comps]
-        reduced = [_ptrace_expr(X, dims, k) for k in range(len(dims))]
+        values = [np.asarray(marginal(c, key), dtype=complex) for c in comps]
         if noise is None:
-            problem.add_constraint(picos.trace(X).real == float(np.trace(targets[0]).real))
-            for k, red in enumerate(reduced):
-                problem.add_list_of_constraints(traceless_rows(red, targets[k], dims[k]))
+            targets[w], directions[w] = particular_parent(values, dims), None
             continue
         mixed = [VISIBILITY.parts(t, np.asarray(marginal(c, key), dtype=complex))
-                 for t, c in zip(targets, noise_comps, strict=True)]
-        base, direction = mixed[0]
-        problem.add_constraint(picos.trace(X).real == float(np.trace(base).real)
-                               + lam * float(np.trace(direction).real))
-        for k, red in enumerate(reduced):
-            problem.add_list_of_constraints(traceless_rows(red, mixed[k][0], dims[k], mixed[k][1], lam))
+                 for t, c in zip(values, noise_comps, strict=True)]
+        targets[w] = particular_parent([m[0] for m in mixed], dims)
+        directions[w] = particular_parent([m[1] for m in mixed], dims)
+    real = all(np.allclose(m.imag, 0) for m in [*targets.values(), *(d for d in directions.values()
+                                                                      if d is not None)])
+    basis = correlation_basis(dims, real)
+    var = {}
+    for i, w in enumerate(words):
+        coordinates = picos.RealVariable(f"P{i}", len(basis)) if len(basis) else None
+        var[w] = _affine_parent(targets[w], basis, coordinates, directions[w], lam, real)
+    problem = picos.Problem()
     margin = lam if noise is None else 0
+    identity = picos.Constant(np.eye(D))
     for key in merged.keys():
-        element = sum(sign * var[w] for sign, w in cg_expansion(merged, key))
-        problem.add_constraint(element - margin * picos.Constant(np.eye(D)) >> 0)
+        element = picos.sum([sign * var[w] for sign, w in cg_expansion(merged, key)])
+        problem.add_constraint(element - margin * identity >> 0)
     if level is not None and len(sc.alices) > 1:
-        mm = build(level_words(merged, level), D, lambda w: var[w], real=False, name="Q")
+        mm = build(level_words(merged, level), D, lambda w: var[w], real=real, name="Q")
         problem.add_constraint(mm.expression - margin * picos.Constant(np.eye(mm.size)) >> 0)
     if noise is None:
         problem.add_constraint(lam <= 1)
