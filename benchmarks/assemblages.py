@@ -122,3 +122,15 @@ def random_functional(sc: Scenario, seed: int):
         terms[key] = (g + g.conj().T) / 2
     return Functional(sc, terms, exact=False, name="F")
 
+
+
+def with_imaginary_part(sigma: Assemblage, weight: float = 0.05) -> Assemblage:
+    """A several-Bobs ``σ`` with ``weight · tr(σ^(1)_{a|x}) · Y`` added to the first (qubit) Bob: still PSD for
+    ``weight`` below the smallest eigenvalue fraction of σ^(1), and no-signalling (the added part follows the
+    traces), but complex — the complex variant of a real benchmark assemblage."""
+    Y = np.array([[0, -1j], [1j, 0]])
+    elements = {}
+    for key, (first, *rest) in sigma.to_numeric().elements.items():
+        first = np.asarray(first, dtype=complex)
+        elements[key] = (first + weight * np.trace(first).real * Y, *(np.asarray(r, dtype=complex) for r in rest))
+    return Assemblage(sigma.scenario, elements, exact=False, name=sigma.name)

@@ -7,6 +7,7 @@ from benchmarks.harness import Case, Side
 OURS = "steerdsl"
 TOQITO = "toqito+cvxpy (Clarabel)"
 PICOS = "hand-written picos (cvxopt)"
+PINNED = "pinned parents (before issue 20)"
 
 
 def lhs_cases(quick: bool) -> list[Case]:
@@ -93,5 +94,23 @@ def model_cases(quick: bool) -> list[Case]:
     return cases
 
 
+def qx_cases(quick: bool) -> list[Case]:
+    """Several Bobs, QX_k on E7 (two Alices, two qubit Bobs) and its complex variant: steerdsl against the
+    equality-pinned formulation it replaced (:mod:`benchmarks.qx_cases`), same run, values to 1e-7."""
+    levels = ["1+AB"] if quick else ["1+AB", "2"]
+    cases = []
+    for level in levels:
+        for complex_data in (False, True):
+            for what in ("visibility", "membership"):
+                label = f"QX {what} E7 level {level}" + (" complex" if complex_data else "")
+                params = {"level": level, "complex_data": complex_data}
+                cases.append(Case("several Bobs QX_k", label, "benchmarks.qx_cases:prepare", params,
+                                  Side(f"benchmarks.qx_cases:ours_{what}", OURS),
+                                  Side(f"benchmarks.qx_cases:pinned_{what}", PINNED), value_tolerance=1e-7,
+                                  notes="membership value: the margin λ" if what == "membership" else "",
+                                  axes={"level": level, "complex": complex_data}))
+    return cases
+
+
 def all_cases(quick: bool) -> list[Case]:
-    return lhs_cases(quick) + aq_cases(quick) + model_cases(quick)
+    return lhs_cases(quick) + aq_cases(quick) + model_cases(quick) + qx_cases(quick)

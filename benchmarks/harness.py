@@ -125,7 +125,7 @@ def run_side(case: Case, side: Side, repeats: int, max_seconds: float, timeout: 
     out = {"label": side.label, "value": last["value"], "total": median("total"),
            "compile": median("compile"), "solve": median("solve"), "repeats": len(runs),
            "maxrss_mib": report["maxrss_mib"]}
-    out.update({key: last[key] for key in ("status", "reference") if key in last})
+    out.update({key: last[key] for key in ("status", "reference", "sdp") if key in last})
     return out
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from benchmarks.cases import all_cases
 from benchmarks.harness import MEMORY_LIMIT_GIB, TIMEOUT, Case, run_case
 from benchmarks.report import markdown_table, plots, write_json
+from benchmarks.sections import marked_sections
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -121,11 +122,9 @@ def write_docs(rows: list[dict], meta: dict, docs: Path) -> Path:
     if images:
         text += "\n## Scaling\n\n" + "\n\n".join(f"![{p.stem}](benchmarks/{p.name})" for p in images) + "\n"
     path = docs / "benchmarks.md"
-    if path.is_file():  # the inner-side section is written by python -m benchmarks.inner: keep it
-        from benchmarks.inner import keep_section
-
-        kept = keep_section(path.read_text())
-        text += "\n" + kept if kept else ""
+    if path.is_file():  # sections written by other commands (inner side, solvers, symmetry): kept as they are
+        kept = marked_sections(path.read_text())
+        text += "".join("\n" + section + "\n" for section in kept)
     path.write_text(text)
     return path
 

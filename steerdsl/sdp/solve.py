@@ -45,6 +45,11 @@ Above this estimate, and when no solver was asked for, qics is tried first when 
 2-Alice, 3-input, 3-outcome, d = 2 almost-quantum visibility (n = 3,649, one block of 196; estimate 5e11):
 cvxopt 256 s, qics 13.5 s; below, cvxopt is 2–10× faster (E5's membership, estimate 3e8: 1.3 s vs 11 s;
 LHS visibility d = 4, m = 6 with 64 blocks of 8, estimate 4e9: qics slower than cvxopt)."""
+QICS_ABOVE_COMPLEX = 1.2e10
+"""The same threshold for problems with a complex PSD block (qics handles Hermitian blocks natively, cvxopt as
+real blocks of twice the side). Fitted by ``python -m benchmarks.solvers`` (docs/benchmarks.md, solvers section):
+with complex data qics won every problem above 4.2e10 and the grid total is least at 1.2e10; with real data cvxopt
+won every measured problem (up to 3.7e10), so :data:`QICS_ABOVE` stays."""
 
 
 class SolverError(Exception):
@@ -116,7 +121,15 @@ def cvxopt_work(problem: picos.Problem) -> float:
     return float(scalar_variables(problem)) ** 2 * blocks
 
 
-def _strategies(solver: str, fallback: bool = False, size: float = 0) -> list[dict]:
+def qics_first(problem: picos.Problem) -> bool:
+    """Whether qics is tried before cvxopt: :func:`cvxopt_work` above :data:`QICS_ABOVE`, or above
+    :data:`QICS_ABOVE_COMPLEX` when a PSD block is complex (thresholds measured by ``python -m
+    benchmarks.solvers``, docs/benchmarks.md)."""
+    complex_ = any(isinstance(c, picos.constraints.ComplexLMIConstraint) for c in problem.constraints.values())
+    return cvxopt_work(problem) > (QICS_ABOVE_COMPLEX if complex_ else QICS_ABOVE)
+
+
+def _strategies(solver: str, fallback: bool = False, qics: bool = False) -> list[dict]:
     if solver == "cvxopt":
         strategies = [{"solver": "cvxopt", "cvxopt_kktsolver": kkt} for kkt in KKT_ORDER]
     else:
@@ -124,7 +137,7 @@ def _strategies(solver: str, fallback: bool = False, size: float = 0) -> list[di
     if fallback:
         installed = available_solvers()
         others = [{"solver": other} for other in FALLBACK_SOLVERS if other != solver and other in installed]
-        strategies = others + strategies if size > QICS_ABOVE and solver == "cvxopt" else strategies + others
+        strategies = others + strategies if qics and solver == "cvxopt" else strategies + others
     return strategies
 
 
@@ -151,7 +164,7 @@ def run(
     if timelimit is not None:
         own = time.monotonic() + timelimit
         deadline = own if deadline is None else min(deadline, own)
-    for options in _strategies(name, fallback=solver is None, size=cvxopt_work(problem)):
+    for options in _strategies(name, fallback=solver is None, qics=solver is None and qics_first(problem)):
         label = ", ".join(f"{k}={v}" for k, v in options.items())
         remaining = None if deadline is None else deadline - time.monotonic()
         if remaining is not None and remaining <= 0:
