@@ -99,3 +99,15 @@ def test_api_switch_reports_and_turns_off():
     assert on.result.details["symmetry"]["scalars_after"] < on.result.details["symmetry"]["scalars_before"]
     assert "symmetry" not in off.result.details
     assert on.value == pytest.approx(off.value, abs=1e-7)
+
+
+def test_model_line_switch():
+    import steerdsl as sd
+    from steerdsl.run import run_model
+
+    text = ("scenario { alice A : inputs 2, outputs 2  alice C : inputs 2, outputs 2 }\n"
+            "functional chsh[a c|x z] = (-1)^(a + c + x*z)\n"
+            "bound max chsh over almost_quantum symmetry off expect ≈ 2.8284271 tol 1e-6\n"
+            "bound max chsh over almost_quantum symmetry on expect ≈ 2.8284271 tol 1e-6\n")
+    report = run_model(sd.loads(text))
+    assert report.ok
