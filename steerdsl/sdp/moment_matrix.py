@@ -40,8 +40,10 @@ class MomentMatrix:
 
 
 def build(words: list[Word], dim: int, data: Callable[[Word], object | None], real: bool,
-          name: str = "X") -> MomentMatrix:
-    """Assemble Γ: ``data(w)`` returns the block for a data word (or None to make it a variable).
+          name: str = "X", free: Callable[[Word], object | None] | None = None) -> MomentMatrix:
+    """Assemble Γ: ``data(w)`` returns the block for a data word (or None to make it a variable);
+    ``free(w)``, when given, the block of any other word (e.g. a symmetry-reduced affine expression,
+    :mod:`steerdsl.sdp.symmetry`), None again making it a variable.
 
     ``positions[w]`` records, for every word, the entries ``(i, j, daggered)`` where it appears
     (``daggered``: the entry holds the adjoint of ``w``'s block), so duals can be read back."""
@@ -61,7 +63,7 @@ def build(words: list[Word], dim: int, data: Callable[[Word], object | None], re
             daggered = w != rep
             positions.setdefault(rep, []).append((i, j, daggered))
             if rep not in data_blocks and rep not in variables:
-                block = data(rep) if is_data_word(rep) else None
+                block = data(rep) if is_data_word(rep) else (free(rep) if free else None)
                 if block is not None:
                     data_blocks[rep] = block if isinstance(block, picos.expressions.Expression) else \
                         picos.Constant(block)

@@ -32,6 +32,8 @@ from steerdsl.sdp.noise import ROBUSTNESS, VISIBILITY, Mixing, noise_assemblage
 from steerdsl.sdp.npa_words import EMPTY, level_words
 from steerdsl.sdp.result import SDPResult, verdict_from_margin
 from steerdsl.sdp.solve import run
+from steerdsl.sdp.symmetry import Symmetry
+from steerdsl.sdp.symmetry import reduce as reduce_symmetry
 
 TOLERANCE = 1e-6
 """Verdict tolerance on margins (solves run at 1e-8)."""
@@ -152,36 +154,52 @@ def _dual_matrix(dual: np.ndarray, real: bool) -> np.ndarray:
     return dual if real else dual.T
 
 
-def _functional_objective(functional: Functional, block_of):
-    """``Σ_key tr(F_key σ_key)`` with σ_key expanded on Collins–Gisin data words: the operators are first
-    summed per word (``G_w = Σ ± F_key``, numpy), then one picos term ``tr(G_w σ_w)`` per word — not one per
-    key and expansion term (the 3-Alice bound's compile was 10 % of its solve)."""
+def _per_word(functional: Functional) -> dict:
+    """``G_w = Σ ± F_key`` over the Collins–Gisin expansions of the keys: ``β_F = Σ_w tr(G_w σ_w) + c``."""
     sc = functional.scenario
     per_word: dict = {}
     for key, op in functional.terms.items():
         F = numeric_matrix(op)
         for sign, w in cg_expansion(sc, key):
             per_word[w] = per_word.get(w, 0) + sign * F
+    return per_word
+
+
+def _functional_objective(per_word: dict, block_of):
+    """``Σ_key tr(F_key σ_key)`` with σ_key expanded on Collins–Gisin data words: the operators are first
+    summed per word (:func:`_per_word`, numpy), then one picos term ``tr(G_w σ_w)`` per word — not one per
+    key and expansion term (the 3-Alice bound's compile was 10 % of its solve)."""
     # F Hermitian: tr(G σ) = ⟨G, σ⟩ (picos' | is tr(Gᴴ σ))
     return picos.sum([(picos.Constant(g) | block_of(w)).real for w, g in per_word.items()])
 
 
 def bound(functional: Functional, sense: str = "max", level: str | int = "1+AB",
-          solver: str | None = None) -> SDPResult:
+          solver: str | None = None, symmetry: bool | list[Symmetry] = True) -> SDPResult:
     """``max`` (or ``min``) of ``β_F(σ) = Σ tr(F_w σ_w) + c`` over the relaxation of ``level``:
     every block of Γ is a variable, ``tr ρ_B = 1``.  An outer bound: every quantum assemblage
-    satisfies it (physics.md §4.2)."""
+    satisfies it (physics.md §4.2).  ``symmetry``: True detects the functional's relabelling (and qubit
+    Pauli) symmetries and poses the SDP on the invariant subspace (:mod:`steerdsl.sdp.symmetry`; same
+    optimum), a list gives the generators, False builds the unreduced problem.  Reported in
+    ``details["symmetry"]``; the LMI dual (for certificates) is kept only unreduced."""
     sc = functional.scenario
     if sc.kind not in ("standard", "multipartite", "bell"):
         raise ValueError(f"bounds over this relaxation are for one Bob without input, not a {sc.kind} scenario")
     start = time.perf_counter()
     real = all(np.allclose(numeric_matrix(op).imag, 0) for op in functional.terms.values())
     words = level_words(sc, level)
-    mm = build(words, sc.dim, lambda w: None, real, name="S")
+    per_word = _per_word(functional)
+    reduction = None
+    if symmetry is not False and set(data_words(sc)) <= set(words):
+        reduction = reduce_symmetry(sc, words, per_word, real, None if symmetry is True else symmetry)
+    if reduction is not None:
+        mm = build(words, sc.dim, reduction.blocks.get, real, name="S", free=reduction.blocks.get)
+        blocks = dict(reduction.blocks)
+    else:
+        mm = build(words, sc.dim, lambda w: None, real, name="S")
+        blocks = dict(mm.variables)
     problem = picos.Problem()
     lmi = problem.add_constraint(mm.expression >> 0)
-    problem.add_constraint(picos.trace(mm.variables[EMPTY]) == 1)
-    blocks = dict(mm.variables)
+    problem.add_constraint(picos.trace(blocks[EMPTY]) == 1)
     for k, w in enumerate(w for w in data_words(sc) if w not in blocks):  # products beyond the level
         blocks[w] = (picos.SymmetricVariable if real else picos.HermitianVariable)(f"E{k}", sc.dim)
     if not set(data_words(sc)) <= set(words):
@@ -189,15 +207,17 @@ def bound(functional: Functional, sense: str = "max", level: str | int = "1+AB",
         # that level (e.g. level 1 with two Alices) impose it, so the relaxation stays inside no-signalling
         for key in sc.keys():
             problem.add_constraint(sum(sign * blocks[w] for sign, w in cg_expansion(sc, key)) >> 0)
-    objective = _functional_objective(functional, lambda w: blocks[w])
+    objective = _functional_objective(per_word, lambda w: blocks[w])
     problem.set_objective(sense, objective)
     compiled = time.perf_counter() - start
     outcome = run(problem, f"{sense} of {functional.name} over level {level}", solver=solver)
     value = None if outcome.value is None else outcome.value + complex(functional.constant).real
     details = {"moment_matrix_size": mm.size, "level": str(level)}
+    if reduction is not None:
+        details.update(reduction.describe())
     if value is not None:  # the optimal Γ's first row: the maximising assemblage's Collins–Gisin blocks
         details["optimiser_blocks"] = {w: numeric_matrix(blocks[w].value) for w in data_words(sc)}
-        if lmi.dual is not None:  # for steerdsl.sdp.certify
+        if lmi.dual is not None and reduction is None:  # for steerdsl.sdp.certify
             details["dual_matrix"] = _dual_matrix(np.asarray(lmi.dual, dtype=complex), real)
             details["words"] = words
     return SDPResult(task=f"bound {sense} over level {level}", value=value, status=outcome.status,

@@ -21,6 +21,7 @@ from steerdsl.sets.spec import DIMS, NOISE, RESTARTS, SEED, Option, Question, Se
 
 KINDS = ("standard", "multipartite", "bell")
 LEVEL = Option("level", "int | words", "1+AB", "the moment level: n, or a word set such as 1+AB, unions 1+AB+AAB")
+SYMMETRY = Option("symmetry", "bool", True, "reduce the bound's SDP by the functional's detected symmetries")
 
 
 def _size(scenario: Scenario, options: dict[str, Any]) -> sdp_size.SDPSize:
@@ -49,7 +50,9 @@ def visibility(sigma: Assemblage, noise: Any, options: dict[str, Any]) -> SDPRes
 def bound(functional: Functional, sense: str, options: dict[str, Any]) -> SDPResult:
     """The outer bound over the relaxation (:func:`steerdsl.sdp.relaxation.bound`), certified with ``certify``;
     with ``dims`` also the see-saw inner bound, as ``details["bracket"]`` (lower ≤ upper)."""
-    outer = relaxation.bound(functional, sense=sense, level=str(options["level"]), solver=options["solver"])
+    symmetric = bool(options.get("symmetry", True)) and not options.get("certify")  # certificates need the dual
+    outer = relaxation.bound(functional, sense=sense, level=str(options["level"]), solver=options["solver"],
+                             symmetry=symmetric)
     if options.get("certify"):
         outer = certify.certify_bound(functional, sense, outer)
     if options.get("dims") is not None and outer.value is not None:
@@ -75,7 +78,7 @@ SET = SetSpec(
     questions={
         "membership": Question("membership", membership, (LEVEL,), size=_size),
         "visibility": Question("visibility", visibility, (LEVEL, NOISE), size=_size),
-        "bound": Question("bound", bound, (LEVEL, DIMS, RESTARTS, SEED), size=_bound_size),
+        "bound": Question("bound", bound, (LEVEL, DIMS, RESTARTS, SEED, SYMMETRY), size=_bound_size),
         "negativity": Question("negativity", steering_negativity,
                                (LEVEL, DIMS, Option("restarts", "int", 2, "pseudo-state restarts"), SEED)),
     })

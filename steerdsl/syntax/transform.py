@@ -341,6 +341,16 @@ class ToAst(Transformer):
         return self._opt("dims", meta, tuple(int(t) for t in items))
 
     @v_args(meta=True)
+    def opt_symmetry_on(self, meta, items):
+        """``symmetry on``: the symmetry reduction of a moment-matrix bound (the default)."""
+        return self._opt("symmetry", meta, True)
+
+    @v_args(meta=True)
+    def opt_symmetry_off(self, meta, items):
+        """``symmetry off``: the unreduced moment-matrix bound."""
+        return self._opt("symmetry", meta, False)
+
+    @v_args(meta=True)
     def opt_restarts(self, meta, items):
         return self._opt("restarts", meta, int(items[0]))
 
