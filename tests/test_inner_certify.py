@@ -98,12 +98,87 @@ def test_several_bobs_from_ghz_and_w_are_certified(name):
     assert all(alg.equal(p, q) for k, v in sigma.elements.items() for p, q in zip(v, back.elements[k]))
 
 
-def test_other_kinds_say_certification_is_not_available():
+SEQUENTIAL = """scenario { alice A : inputs 2, outputs 2, rounds 2
+  bob B : dim 2 }
+let v1 = [[1], [2], [0], [1]]
+let v2 = [[0], [1], [1 + i], [2]]
+let v3 = [[3], [0], [1], [-1]]
+let G = 2 * proj(v1) + proj(v2) + 3 * proj(v3)
+let rho = G / tr(G)
+let P(a, x) = (I + (-1)^a * (X if x == 0 else Z)) / 2
+let Q(a, x) = (I + (-1)^a * (Z if x == 0 else (3*X + 4*Y)/5)) / 2
+assemblage lueders[a1 a2|x1 x2] = ptrace(kron(P(a1, x1) * Q(a2, x2) * P(a1, x1), I(2)) * rho, [2, 2], [0])
+assemblage flat[a1 a2|x1 x2] = I/8
+"""
+
+
+def _block_diagonal(blocks: list) -> object:
+    n = sum(b.shape[0] for b in blocks)
+    out, at = alg.zeros(n, n), 0
+    for b in blocks:
+        out[at:at + b.shape[0], at:at + b.shape[0]] = b
+        at += b.shape[0]
+    return out
+
+
+def _recheck_sequential(sigma, data) -> bool:
+    """From the certificate alone, with the instrument written out in full: Kraus operators
+    ``K_{a1|x1} : A → ⊕_r C^{m_r}`` (zero outside block ``(a1, x1)``) with ``Σ_{a1} K†K = I``, second-round
+    POVMs ``P_{a2|x2} = ⊕_r Q^r`` PSD summing to I, and ``tr_A[(K†PK ⊗ I)Ψ] = σ`` — all exactly."""
+    from steerdsl.exact import linalg
+
+    records = sorted(data["kraus"])
+    sizes = [data["kraus"][r].shape[0] for r in records]
+    dA = data["dims"][0]
+    kraus = {}
+    for i, r in enumerate(records):
+        K = alg.zeros(sum(sizes), dA)
+        K[sum(sizes[:i]):sum(sizes[:i + 1]), :] = data["kraus"][r]
+        kraus[r] = K
+    povms = {label: _block_diagonal([blocks[r] for r in records]) for label, blocks in data["povms"].items()}
+    for x1 in {x for _, x in records}:
+        total = sum((alg.dagger(K) @ K for (a, x), K in kraus.items() if x == x1), alg.zeros(dA, dA))
+        if not alg.equal(total, alg.identity(dA)):
+            return False
+    for x2 in {x for _, x in povms}:
+        elements = [P for (a, x), P in povms.items() if x == x2]
+        if not alg.equal(sum(elements[1:], elements[0]), alg.identity(sum(sizes))):
+            return False
+        if any(linalg.psd(P).decided is not True for P in elements):
+            return False
+    state = data["state"] @ alg.dagger(data["state"])
+    return all(alg.equal(contract_party(state, data["dims"], 0,
+                                        alg.dagger(kraus[(a[0], x[0])]) @ povms[(a[1], x[1])] @ kraus[(a[0], x[0])]),
+                         target) for (a, x, _), target in sigma.elements.items())
+
+
+@pytest.mark.parametrize("name", ["lueders", "flat"])
+def test_sequential_assemblages_are_certified_by_the_exact_construction(name):
+    """GHJW of σ read with joint inputs, an instrument with a record and second-round POVMs, exact
+    (rational factors instead of the Lüders square roots); re-checked here with the full matrices."""
+    sigma = sd.loads(SEQUENTIAL)[name]
+    result = sd.realisation(sigma, certify=True)
+    assert result.verdict == "member" and result.exactness == "certified", result.details["certificate_note"]
+    assert _recheck_sequential(sigma, result.details["exact_realisation"])
+
+
+def test_signalling_sequential_assemblage_is_never_certified():
+    """Round 1's outcome depends on round 2's input: no realisation exists, and none is certified."""
     m = sd.loads("""scenario { alice A : inputs 2, outputs 2, rounds 2
       bob B : dim 2 }
-    assemblage s[a1 a2|x1 x2] = I/8
+    assemblage t[a1 a2|x1 x2] = (I + (-1)^a1 * x2 * Z) / 8
     """)
-    result = sd.realisation(m["s"], certify=True)
+    result = sd.realisation(m["t"], certify=True)
+    assert result.verdict == "undecided" and result.exactness != "certified"
+
+
+def test_other_kinds_say_certification_is_not_available():
+    m = sd.loads("""scenario { alice A : inputs 2, outputs 2
+      alice C : inputs 2, outputs 2
+      bob B : dim 2 }
+    assemblage s[a c|x z] = I/8
+    """)
+    result = sd.realisation(m["s"], restarts=1, certify=True)
     assert result.verdict == "member" and result.exactness == "numeric"
     assert "not yet" in result.details["certificate_note"]
 

@@ -24,6 +24,7 @@ from steerdsl.exact import linalg
 from steerdsl.exact.cyclotomic import Cyclo, NotExact
 from steerdsl.inner.certify_parents import certify_several_bobs
 from steerdsl.inner.rounding import least_norm_correction, rational
+from steerdsl.inner.sequential import certify_sequential
 from steerdsl.model import algebra as alg
 from steerdsl.model.assemblage import Assemblage
 from steerdsl.model.constructs import apply_choi
@@ -47,8 +48,9 @@ def certify_realisation(sigma: Assemblage, result: SDPResult) -> SDPResult:
         if kind == "bwi" and len(sigma.scenario.slots) == 1:
             return _bwi(sigma, result)
         if kind == "several_bobs" and len(sigma.scenario.slots) == 1:
-            data, why = certify_several_bobs(sigma)
-            return _certified(result, data, why) if data is not None else _note(result, f"not certified: {why}")
+            return _outcome(result, *certify_several_bobs(sigma))
+        if kind == "sequential":
+            return _outcome(result, *certify_sequential(sigma))
     except NotExact as exc:
         return _note(result, f"no exact realisation: {exc}")
     return _note(result, f"exact rounding of realisations is implemented for the standard, Bob-with-input and "
@@ -68,6 +70,10 @@ def _standard(sigma: Assemblage, result: SDPResult) -> SDPResult:
         return _note(result, "the exact GHJW realisation does not reproduce σ")
     return _certified(result, {"state": real.psi, "dims": real.dims, "povms": real.povms},
                       f"exact GHJW realisation on C^{real.dims[0]} ⊗ C^{real.dims[1]} reproduces σ exactly")
+
+
+def _outcome(result: SDPResult, data: dict | None, text: str) -> SDPResult:
+    return _certified(result, data, text) if data is not None else _note(result, f"not certified: {text}")
 
 
 def _certified(result: SDPResult, data: dict, text: str) -> SDPResult:
