@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import steerdsl as sd
@@ -203,3 +204,52 @@ def test_realisation_snippets_reproduce_the_assemblage(tmp_path):
     assert max(abs(numeric.elements[k] - v).max() for k, v in target.elements.items()) < 1e-6
     assert "see-saw" in files[2].read_text().splitlines()[0]
     assert sd.load(files[2])["F_realised"] is not None
+
+
+def _random_rational_model(seed: int) -> str:
+    """A random full-rank two-qubit state with Gaussian-integer vectors and rational weights, measured with
+    X and Z, once (standard) and twice with Lüders updates (sequential)."""
+    rng = np.random.default_rng(seed)
+
+    def vector() -> str:
+        return "[" + ", ".join(f"[{int(rng.integers(-3, 4))} + {int(rng.integers(-3, 4))}*i]" for _ in range(4)) + "]"
+
+    terms = " + ".join(f"{int(rng.integers(1, 5))} * proj({vector()})" for _ in range(4))
+    return f"""scenario {{ alice A : inputs 2, outputs 2
+  bob B : dim 2 }}
+let G = {terms} + I(4)
+state rho on A B = G / tr(G)
+measurement M[a|x] on A = (I + (-1)^a * (X if x == 0 else Z)) / 2
+assemblage sigma = measure rho with A: M
+""", f"""scenario {{ alice A : inputs 2, outputs 2, rounds 2
+  bob B : dim 2 }}
+let G = {terms} + I(4)
+let P(a, x) = (I + (-1)^a * (X if x == 0 else Z)) / 2
+assemblage s[a1 a2|x1 x2] = ptrace(kron(P(a1, x1) * P(a2, x2) * P(a1, x1), I(2)) * G / tr(G), [2, 2], [0])
+"""
+
+
+def test_random_exact_quantum_assemblages_are_certified_and_recheck():
+    """Property: 10 random rational states; every standard and sequential assemblage is certified (GHJW and
+    the exact sequential construction always apply to exact valid data with rational pivots), and every
+    certificate re-checks exactly from its own data."""
+    for seed in range(10):
+        standard, sequential = _random_rational_model(seed)
+        sigma = sd.loads(standard)["sigma"]
+        result = sd.realisation(sigma, certify=True)
+        assert result.exactness == "certified" and _recheck(sigma, result.details["exact_realisation"])
+        s = sd.loads(sequential)["s"]
+        result = sd.realisation(s, certify=True)
+        assert result.exactness == "certified" and _recheck_sequential(s, result.details["exact_realisation"])
+
+
+def test_no_certificate_on_what_the_almost_quantum_set_excludes():
+    """Both sides on the tripartite PR box (E4): almost quantum excludes it, the realisation search cannot
+    certify it, and its pseudo-state realisation (certified as a pseudo-state) is not PSD."""
+    from steerdsl.inner.pseudo import pseudo_realisation
+
+    sigma = sd.load(MODELS / "e04_pr_box_tripartite.steer")["sigma"]
+    assert sd.membership(sigma, "almost_quantum").verdict == "excluded"
+    result = sd.realisation(sigma, restarts=1, certify=True)
+    assert result.verdict == "undecided" and result.exactness != "certified"
+    assert pseudo_realisation(sigma).negative_trace() > 0
