@@ -253,3 +253,38 @@ def test_no_certificate_on_what_the_almost_quantum_set_excludes():
     result = sd.realisation(sigma, restarts=1, certify=True)
     assert result.verdict == "undecided" and result.exactness != "certified"
     assert pseudo_realisation(sigma).negative_trace() > 0
+
+
+INSTRUMENTAL = """scenario { alice A : inputs 2, outputs 2
+  bob B : dim 2, input = outcome of A }
+let v1 = [[1], [2], [0], [1]]
+let v2 = [[0], [1], [1 + i], [2]]
+let G = 2 * proj(v1) + proj(v2)
+let rho = G / tr(G)
+let P(a, x) = (I + (-1)^a * (X if x == 0 else Z)) / 2
+map Dep(r) : 2 -> 2 = r / 2 + tr(r) * I / 4
+let tau(a, x) = ptrace(kron(P(a, x), I(2)) * rho, [2, 2], [0])
+assemblage first_kept[a|x] = tau(a, x) if a == 0 else Dep(tau(a, x))
+assemblage second_kept[a|x] = Dep(tau(a, x)) if a == 0 else tau(a, x)
+"""
+
+
+@pytest.mark.parametrize("name", ["first_kept", "second_kept"])
+def test_instrumental_assemblages_are_certified_from_the_assemblage_alone(name):
+    """A rational two-qubit state, X and Z, Bob's channel for one outcome the identity and for the other a
+    depolarising channel: found and certified from σ alone (the search does not know which outcome keeps
+    Bob's state); re-checked here: ``σ_{a|x} = E_a(tr_A[(M_{a|x} ⊗ I)Ψ])`` exactly, with each channel's
+    Choi matrix PSD and trace preserving exactly."""
+    from steerdsl.exact import linalg
+
+    sigma = sd.loads(INSTRUMENTAL)[name]
+    result = sd.realisation(sigma, certify=True)
+    assert result.verdict == "member" and result.exactness == "certified", result.details["certificate_note"]
+    data = result.details["exact_realisation"]
+    for J in data["channels"].values():
+        assert linalg.psd(J).decided is True
+        assert alg.equal(linalg.partial_trace(J, (2, 2), [1]), alg.identity(2))
+    state = data["state"] @ alg.dagger(data["state"])
+    for (a, x, _), target in sigma.elements.items():
+        tau = contract_party(state, data["dims"], 0, data["povms"][(a[0], x[0])])
+        assert alg.equal(apply_choi(data["channels"][a[0]], 2, 2, tau), target)
