@@ -32,6 +32,7 @@ from steerdsl.emit_constraints import constraints
 from steerdsl.exact.certificate_files import save_certificate, verify_certificate
 from steerdsl.exact.ghjw import ghjw
 from steerdsl.exact.map_positivity import decide_decomposability
+from steerdsl.inner.pseudo import pseudo_result as pseudo_realisation
 from steerdsl.inner.search import realisation
 from steerdsl.layout import Layout
 from steerdsl.model.assemblage import Assemblage, Functional
@@ -80,7 +81,8 @@ __all__ = [
     "functional", "ghjw", "identity_map", "lhs", "load", "loads", "local", "membership", "mixture",
     "negativity", "negativity_lower_bound", "negativity_upper_bound", "noisy", "npa", "partial_transpose_map",
     "permute_alices", "planar_locality", "plot_assemblage", "plot_probabilities", "plot_results",
-    "product_minimum", "qutrit_lift", "random_quantum_assemblage", "realisation", "reduction_map", "relabel_inputs",
+    "product_minimum", "pseudo_realisation", "qutrit_lift", "random_quantum_assemblage", "realisation",
+    "reduction_map", "relabel_inputs",
     "relabel_outcomes", "repair", "run_model", "save_certificate", "search_functional", "steering_negativity",
     "steering_robustness", "steering_weight", "sweep", "transpose_map", "unitary_map", "verify_certificate",
     "visibility",

@@ -84,11 +84,14 @@ def functional(data: Any, *, like: Assemblage | Any = None, bob_inputs: bool = F
     return layout.functional(data, name)
 
 
-def lhs(sigma: Any, *, solver: str | None = None, tol: float | None = None, bob_inputs: bool = False) -> Answer:
+def lhs(sigma: Any, *, solver: str | None = None, tol: float | None = None, bob_inputs: bool = False,
+        certify: bool = False) -> Answer:
     """Is σ LHS (physics.md §3.1)?  ``value`` is the white-noise visibility ``v*`` (capped at 2),
     ``margin`` the white-noise robustness ``(1 − v*)/v*`` (> 0: steerable), and for a steerable σ the
-    witness F has bound 0 with ``β_F(σ) = margin`` (:func:`steerdsl.sdp.lhs.lhs`)."""
-    return _solve(sigma, "lhs", {}, solver, tol, bob_inputs)
+    witness F has bound 0 with ``β_F(σ) = margin`` (:func:`steerdsl.sdp.lhs.lhs`).  ``certify``: exact
+    rational PSD hidden states reproducing an exact σ exactly (``exactness == "certified"``,
+    ``result.details["exact_hidden_states"]``; :func:`steerdsl.inner.certify_lhs.certify_lhs`)."""
+    return _solve(sigma, "lhs", {"certify": certify}, solver, tol, bob_inputs)
 
 
 def steering_robustness(sigma: Any, *, consistent: bool = False, solver: str | None = None,

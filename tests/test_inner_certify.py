@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import steerdsl as sd
@@ -98,12 +99,87 @@ def test_several_bobs_from_ghz_and_w_are_certified(name):
     assert all(alg.equal(p, q) for k, v in sigma.elements.items() for p, q in zip(v, back.elements[k]))
 
 
-def test_other_kinds_say_certification_is_not_available():
+SEQUENTIAL = """scenario { alice A : inputs 2, outputs 2, rounds 2
+  bob B : dim 2 }
+let v1 = [[1], [2], [0], [1]]
+let v2 = [[0], [1], [1 + i], [2]]
+let v3 = [[3], [0], [1], [-1]]
+let G = 2 * proj(v1) + proj(v2) + 3 * proj(v3)
+let rho = G / tr(G)
+let P(a, x) = (I + (-1)^a * (X if x == 0 else Z)) / 2
+let Q(a, x) = (I + (-1)^a * (Z if x == 0 else (3*X + 4*Y)/5)) / 2
+assemblage lueders[a1 a2|x1 x2] = ptrace(kron(P(a1, x1) * Q(a2, x2) * P(a1, x1), I(2)) * rho, [2, 2], [0])
+assemblage flat[a1 a2|x1 x2] = I/8
+"""
+
+
+def _block_diagonal(blocks: list) -> object:
+    n = sum(b.shape[0] for b in blocks)
+    out, at = alg.zeros(n, n), 0
+    for b in blocks:
+        out[at:at + b.shape[0], at:at + b.shape[0]] = b
+        at += b.shape[0]
+    return out
+
+
+def _recheck_sequential(sigma, data) -> bool:
+    """From the certificate alone, with the instrument written out in full: Kraus operators
+    ``K_{a1|x1} : A → ⊕_r C^{m_r}`` (zero outside block ``(a1, x1)``) with ``Σ_{a1} K†K = I``, second-round
+    POVMs ``P_{a2|x2} = ⊕_r Q^r`` PSD summing to I, and ``tr_A[(K†PK ⊗ I)Ψ] = σ`` — all exactly."""
+    from steerdsl.exact import linalg
+
+    records = sorted(data["kraus"])
+    sizes = [data["kraus"][r].shape[0] for r in records]
+    dA = data["dims"][0]
+    kraus = {}
+    for i, r in enumerate(records):
+        K = alg.zeros(sum(sizes), dA)
+        K[sum(sizes[:i]):sum(sizes[:i + 1]), :] = data["kraus"][r]
+        kraus[r] = K
+    povms = {label: _block_diagonal([blocks[r] for r in records]) for label, blocks in data["povms"].items()}
+    for x1 in {x for _, x in records}:
+        total = sum((alg.dagger(K) @ K for (a, x), K in kraus.items() if x == x1), alg.zeros(dA, dA))
+        if not alg.equal(total, alg.identity(dA)):
+            return False
+    for x2 in {x for _, x in povms}:
+        elements = [P for (a, x), P in povms.items() if x == x2]
+        if not alg.equal(sum(elements[1:], elements[0]), alg.identity(sum(sizes))):
+            return False
+        if any(linalg.psd(P).decided is not True for P in elements):
+            return False
+    state = data["state"] @ alg.dagger(data["state"])
+    return all(alg.equal(contract_party(state, data["dims"], 0,
+                                        alg.dagger(kraus[(a[0], x[0])]) @ povms[(a[1], x[1])] @ kraus[(a[0], x[0])]),
+                         target) for (a, x, _), target in sigma.elements.items())
+
+
+@pytest.mark.parametrize("name", ["lueders", "flat"])
+def test_sequential_assemblages_are_certified_by_the_exact_construction(name):
+    """GHJW of σ read with joint inputs, an instrument with a record and second-round POVMs, exact
+    (rational factors instead of the Lüders square roots); re-checked here with the full matrices."""
+    sigma = sd.loads(SEQUENTIAL)[name]
+    result = sd.realisation(sigma, certify=True)
+    assert result.verdict == "member" and result.exactness == "certified", result.details["certificate_note"]
+    assert _recheck_sequential(sigma, result.details["exact_realisation"])
+
+
+def test_signalling_sequential_assemblage_is_never_certified():
+    """Round 1's outcome depends on round 2's input: no realisation exists, and none is certified."""
     m = sd.loads("""scenario { alice A : inputs 2, outputs 2, rounds 2
       bob B : dim 2 }
-    assemblage s[a1 a2|x1 x2] = I/8
+    assemblage t[a1 a2|x1 x2] = (I + (-1)^a1 * x2 * Z) / 8
     """)
-    result = sd.realisation(m["s"], certify=True)
+    result = sd.realisation(m["t"], certify=True)
+    assert result.verdict == "undecided" and result.exactness != "certified"
+
+
+def test_other_kinds_say_certification_is_not_available():
+    m = sd.loads("""scenario { alice A : inputs 2, outputs 2
+      alice C : inputs 2, outputs 2
+      bob B : dim 2 }
+    assemblage s[a c|x z] = I/8
+    """)
+    result = sd.realisation(m["s"], restarts=1, certify=True)
     assert result.verdict == "member" and result.exactness == "numeric"
     assert "not yet" in result.details["certificate_note"]
 
@@ -128,3 +204,87 @@ def test_realisation_snippets_reproduce_the_assemblage(tmp_path):
     assert max(abs(numeric.elements[k] - v).max() for k, v in target.elements.items()) < 1e-6
     assert "see-saw" in files[2].read_text().splitlines()[0]
     assert sd.load(files[2])["F_realised"] is not None
+
+
+def _random_rational_model(seed: int) -> str:
+    """A random full-rank two-qubit state with Gaussian-integer vectors and rational weights, measured with
+    X and Z, once (standard) and twice with Lüders updates (sequential)."""
+    rng = np.random.default_rng(seed)
+
+    def vector() -> str:
+        return "[" + ", ".join(f"[{int(rng.integers(-3, 4))} + {int(rng.integers(-3, 4))}*i]" for _ in range(4)) + "]"
+
+    terms = " + ".join(f"{int(rng.integers(1, 5))} * proj({vector()})" for _ in range(4))
+    return f"""scenario {{ alice A : inputs 2, outputs 2
+  bob B : dim 2 }}
+let G = {terms} + I(4)
+state rho on A B = G / tr(G)
+measurement M[a|x] on A = (I + (-1)^a * (X if x == 0 else Z)) / 2
+assemblage sigma = measure rho with A: M
+""", f"""scenario {{ alice A : inputs 2, outputs 2, rounds 2
+  bob B : dim 2 }}
+let G = {terms} + I(4)
+let P(a, x) = (I + (-1)^a * (X if x == 0 else Z)) / 2
+assemblage s[a1 a2|x1 x2] = ptrace(kron(P(a1, x1) * P(a2, x2) * P(a1, x1), I(2)) * G / tr(G), [2, 2], [0])
+"""
+
+
+def test_random_exact_quantum_assemblages_are_certified_and_recheck():
+    """Property: 10 random rational states; every standard and sequential assemblage is certified (GHJW and
+    the exact sequential construction always apply to exact valid data with rational pivots), and every
+    certificate re-checks exactly from its own data."""
+    for seed in range(10):
+        standard, sequential = _random_rational_model(seed)
+        sigma = sd.loads(standard)["sigma"]
+        result = sd.realisation(sigma, certify=True)
+        assert result.exactness == "certified" and _recheck(sigma, result.details["exact_realisation"])
+        s = sd.loads(sequential)["s"]
+        result = sd.realisation(s, certify=True)
+        assert result.exactness == "certified" and _recheck_sequential(s, result.details["exact_realisation"])
+
+
+def test_no_certificate_on_what_the_almost_quantum_set_excludes():
+    """Both sides on the tripartite PR box (E4): almost quantum excludes it, the realisation search cannot
+    certify it, and its pseudo-state realisation (certified as a pseudo-state) is not PSD."""
+    from steerdsl.inner.pseudo import pseudo_realisation
+
+    sigma = sd.load(MODELS / "e04_pr_box_tripartite.steer")["sigma"]
+    assert sd.membership(sigma, "almost_quantum").verdict == "excluded"
+    result = sd.realisation(sigma, restarts=1, certify=True)
+    assert result.verdict == "undecided" and result.exactness != "certified"
+    assert pseudo_realisation(sigma).negative_trace() > 0
+
+
+INSTRUMENTAL = """scenario { alice A : inputs 2, outputs 2
+  bob B : dim 2, input = outcome of A }
+let v1 = [[1], [2], [0], [1]]
+let v2 = [[0], [1], [1 + i], [2]]
+let G = 2 * proj(v1) + proj(v2)
+let rho = G / tr(G)
+let P(a, x) = (I + (-1)^a * (X if x == 0 else Z)) / 2
+map Dep(r) : 2 -> 2 = r / 2 + tr(r) * I / 4
+let tau(a, x) = ptrace(kron(P(a, x), I(2)) * rho, [2, 2], [0])
+assemblage first_kept[a|x] = tau(a, x) if a == 0 else Dep(tau(a, x))
+assemblage second_kept[a|x] = Dep(tau(a, x)) if a == 0 else tau(a, x)
+"""
+
+
+@pytest.mark.parametrize("name", ["first_kept", "second_kept"])
+def test_instrumental_assemblages_are_certified_from_the_assemblage_alone(name):
+    """A rational two-qubit state, X and Z, Bob's channel for one outcome the identity and for the other a
+    depolarising channel: found and certified from σ alone (the search does not know which outcome keeps
+    Bob's state); re-checked here: ``σ_{a|x} = E_a(tr_A[(M_{a|x} ⊗ I)Ψ])`` exactly, with each channel's
+    Choi matrix PSD and trace preserving exactly."""
+    from steerdsl.exact import linalg
+
+    sigma = sd.loads(INSTRUMENTAL)[name]
+    result = sd.realisation(sigma, certify=True)
+    assert result.verdict == "member" and result.exactness == "certified", result.details["certificate_note"]
+    data = result.details["exact_realisation"]
+    for J in data["channels"].values():
+        assert linalg.psd(J).decided is True
+        assert alg.equal(linalg.partial_trace(J, (2, 2), [1]), alg.identity(2))
+    state = data["state"] @ alg.dagger(data["state"])
+    for (a, x, _), target in sigma.elements.items():
+        tau = contract_party(state, data["dims"], 0, data["povms"][(a[0], x[0])])
+        assert alg.equal(apply_choi(data["channels"][a[0]], 2, 2, tau), target)

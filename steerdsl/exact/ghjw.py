@@ -96,26 +96,38 @@ def _ldl(rho: np.ndarray) -> tuple[list[np.ndarray], list[Cyclo]]:
     return vectors, pivots
 
 
-def _exact_realisation(sigma: Assemblage) -> Realisation:
-    sc = sigma.scenario
-    alice = sc.alices[0]
-    rho = None
-    for a in range(alice.outputs[0]):
-        m = sigma.elements[((a,), (0,), ())]
-        rho = m if rho is None else rho + m
-    vectors, pivots = _ldl(rho)
+@dataclass
+class RationalFactor:
+    """``M = U D U†`` on its support (``U`` independent columns, ``D`` diagonal, rational, positive),
+    ``D = C Cᵀ`` with a rational ``C``, ``D⁻¹`` and a left inverse ``U⁺`` of ``U``: so ``V = U C`` has
+    ``V V† = M`` with entries in the field of M."""
+
+    U: np.ndarray
+    C: np.ndarray
+    D_inv: np.ndarray
+    U_left: np.ndarray
+
+    @property
+    def width(self) -> int:
+        """The columns of ``C`` (at most four per rank)."""
+        return self.C.shape[1]
+
+
+def rational_factor(m: np.ndarray) -> RationalFactor:
+    """The factor of a nonzero exact Hermitian PSD ``M`` (steps 1–2 of the module docstring): exact LDL†
+    with pivoting, each pivot a sum of at most four rational squares (Lagrange); raises
+    :class:`NotExact` when a pivot is not rational."""
+    vectors, pivots = _ldl(m)
     r = len(vectors)
     if r == 0:
-        raise ValueError("ρ_B is zero")
-    d = rho.shape[0]
+        raise ValueError("the matrix is zero")
     U = np.hstack(vectors)
     coeffs = []
     for dk in pivots:
         if not dk.is_rational:
-            raise NotExact("the LDL pivots of ρ_B are not rational; an exact GHJW realisation needs them rational")
+            raise NotExact("the LDL pivots are not rational; an exact GHJW realisation needs them rational")
         coeffs.append(rational_squares(dk.to_fraction()))
-    m = sum(len(c) for c in coeffs)
-    C = alg.zeros(r, m)
+    C = alg.zeros(r, sum(len(c) for c in coeffs))
     col = 0
     for k, cs in enumerate(coeffs):
         for c in cs:
@@ -125,7 +137,22 @@ def _exact_realisation(sigma: Assemblage) -> Realisation:
     for k, dk in enumerate(pivots):
         D_inv[k, k] = 1 / dk
     U_left = linalg.inverse(alg.dagger(U) @ U) @ alg.dagger(U)
-    V = U @ C
+    return RationalFactor(U, C, D_inv, U_left)
+
+
+def _exact_realisation(sigma: Assemblage) -> Realisation:
+    sc = sigma.scenario
+    alice = sc.alices[0]
+    rho = None
+    for a in range(alice.outputs[0]):
+        m = sigma.elements[((a,), (0,), ())]
+        rho = m if rho is None else rho + m
+    if linalg.is_zero_matrix(rho):
+        raise ValueError("ρ_B is zero")
+    factor = rational_factor(rho)
+    C, D_inv, U_left = factor.C, factor.D_inv, factor.U_left
+    m, d = factor.width, rho.shape[0]
+    V = factor.U @ C
     psi = alg.zeros(m * d, 1)
     for i in range(m):
         for j in range(d):

@@ -3,23 +3,19 @@
 Sainz 2026 Thm 6: σ is quantum iff there are parents ``τ_{a|x} ⪰ 0`` on ``H_1 ⊗ … ⊗ H_N``, no-signalling
 (``Σ_a τ_{a|x}`` independent of x, unit trace), with ``tr_{¬k} τ_{a|x} = σ^(k)_{a|x}``.  The numeric parents
 (:func:`steerdsl.inner.starts.parent_assemblage`, an interior point of the optimal face) are rounded to
-rationals, moved exactly onto that affine set by the least-norm correction
-(:func:`steerdsl.inner.rounding.least_norm_correction`) — with every row and column whose diagonal
-entry is zero (numerically below 1e-9, or exactly after a correction) set to zero, as PSD requires —
-made Hermitian and tested PSD exactly; the exact
+rationals, moved exactly onto that affine set with face reduction, made Hermitian and tested PSD exactly
+(:func:`steerdsl.inner.rounding.exact_psd_blocks`); the exact
 GHJW realisation of τ (:func:`steerdsl.exact.ghjw.ghjw`) then gives a state on ``A ⊗ H_1 ⊗ … ⊗ H_N`` and
 Alice's POVMs, and every Bob's marginal is recomputed exactly and compared with σ.
 """
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import numpy as np
 
 from steerdsl.exact import linalg
 from steerdsl.exact.cyclotomic import Cyclo
-from steerdsl.inner.rounding import least_norm_correction, rational
+from steerdsl.inner.rounding import exact_psd_blocks
 from steerdsl.model import algebra as alg
 from steerdsl.model.assemblage import Assemblage
 from steerdsl.model.scenario import Bob, Scenario
@@ -30,55 +26,22 @@ def exact_parents(sigma: Assemblage, denominator: int = 10**6) -> tuple[dict | N
     from steerdsl.inner.starts import parent_assemblage
 
     sc = sigma.scenario
-    slot, dims, D = sc.slots[0], sc.bob_dims, sc.dim
+    slot, dims = sc.slots[0], sc.bob_dims
     labels = [(a, x) for x in range(slot.inputs) for a in range(slot.outputs[x])]
     num = sigma.to_numeric()
     numeric = parent_assemblage(sc, {k: tuple(np.asarray(m, dtype=complex) for m in v)
                                      for k, v in num.elements.items()})
     A, b = _parent_equations(sigma, labels, dims)
-    start = np.array([rational(v, denominator) for a, x in labels for v in numeric[((a,), (x,))].ravel()],
-                     dtype=object).reshape(-1, 1)
-    zero = _zero_rows({lab: numeric[((a,), (x,))].diagonal().real < 1e-9 for lab, (a, x) in enumerate(labels)}, D)
-    for _ in range(D + 1):  # face reduction: a PSD matrix with τ_ii = 0 has row and column i zero
-        t = least_norm_correction(*_with_zeros(A, b, zero), start)
-        if t is None:
-            return None, "the parent-state equations have no exact solution"
-        more = _zero_rows({lab: [t[lab * D * D + i * D + i, 0].is_zero for i in range(D)]
-                           for lab in range(len(labels))}, D)
-        if more <= zero:
-            break
-        zero |= more
-    half = Cyclo(Fraction(1, 2))
-    parents = {}
-    for i, (a, x) in enumerate(labels):
-        m = t[i * D * D:(i + 1) * D * D].reshape(D, D)
-        parents[((a,), (x,), ())] = (m + alg.dagger(m)) * half
-        if linalg.psd(parents[((a,), (x,), ())]).decided is not True:
-            return None, f"the rounded parent of a = {a}, x = {x} is not PSD exactly"
+    blocks, why = exact_psd_blocks(A, b, [numeric[((a,), (x,))] for a, x in labels], denominator)
+    if blocks is None:
+        return None, f"parent states: {why}"
+    parents = {((a,), (x,), ()): m for (a, x), m in zip(labels, blocks)}
     for key, parts in sigma.elements.items():
         for k, part in enumerate(parts):
             traced = [i for i in range(len(dims)) if i != k]
             if not alg.equal(linalg.partial_trace(parents[key], dims, traced), part):
                 return None, "the rounded parents do not reproduce the Bobs' states exactly"
     return parents, "exact parent states"
-
-
-def _zero_rows(zero_diagonal: dict[int, object], D: int) -> set[int]:
-    """The positions of row i and column i of parent ``lab`` wherever its diagonal entry i is zero."""
-    out = set()
-    for lab, flags in zero_diagonal.items():
-        for i, flag in enumerate(flags):
-            if flag:
-                out |= {lab * D * D + i * D + j for j in range(D)} | {lab * D * D + j * D + i for j in range(D)}
-    return out
-
-
-def _with_zeros(A: np.ndarray, b: np.ndarray, zero: set[int]) -> tuple[np.ndarray, np.ndarray]:
-    """``A t = b`` plus ``t_p = 0`` for every position p in ``zero``."""
-    if not zero:
-        return A, b
-    rows = np.array([[Cyclo(int(c == p)) for c in range(A.shape[1])] for p in sorted(zero)], dtype=object)
-    return np.vstack([A, rows]), np.vstack([b, np.array([[Cyclo(0)]] * len(zero), dtype=object)])
 
 
 def _parent_equations(sigma: Assemblage, labels: list, dims: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:

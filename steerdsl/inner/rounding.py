@@ -28,3 +28,57 @@ def least_norm_correction(A: np.ndarray, b: np.ndarray, j: np.ndarray) -> np.nda
     z = linalg.solve(linalg.matmul(Ai, Ai_dag), bi - linalg.matmul(Ai, j))
     out = j + linalg.matmul(Ai_dag, z)
     return out if alg.equal(linalg.matmul(A, out), b) else None
+
+
+def exact_psd_blocks(A: np.ndarray, b: np.ndarray, numeric: list[np.ndarray], denominator: int
+                     ) -> tuple[list[np.ndarray] | None, str]:
+    """Exact Hermitian PSD blocks ``X_i`` (stacked row-major into one vector ``t``) with ``A t = b``,
+    rounded from numeric blocks near that set: rationals of denominator at most ``denominator``, then the
+    least-norm correction (:func:`least_norm_correction`) with face reduction — row and column j of a block
+    are set to zero wherever its diagonal entry is (numerically below 1e-9, or exactly after a correction),
+    as PSD requires — then ``(X + X†)/2`` and an exact PSD test of each block.  ``(blocks, "")``, or
+    ``(None, reason)``."""
+    sizes = [m.shape[0] for m in numeric]
+    offsets = np.cumsum([0] + [n * n for n in sizes])
+    start = np.array([rational(v, denominator) for m in numeric for v in np.asarray(m).ravel()],
+                     dtype=object).reshape(-1, 1)
+    zero = _zero_positions([np.asarray(m).diagonal().real < 1e-9 for m in numeric], sizes, offsets)
+    for _ in range(sum(sizes) + 1):  # each pass zeroes at least one more diagonal entry or stops
+        t = least_norm_correction(*_with_zeros(A, b, zero), start)
+        if t is None:
+            return None, "the equations have no exact solution"
+        more = _zero_positions([[t[o + i * n + i, 0].is_zero for i in range(n)] for n, o in zip(sizes, offsets)],
+                               sizes, offsets)
+        if more <= zero:
+            break
+        zero |= more
+    half = Cyclo(Fraction(1, 2))
+    blocks = []
+    for i, (n, o) in enumerate(zip(sizes, offsets)):
+        m = t[o:o + n * n].reshape(n, n)
+        m = (m + alg.dagger(m)) * half
+        if linalg.psd(m).decided is not True:
+            return None, f"rounded block {i} is not PSD exactly"
+        blocks.append(m)
+    hermitised = np.concatenate([m.reshape(-1, 1) for m in blocks])
+    if not alg.equal(linalg.matmul(A, hermitised), b):
+        return None, "the Hermitian part does not satisfy the equations exactly"
+    return blocks, ""
+
+
+def _zero_positions(flags: list, sizes: list[int], offsets) -> set[int]:
+    """The positions of row j and column j of block i wherever ``flags[i][j]`` (its diagonal entry j is 0)."""
+    out = set()
+    for flag, n, o in zip(flags, sizes, offsets):
+        for i, zero in enumerate(flag):
+            if zero:
+                out |= {int(o) + i * n + j for j in range(n)} | {int(o) + j * n + i for j in range(n)}
+    return out
+
+
+def _with_zeros(A: np.ndarray, b: np.ndarray, zero: set[int]) -> tuple[np.ndarray, np.ndarray]:
+    """``A t = b`` plus ``t_p = 0`` for every position p in ``zero``."""
+    if not zero:
+        return A, b
+    rows = np.array([[Cyclo(int(c == p)) for c in range(A.shape[1])] for p in sorted(zero)], dtype=object)
+    return np.vstack([A, rows]), np.vstack([b, np.array([[Cyclo(0)]] * len(zero), dtype=object)])

@@ -476,6 +476,42 @@ def lhs(assemblage: Assemblage, solver: str | None = None, tolerance: float = DE
     return _visibility(assemblage, "white", solver, tolerance, "lhs")
 
 
+def hidden_states(assemblage: Assemblage, solver: str | None = None
+                  ) -> tuple[HiddenStateModel, list[list[np.ndarray]] | None, float | None]:
+    """Numeric hidden states ``σ_{λ,c}`` of σ, as deep inside the PSD cone as the white-noise visibility
+    allows: with ``v*`` and hidden states ``S_{λ,c}`` of ``v*σ + (1 − v*)N`` (:func:`lhs`), and white noise
+    the uniform mixture of every strategy with hidden states ``I/(|Λ| d_c)``,
+
+        σ_{λ,c} = (S_{λ,c} + (v* − 1) I/(|Λ| d_c)) / v*,  λ_min(σ_{λ,c}) ≥ (v* − 1)/(v* |Λ| d_c),
+
+    so for ``v* > 1`` every hidden state is positive definite (Cavalcanti & Skrzypczyk, Rep. Prog. Phys. 80,
+    024001 (2017), eq. 5 and §6.1).  Returns ``(model, states[λ][c], v*)``; ``(model, None, None)`` when the
+    solve fails."""
+    model = hidden_state_model(assemblage.scenario)
+    values = model.values(assemblage)
+    noise_values = model.values(noise_assemblage(assemblage.scenario, "white"))
+    check_assemblage(model, values, assemblage.name)
+    states = _HiddenStates(model, _is_real(values))
+    problem, _ = _visibility_problem(model, states, values, noise_values)
+    outcome = run(problem, f"hidden states of {assemblage.name}", solver=solver)
+    if outcome.status != "optimal" or not outcome.value:
+        return model, None, None
+    v = float(outcome.value)
+    p = np.atleast_1d(np.asarray(states.p.value, dtype=float)).ravel()
+    out = []
+    for lam in range(model.strategies):
+        row = []
+        for c, basis in enumerate(states.bases):
+            d = model.dims[c]
+            S = p[lam] * np.eye(d, dtype=complex) / d
+            if basis.size:
+                coords = np.atleast_2d(np.asarray(states.coords[c].value, dtype=float))
+                S = S + sum(coords[lam, j] * g for j, g in enumerate(basis.matrices))
+            row.append((S + (v - 1) * np.eye(d) / (model.strategies * d)) / v)
+        out.append(row)
+    return model, out, v
+
+
 def _visibility(assemblage, noise, solver, tolerance, task) -> SDPResult:
     """Solve :func:`_visibility_problem` and read off ``v``, the margin ``t`` and the witness."""
     start = time.perf_counter()

@@ -1,7 +1,8 @@
 """``lhs``: assemblages with a local-hidden-state model (physics.md §3), in every scenario kind.
 
-Wraps :mod:`steerdsl.sdp.lhs`: membership ``σ_{a|x} = Σ_λ D(a|x,λ) σ_λ``, ``σ_λ ⪰ 0`` in robust form,
-visibility against noise, the LHS bound ``max Σ tr(F_{a|x} σ_{a|x})`` over deterministic strategies, the
+Wraps :mod:`steerdsl.sdp.lhs`: membership ``σ_{a|x} = Σ_λ D(a|x,λ) σ_λ``, ``σ_λ ⪰ 0`` in robust form
+(``certify``: an exact hidden-state model, :mod:`steerdsl.inner.certify_lhs`), visibility against noise, the
+LHS bound ``max Σ tr(F_{a|x} σ_{a|x})`` over deterministic strategies, the
 generalised and consistent robustness (Piani & Watrous 2015) and the steering weight (Skrzypczyk et al. 2014).
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from steerdsl.inner.certify_lhs import certify_lhs
 from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.scenario import Scenario
 from steerdsl.sdp import lhs as sdp
@@ -24,8 +26,10 @@ def _size(label: str):
 
 
 def membership(sigma: Assemblage, options: dict[str, Any]) -> SDPResult:
-    """Is σ LHS?  Decided robustly (:func:`steerdsl.sdp.lhs.lhs`)."""
-    return sdp.lhs(sigma, solver=options["solver"])
+    """Is σ LHS?  Decided robustly (:func:`steerdsl.sdp.lhs.lhs`); ``certify``: exact rational PSD hidden
+    states reproducing σ exactly (:func:`steerdsl.inner.certify_lhs.certify_lhs`)."""
+    result = sdp.lhs(sigma, solver=options["solver"])
+    return certify_lhs(sigma, result, options["solver"]) if options.get("certify") else result
 
 
 def visibility(sigma: Assemblage, noise: Any, options: dict[str, Any]) -> SDPResult:

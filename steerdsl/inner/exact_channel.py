@@ -1,0 +1,98 @@
+"""Exact CPTP channels through given exact input–output pairs, rounded from a numeric fit (physics.md §8).
+
+The fit deepest inside the PSD cone (``max t`` with ``J ⪰ tI``, :func:`steerdsl.inner.channel_fit.interior_channel`),
+else the nearest one, is rounded to rationals, moved exactly onto the affine set
+``{J : tr_out J = I, E_J(τ) = T}`` by the least-norm correction (independent rows), made Hermitian and tested
+PSD exactly; every ``E_J(τ)`` is recomputed exactly.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from steerdsl.exact import linalg
+from steerdsl.exact.cyclotomic import Cyclo
+from steerdsl.inner.rounding import least_norm_correction, rational
+from steerdsl.model import algebra as alg
+from steerdsl.model.constructs import apply_choi
+
+DENOMINATOR = 10**6
+"""Largest denominator of the rationals a numeric channel is rounded to before the exact correction."""
+
+
+def identity_choi(d: int) -> np.ndarray:
+    """The Choi matrix ``Σ_ij |ii⟩⟨jj|`` of the identity channel on C^d, exact."""
+    J = alg.zeros(d * d, d * d)
+    for i in range(d):
+        for j in range(d):
+            J[i * d + i, j * d + j] = Cyclo(1)
+    return J
+
+
+def exact_channel(pairs: list[tuple[np.ndarray, np.ndarray]], din: int, dout: int
+                  ) -> tuple[np.ndarray | None, str | None]:
+    """An exact CPTP Choi matrix J with ``E_J(τ) = T`` for every exact pair ``(τ, T)``, rounded from a
+    numeric fit (the one deepest in the PSD cone, then the nearest one; denominators up to 10³, then
+    :data:`DENOMINATOR`); ``(None, reason)`` when no rounding gives one."""
+    from steerdsl.inner.channel_fit import fit_channel, interior_channel
+
+    numeric_pairs = [(alg.to_numeric(t).astype(complex), alg.to_numeric(s).astype(complex)) for t, s in pairs]
+    interior = interior_channel(numeric_pairs, din, dout)
+    fits = ([interior[0]] if interior is not None else []) + [fit_channel(numeric_pairs, din, dout)]
+    A, b = _channel_equations(pairs, din, dout)
+    why = "no numeric fit"
+    for numeric in fits:
+        for denominator in (10**3, DENOMINATOR):
+            J, why = _rounded_channel(numeric, denominator, A, b, pairs, din, dout)
+            if J is not None:
+                return J, None
+    return None, why
+
+
+def _rounded_channel(numeric: np.ndarray, denominator: int, A: np.ndarray, b: np.ndarray, pairs, din: int,
+                     dout: int) -> tuple[np.ndarray | None, str | None]:
+    n = din * dout
+    j = np.array([rational(v, denominator) for v in numeric.ravel()], dtype=object).reshape(-1, 1)
+    j = least_norm_correction(A, b, j)
+    if j is None:
+        return None, "the channel equations have no exact solution"
+    J = j.reshape(n, n)
+    J = (J + alg.dagger(J)) * Cyclo(Fraction(1, 2))
+    if not alg.equal(linalg.matmul(A, J.reshape(-1, 1)), b):
+        return None, "the corrected channel does not satisfy the equations exactly"
+    if linalg.psd(J).decided is not True:
+        return None, "the rounded channel is not completely positive (its Choi matrix is not PSD exactly)"
+    for tau, target in pairs:
+        if not alg.equal(apply_choi(J, din, dout, tau), target):
+            return None, "the rounded channel does not reproduce σ exactly"
+    return J, None
+
+
+def _channel_equations(pairs, din: int, dout: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of ``A vec(J) = b``: ``tr_out J = I`` and ``E_J(τ) = T`` entry by entry (``vec`` row-major)."""
+    n = din * dout
+    rows, rhs = [], []
+
+    def row() -> list:
+        return [Cyclo(0)] * (n * n)
+
+    for i in range(din):
+        for k in range(din):
+            r = row()
+            for a in range(dout):
+                r[(i * dout + a) * n + k * dout + a] = Cyclo(1)
+            rows.append(r)
+            rhs.append(Cyclo(int(i == k)))
+    for tau, target in pairs:
+        for a in range(dout):
+            for c in range(dout):
+                r = row()
+                for i in range(din):
+                    for k in range(din):
+                        if not tau[i, k].is_zero:
+                            r[(i * dout + a) * n + k * dout + c] = tau[i, k]
+                rows.append(r)
+                rhs.append(target[a, c])
+    return np.array(rows, dtype=object), np.array(rhs, dtype=object).reshape(-1, 1)
