@@ -14,7 +14,7 @@ from steerdsl.sdp import size as sdp_size
 from steerdsl.sdp.result import SDPResult
 from steerdsl.sets.spec import DIMS, RESTARTS, SEED, Question, SetSpec
 
-KINDS = ("standard", "multipartite", "bell", "bwi", "instrumental", "several_bobs")
+KINDS = ("standard", "multipartite", "bell", "bwi", "instrumental", "sequential", "several_bobs")
 
 
 def size(scenario: Scenario, options: dict[str, Any]) -> sdp_size.SDPSize:
