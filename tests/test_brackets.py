@@ -73,3 +73,15 @@ def test_inner_never_beyond_outer(name, sc, options, sense):
     assert lower <= upper + 1e-6
     inner = result.details["inner_bound"]
     assert (inner <= result.value + 1e-6) if sense == "max" else (inner >= result.value - 1e-6)
+
+
+def test_python_answer_carries_the_bracket():
+    F = sd.loads("""scenario { alice A : inputs 2, outputs 2
+      bob B : dim 2, inputs 2 }
+    functional F[a|x y] = (-1)^(a + x*y) * Z
+    """)["F"]
+    answer = sd.bound(F, over="quantum", dims=(2,), restarts=3)
+    lower, upper = answer.bracket
+    assert lower == pytest.approx(ROOT2, abs=1e-6) and upper == pytest.approx(ROOT2, abs=1e-6)
+    assert answer.to_dict()["bracket"] == [lower, upper]
+    assert sd.bound(F, over="quantum").bracket is None
