@@ -51,6 +51,13 @@ class Answer:
         return cls(result.value, verdict, result.margin, tolerance, witness, result.bound, result.exactness,
                    result.status, result.task, result)
 
+    @property
+    def bracket(self) -> tuple[float | None, float | None] | None:
+        """``(lower, upper)`` of a bound asked with ``dims``: the see-saw inner bound and the relaxation's outer
+        bound (:func:`steerdsl.sets.seesaw.with_inner_bound`); None otherwise."""
+        ends = self.result.details.get("bracket")
+        return None if ends is None else tuple(ends)
+
     def __iter__(self):
         """``value, F = answer``."""
         return iter((self.value, self.witness))
@@ -63,6 +70,8 @@ class Answer:
             parts.append(f"margin={_short(self.margin)}")
         if self.bound is not None:
             parts.append(f"bound={_short(self.bound)}")
+        if self.bracket is not None:
+            parts.append(f"bracket=[{_short(self.bracket[0])}, {_short(self.bracket[1])}]")
         parts.append(f"tolerance={self.tolerance:.0e}")
         if self.witness is not None:
             parts.append("witness=" + _shape(self.witness))
@@ -72,7 +81,8 @@ class Answer:
         """JSON-ready: numbers as floats, the witness as ``{"real": …, "imag": …}`` nested lists."""
         return {"task": self.task, "value": self.value, "verdict": self.verdict, "margin": self.margin,
                 "tolerance": self.tolerance, "bound": self.bound, "exactness": self.exactness,
-                "status": self.status, "witness": complex_json(self.witness)}
+                "status": self.status, "witness": complex_json(self.witness),
+                "bracket": None if self.bracket is None else list(self.bracket)}
 
     def _repr_html_(self) -> str:
         from steerdsl.notebook import sdp_result_html

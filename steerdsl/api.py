@@ -132,16 +132,21 @@ def membership(sigma: Any, set: str = "almost_quantum", *, level: str | int | No
 
 
 def bound(F: Any, sense: str = "max", *, over: str = "lhs", like: Any = None, level: str | int | None = None,
-          solver: str | None = None, bob_inputs: bool = False, symmetry: bool = True) -> Answer:
+          solver: str | None = None, bob_inputs: bool = False, symmetry: bool = True,
+          dims: tuple[int, ...] | None = None, restarts: int = 10, seed: int = 0) -> Answer:
     """``max`` (or ``min``) of ``β_F`` over a set: the task ``bound max F over SET [level L]``; ``F`` is
     a :class:`Functional` or operators in an assemblage layout (scenario from the array or ``like``).
     The sets with a bound in each scenario kind are listed in docs/sets.md (others: Refusal E371).
-    ``symmetry=False`` turns off the symmetry reduction of the moment-matrix bound (``npa`` set)."""
+    ``symmetry=False`` turns off the symmetry reduction of the moment-matrix bound (``npa`` set).
+    ``dims`` (with ``restarts``, ``seed``): also a see-saw inner bound, so ``answer.bracket`` is
+    ``(lower, upper)`` (physics.md §4.2)."""
     layout = _layout(like if like is not None else F, bob_inputs)
     func = F if isinstance(F, Functional) else layout.functional(F)
     options: dict[str, Any] = {"solver": solver} if level is None else {"solver": solver, "level": str(level)}
     if not symmetry:
         options["symmetry"] = False
+    if dims is not None:
+        options.update(dims=tuple(dims), restarts=restarts, seed=seed)
     return Answer.of(bound_task(func, sense, over, options), layout)
 
 

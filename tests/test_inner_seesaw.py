@@ -124,10 +124,10 @@ def test_internal_dimension_and_refusals():
     m = sd.loads("""scenario { alice A : inputs 2, outputs 2, rounds 2
       bob B : dim 2 }
     functional F[a b|x z] = (-1)^(a + b) * Z
-    bound max F over seesaw
+    bound max F over seesaw dims 2 2 2
     """)
     report = run_model(m)
-    assert [d.code for d in report.diagnostics] == ["E371"]  # the registry: seesaw has no sequential kind
+    assert [d.code for d in report.diagnostics] == ["E351"]  # sequential: two dimensions, one per round
 
 
 def test_seesaw_optimisers_pass_the_bwi_outer_hierarchy():

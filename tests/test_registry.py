@@ -165,7 +165,7 @@ def test_options_and_kinds_are_checked(line, code):
 
 def test_table_lists_what_the_registry_answers():
     rows = registry.table()
-    assert ("bwi", "bwi", "bound", "level, solver, certify") in rows
+    assert ("bwi", "bwi", "bound", "level, dims, restarts, seed, solver, certify") in rows  # dims: a bracket
     sequential = {(r[1], r[2]) for r in rows if r[0] == "sequential"}
     assert {("sequential", "bound"), ("nosignalling", "bound"), ("realisation", "membership")} <= sequential
     assert ("npa", "bound") not in sequential  # no moment relaxation: quantum = no-signalling there

@@ -23,6 +23,7 @@ from steerdsl.model.assemblage import Functional
 from steerdsl.model.scenario import Key
 from steerdsl.sdp.functional import constant_value, full_key_terms
 from steerdsl.sdp.result import SDPResult
+from steerdsl.sdp.seesaw_sequential import sequential_seesaw
 
 
 def seesaw(functional: Functional, sense: str = "max", dims: tuple[int, ...] | None = None, restarts: int = 10,
@@ -30,7 +31,10 @@ def seesaw(functional: Functional, sense: str = "max", dims: tuple[int, ...] | N
     """The best ``β_F`` found over realisations of dimensions ``dims`` (one per Alice slot, default 2 each,
     then optionally Bob's internal dimension): the first start is the best deterministic strategy (so the
     value is at least the LHS bound), the others random; the best restart wins.  The value is recomputed
-    from the returned realisation's assemblage."""
+    from the returned realisation's assemblage.  Sequential: Alice's instrument is a variable
+    (:func:`steerdsl.sdp.seesaw_sequential.sequential_seesaw`)."""
+    if functional.scenario.kind == "sequential":
+        return sequential_seesaw(functional, sense, dims, restarts, iterations, seed, solver)
     start = time.perf_counter()
     shape = shape_for(functional.scenario, dims)
     sign = 1 if sense == "max" else -1

@@ -14,6 +14,7 @@ from steerdsl.sdp import bwi_hierarchy, certify_hierarchy
 from steerdsl.sdp import size as sdp_size
 from steerdsl.sdp.noise import VISIBILITY
 from steerdsl.sdp.result import SDPResult
+from steerdsl.sets import seesaw
 from steerdsl.sets.spec import NOISE, Option, Question, SetSpec
 
 LEVEL = Option("level", "int | words", "1", "the hierarchy level: n, or a word set such as 1+AB")
@@ -50,16 +51,17 @@ def _spec(kind: str, doc: str) -> SetSpec:
 
     def bound(functional: Functional, sense: str, options: dict[str, Any]) -> SDPResult:
         """``max`` / ``min`` of ``β_F`` over level ``level`` (:func:`steerdsl.sdp.bwi_hierarchy.hierarchy_bound`);
-        ``certify``: :func:`steerdsl.sdp.certify_hierarchy.certify_hierarchy_bound`."""
+        ``certify``: :func:`steerdsl.sdp.certify_hierarchy.certify_hierarchy_bound`; ``dims``: a bracket
+        with the see-saw inner bound (:func:`steerdsl.sets.seesaw.with_inner_bound`)."""
         outer = bwi_hierarchy.hierarchy_bound(functional, sense=sense, level=level(options), solver=options["solver"])
         if options.get("certify"):  # an exact certificate of the bound (PRL 2020's method, certified)
             outer = certify_hierarchy.certify_hierarchy_bound(functional, sense, outer)
-        return outer
+        return seesaw.with_inner_bound(outer, functional, sense, options)
 
     return SetSpec(kind, (kind,), doc=doc, questions={
         "membership": Question("membership", membership, (LEVEL,), size=_size(kind)),
         "visibility": Question("visibility", visibility, (LEVEL, NOISE), size=_size(kind)),
-        "bound": Question("bound", bound, (LEVEL,), size=_size(kind)),
+        "bound": Question("bound", bound, (LEVEL, *seesaw.INNER_OPTIONS), size=seesaw.bracket_size(_size(kind))),
     })
 
 

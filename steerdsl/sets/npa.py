@@ -15,9 +15,9 @@ from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.scenario import Scenario
 from steerdsl.sdp import certify, negativity, relaxation
 from steerdsl.sdp import size as sdp_size
-from steerdsl.sdp.result import SDPResult, ordered_bracket
+from steerdsl.sdp.result import SDPResult
 from steerdsl.sets import seesaw
-from steerdsl.sets.spec import DIMS, NOISE, RESTARTS, SEED, Option, Question, SetSpec
+from steerdsl.sets.spec import DIMS, NOISE, SEED, Option, Question, SetSpec
 
 KINDS = ("standard", "multipartite", "bell")
 LEVEL = Option("level", "int | words", "1+AB", "the moment level: n, or a word set such as 1+AB, unions 1+AB+AAB")
@@ -28,11 +28,8 @@ def _size(scenario: Scenario, options: dict[str, Any]) -> sdp_size.SDPSize:
     return sdp_size.quantum_size(scenario, "npa", options)
 
 
-def _bound_size(scenario: Scenario, options: dict[str, Any]) -> sdp_size.SDPSize:
-    outer = sdp_size.moment_size(scenario, options["level"], scenario.dim, task="NPA bound")
-    if options.get("dims") is None:
-        return outer
-    return max(outer, seesaw.size(scenario, options), key=lambda s: s.variables)
+def _outer_bound_size(scenario: Scenario, options: dict[str, Any]) -> sdp_size.SDPSize:
+    return sdp_size.moment_size(scenario, options["level"], scenario.dim, task="NPA bound")
 
 
 def membership(sigma: Assemblage, options: dict[str, Any]) -> SDPResult:
@@ -55,14 +52,7 @@ def bound(functional: Functional, sense: str, options: dict[str, Any]) -> SDPRes
                              symmetry=symmetric)
     if options.get("certify"):
         outer = certify.certify_bound(functional, sense, outer)
-    if options.get("dims") is not None and outer.value is not None:
-        inner = seesaw.bound(functional, sense, options)
-        bracket = (inner.value, outer.value) if sense == "max" else (outer.value, inner.value)
-        outer.details["bracket"], mended = ordered_bracket(*bracket, outer.tolerance)
-        if mended:
-            outer.details["bracket_note"] = mended
-        outer.details["inner_bound"] = inner.value
-    return outer
+    return seesaw.with_inner_bound(outer, functional, sense, options)
 
 
 def steering_negativity(sigma: Assemblage, options: dict[str, Any]) -> SDPResult:
@@ -78,7 +68,8 @@ SET = SetSpec(
     questions={
         "membership": Question("membership", membership, (LEVEL,), size=_size),
         "visibility": Question("visibility", visibility, (LEVEL, NOISE), size=_size),
-        "bound": Question("bound", bound, (LEVEL, DIMS, RESTARTS, SEED, SYMMETRY), size=_bound_size),
+        "bound": Question("bound", bound, (LEVEL, *seesaw.INNER_OPTIONS, SYMMETRY),
+                          size=seesaw.bracket_size(_outer_bound_size)),
         "negativity": Question("negativity", steering_negativity,
                                (LEVEL, DIMS, Option("restarts", "int", 2, "pseudo-state restarts"), SEED)),
     })

@@ -12,6 +12,7 @@ from steerdsl.model.scenario import Scenario
 from steerdsl.sdp import parent_bounds, parents
 from steerdsl.sdp import size as sdp_size
 from steerdsl.sdp.result import SDPResult
+from steerdsl.sets import seesaw
 from steerdsl.sets.spec import NOISE, Option, Question, SetSpec
 
 KINDS = ("several_bobs",)
@@ -37,13 +38,15 @@ def _bound_size(level: str | None):
 def parent_bound(functional: Functional, sense: str, options: dict[str, Any]) -> SDPResult:
     """``max`` / ``min`` of ``β_F`` over assemblages with parent states (exact with one Alice, Sainz 2026
     Thm 6): :func:`steerdsl.sdp.parent_bounds.several_bobs_bound` without a level."""
-    return parent_bounds.several_bobs_bound(functional, sense=sense, level=None, solver=options["solver"])
+    outer = parent_bounds.several_bobs_bound(functional, sense=sense, level=None, solver=options["solver"])
+    return seesaw.with_inner_bound(outer, functional, sense, options)
 
 
 def qx_bound(functional: Functional, sense: str, options: dict[str, Any]) -> SDPResult:
     """``max`` / ``min`` of ``β_F`` over QX_k: parents in level ``level`` on the merged Bob."""
-    return parent_bounds.several_bobs_bound(functional, sense=sense, level=str(options["level"]),
-                                            solver=options["solver"])
+    outer = parent_bounds.several_bobs_bound(functional, sense=sense, level=str(options["level"]),
+                                             solver=options["solver"])
+    return seesaw.with_inner_bound(outer, functional, sense, options)
 
 
 def parent_membership(sigma: Assemblage, options: dict[str, Any]) -> SDPResult:
@@ -72,7 +75,7 @@ PARENT_STATES = SetSpec(
     questions={
         "membership": Question("membership", parent_membership, size=_parents_size),
         "visibility": Question("visibility", parent_visibility, (NOISE,), size=_parents_size),
-        "bound": Question("bound", parent_bound, size=_bound_size("1+AB")),
+        "bound": Question("bound", parent_bound, seesaw.INNER_OPTIONS, size=seesaw.bracket_size(_bound_size("1+AB"))),
     })
 
 SEVERAL_BOBS = SetSpec(
@@ -80,5 +83,6 @@ SEVERAL_BOBS = SetSpec(
     questions={
         "membership": Question("membership", qx_membership, (LEVEL,), size=_qx_size),
         "visibility": Question("visibility", qx_visibility, (LEVEL, NOISE), size=_qx_size),
-        "bound": Question("bound", qx_bound, (LEVEL,), size=_bound_size(None)),
+        "bound": Question("bound", qx_bound, (LEVEL, *seesaw.INNER_OPTIONS),
+                          size=seesaw.bracket_size(_bound_size(None))),
     })
