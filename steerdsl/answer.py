@@ -22,8 +22,9 @@ class Answer:
     """The answer to one question.
 
     ``value``: the quantity asked for (a visibility, a robustness, a weight, a bound).
-    ``verdict``: ``member`` / ``excluded`` / ``undecided`` for membership questions, else ``None``;
-    it is read off ``margin`` (> 0 outside the set) and ``tolerance`` (docs/tolerance.md).
+    ``verdict``: ``member`` / ``excluded`` / ``undecided`` for membership questions (read off ``margin``,
+    > 0 outside the set, and ``tolerance``: docs/tolerance.md), ``verified`` / ``not verified`` for
+    :func:`steerdsl.api.verify`, else ``None``.
     ``witness``: the dual steering functional ``F`` as data in the input's layout, and ``bound`` its
     bound over the set, so that ``β_F(σ) = Σ tr(F σ) > bound`` certifies that σ is outside it.
     ``exactness``: ``numeric``, ``exact`` or ``certified``.  ``result`` is the full
@@ -41,7 +42,7 @@ class Answer:
     result: SDPResult
 
     @classmethod
-    def of(cls, result: SDPResult, layout: Layout, tol: float | None = None) -> Answer:
+    def of(cls, result: SDPResult, layout: Layout | None, tol: float | None = None) -> Answer:
         """The answer of ``result``; ``tol`` replaces the solve's tolerance (the verdict is re-read)."""
         tolerance = result.tolerance if tol is None else float(tol)
         verdict = result.verdict
@@ -50,6 +51,17 @@ class Answer:
         witness = None if result.witness is None else layout.functional_array(result.witness)
         return cls(result.value, verdict, result.margin, tolerance, witness, result.bound, result.exactness,
                    result.status, result.task, result)
+
+    @property
+    def details(self) -> dict[str, Any]:
+        """What the task found besides the numbers (a realisation, a certificate, notes): ``result.details``."""
+        return self.result.details
+
+    @property
+    def certificate(self) -> Any:
+        """The exact certificate of a certified answer (``None`` without one): save it with
+        :func:`steerdsl.save_certificate`, re-check it with :func:`steerdsl.api.verify`."""
+        return self.result.details.get("certificate")
 
     def __iter__(self):
         """``value, F = answer``."""

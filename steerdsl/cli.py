@@ -288,40 +288,10 @@ SUBJECT_SHOWN = 400
 """Characters of a subject's exact expression shown by ``steer verify`` in text (all of it in JSON)."""
 
 
-def _model_match(check, model) -> tuple[str | None, list[str]]:
-    """The name of ``model``'s object that a verified certificate is about (its sha256 equals the
-    certificate's subject's): the object of the certificate's label, else any functional or assemblage
-    of the model; or None and why not."""
-    from steerdsl.model.assemblage import Assemblage, Functional
-    from steerdsl.sdp.certificate_subject import model_subject
-
-    reasons = []
-    if check.label in model:
-        try:
-            digest, note = model_subject(model[check.label])
-        except ValueError as exc:
-            digest, note = None, str(exc)
-        if digest == check.digest:
-            return check.label, []
-        reasons.append(f"the certificate's subject (sha256 {check.digest}) is not the {check.kind} {check.label} "
-                       f"of {model.file}" + (f" (sha256 {digest})" if digest else "") + (f"; {note}" if note else ""))
-    else:
-        reasons.append(f"{model.file} defines no {check.kind} named {check.label!r}")
-    kind = Functional if check.kind == "functional" else Assemblage
-    for name in model.definitions:
-        value = model[name]
-        if name != check.label and isinstance(value, kind):
-            try:
-                if model_subject(value)[0] == check.digest:
-                    return name, []
-            except ValueError:
-                continue
-    return None, [*reasons, f"no other {check.kind} of {model.file} has the subject's sha256"]
-
-
 def _verify_one(name: str, model, fmt: str, quiet: bool = False) -> tuple[int, dict]:
     """Verify one certificate file (against ``model``'s object when given): the exit code and its JSON;
     text is printed unless ``fmt`` is json (with ``quiet``, only for a certificate that fails)."""
+    from steerdsl.api import model_match
     from steerdsl.exact.certificate_files import verify_certificate
 
     check = verify_certificate(name)
@@ -332,7 +302,7 @@ def _verify_one(name: str, model, fmt: str, quiet: bool = False) -> tuple[int, d
                                                            "sha256": check.digest, "expression": check.subject}}
     code, what = check.code or "E221", "the certificate does not verify"
     if check.verified and model is not None:
-        match, model_reasons = _model_match(check, model)
+        match, model_reasons = model_match(check, model)
         out["model"] = {"file": model.file, "matches": match is not None, "name": match}
         if model_reasons:
             check.verified, code, what = False, "E231", f"the certificate is not about {model.file}'s object"
