@@ -63,6 +63,8 @@ def cmd_check(args) -> int:
         failed = len(report.results) - passed - undecided
         print(f"{name}: {len(report.results)} checks — {passed} as claimed, {failed} contradicted, "
               f"{undecided} undecided")
+        for note in _tolerance_notes(report.results):
+            print(f"  note: {note}")
         if args.verbose or not report.ok:
             for r in report.results:
                 mark = _symbol(r.status, r.ok)
@@ -150,6 +152,12 @@ def _write_problem(problem, prefix: str | None, line: int) -> list[str]:
     return notes
 
 
+def _tolerance_notes(results) -> list[str]:
+    """The notes of checks decided within a table's stated tolerance (``numeric tol T``), each once: printed
+    under the count, so that a tolerance other than the default is never applied silently."""
+    return list(dict.fromkeys(n for r in results for n in r.notes if "tolerance" in n))
+
+
 def _fmt_value(v) -> str:
     return "—" if v is None else f"{v:.8g}"
 
@@ -162,6 +170,8 @@ def print_run_report(report, verbose: bool = False) -> None:
     print(f"{report.file}")
     print(f"  exact checks: {ok_checks}/{len(checks.results)} as claimed" +
           (f", {undecided} undecided" if undecided else ""))
+    for note in _tolerance_notes(checks.results):
+        print(f"  note: {note}")
     for r in checks.results:  # 'value F on sigma' lines: their values, with or without 'expect'
         if r.property == "value":
             line = f"line {r.span.line}: " if r.span is not None else ""
