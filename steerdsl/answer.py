@@ -81,10 +81,13 @@ class Answer:
         return f"Answer[{self.task}, {self.exactness}]({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: numbers as floats, the witness as ``{"real": …, "imag": …}`` nested lists."""
+        """JSON-ready: numbers as floats (with their exact strings beside them where the answer has them,
+        ``value_exact`` and ``bound_exact`` of :func:`steerdsl.api.verify`), the witness as ``{"real": …,
+        "imag": …}`` nested lists."""
+        exact = {k: self.details[k] for k in ("value_exact", "bound_exact") if self.details.get(k) is not None}
         return {"task": self.task, "value": self.value, "verdict": self.verdict, "margin": self.margin,
                 "tolerance": self.tolerance, "bound": self.bound, "exactness": self.exactness,
-                "status": self.status, "witness": complex_json(self.witness)}
+                "status": self.status, "witness": complex_json(self.witness), **exact}
 
     def _repr_html_(self) -> str:
         from steerdsl.notebook import sdp_result_html

@@ -124,6 +124,7 @@ def test_certify_an_exclusion_and_verify_it(tmp_path):
     checked = sd.verify(answer.certificate, model=model)
     assert checked.verdict == "verified" and checked.details["model_object"] == "pr"
     assert checked.value == pytest.approx(math.sqrt(2) - 1, abs=1e-6) and checked.value > checked.bound
+    assert checked.to_dict()["value_exact"] == checked.details["value_exact"] != ""  # exact beside the float
     path = sd.save_certificate(answer.certificate, tmp_path / "pr.json")
     assert sd.verify(path).verdict == "verified"
     data = json.loads(path.read_text(encoding="utf-8"))
