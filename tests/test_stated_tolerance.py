@@ -98,3 +98,16 @@ def test_a_tolerance_must_follow_numeric_and_be_a_plain_number(text):
     with pytest.raises(sd.SteerError) as info:
         sd.loads(TABLE.format(tol="").replace("assemblage s table numeric {", text))
     assert info.value.diagnostic.code == "E002"
+
+
+def test_sympy_constraints_take_the_stated_tolerance_too():
+    """The second exact path (sympy) agrees with the checks: the rounded table's constraints fail at the
+    default tolerance (det σ[0|1] = 0.481·0.019 − 0.096² < 0) and hold within its stated 1e-3, with a note."""
+    from steerdsl.emit_constraints import holds_all
+
+    plain, stated = sd.loads(TABLE.format(tol="")), sd.loads(TABLE.format(tol=" tol 1e-3"))
+    assert holds_all(plain.constraints("sympy")) is False
+    found = stated.constraints("sympy")
+    assert holds_all(found) is True and all(c.tolerance == 1e-3 for c in found)
+    assert found.notes == ["s: floating-point data within the tolerance 0.001 it states"]
+
