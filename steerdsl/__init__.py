@@ -15,6 +15,7 @@ from steerdsl.answer import Answer
 from steerdsl.api import (
     assemblage,
     bound,
+    certify,
     check,
     functional,
     lhs,
@@ -22,9 +23,11 @@ from steerdsl.api import (
     loads,
     membership,
     negativity,
+    realisation,
     repair,
     steering_robustness,
     steering_weight,
+    verify,
     visibility,
 )
 from steerdsl.diagnostics import Diagnostic, SteerError
@@ -33,8 +36,8 @@ from steerdsl.exact.certificate_files import save_certificate, verify_certificat
 from steerdsl.exact.ghjw import ghjw
 from steerdsl.exact.map_positivity import decide_decomposability
 from steerdsl.inner.pseudo import pseudo_result as pseudo_realisation
-from steerdsl.inner.search import realisation
 from steerdsl.layout import Layout
+from steerdsl.loaded_model import LoadedModel
 from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.behaviours import behaviour_from_assemblage, chsh_value
 from steerdsl.model.map_library import (
@@ -73,9 +76,9 @@ from steerdsl.sweeps.search import search_functional
 from steerdsl.sweeps.table import SweepTable
 
 __all__ = [
-    "Alice", "Answer", "Assemblage", "Bob", "Diagnostic", "Functional", "Layout", "Model", "Scenario",
+    "Alice", "Answer", "Assemblage", "Bob", "Diagnostic", "Functional", "Layout", "LoadedModel", "Model", "Scenario",
     "SteerError", "SweepTable", "amplitude_damping_channel", "assemblage", "behaviour_from_assemblage",
-    "bob_filter", "bound", "breuer_hall_map", "certify_bound", "certify_membership", "check", "choi_map",
+    "bob_filter", "bound", "breuer_hall_map", "certify", "certify_bound", "certify_membership", "check", "choi_map",
     "chsh_value", "constraints", "decide_decomposability", "decomposability", "dephasing_channel",
     "depolarising_channel",
     "functional", "ghjw", "identity_map", "lhs", "load", "loads", "local", "membership", "mixture",
@@ -84,7 +87,7 @@ __all__ = [
     "product_minimum", "pseudo_realisation", "qutrit_lift", "random_quantum_assemblage", "realisation",
     "reduction_map", "relabel_inputs",
     "relabel_outcomes", "repair", "run_model", "save_certificate", "search_functional", "steering_negativity",
-    "steering_robustness", "steering_weight", "sweep", "transpose_map", "unitary_map", "verify_certificate",
+    "steering_robustness", "steering_weight", "sweep", "transpose_map", "unitary_map", "verify", "verify_certificate",
     "visibility",
 ]
 __version__ = "0.1.0"

@@ -22,8 +22,9 @@ class Answer:
     """The answer to one question.
 
     ``value``: the quantity asked for (a visibility, a robustness, a weight, a bound).
-    ``verdict``: ``member`` / ``excluded`` / ``undecided`` for membership questions, else ``None``;
-    it is read off ``margin`` (> 0 outside the set) and ``tolerance`` (docs/tolerance.md).
+    ``verdict``: ``member`` / ``excluded`` / ``undecided`` for membership questions (read off ``margin``,
+    > 0 outside the set, and ``tolerance``: docs/tolerance.md), ``verified`` / ``not verified`` for
+    :func:`steerdsl.api.verify`, else ``None``.
     ``witness``: the dual steering functional ``F`` as data in the input's layout, and ``bound`` its
     bound over the set, so that ``β_F(σ) = Σ tr(F σ) > bound`` certifies that σ is outside it.
     ``exactness``: ``numeric``, ``exact`` or ``certified``.  ``result`` is the full
@@ -41,7 +42,7 @@ class Answer:
     result: SDPResult
 
     @classmethod
-    def of(cls, result: SDPResult, layout: Layout, tol: float | None = None) -> Answer:
+    def of(cls, result: SDPResult, layout: Layout | None, tol: float | None = None) -> Answer:
         """The answer of ``result``; ``tol`` replaces the solve's tolerance (the verdict is re-read)."""
         tolerance = result.tolerance if tol is None else float(tol)
         verdict = result.verdict
@@ -57,6 +58,17 @@ class Answer:
         bound (:func:`steerdsl.sets.seesaw.with_inner_bound`); None otherwise."""
         ends = self.result.details.get("bracket")
         return None if ends is None else tuple(ends)
+
+    @property
+    def details(self) -> dict[str, Any]:
+        """What the task found besides the numbers (a realisation, a certificate, notes): ``result.details``."""
+        return self.result.details
+
+    @property
+    def certificate(self) -> Any:
+        """The exact certificate of a certified answer (``None`` without one): save it with
+        :func:`steerdsl.save_certificate`, re-check it with :func:`steerdsl.api.verify`."""
+        return self.result.details.get("certificate")
 
     def __iter__(self):
         """``value, F = answer``."""
@@ -78,11 +90,14 @@ class Answer:
         return f"Answer[{self.task}, {self.exactness}]({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: numbers as floats, the witness as ``{"real": …, "imag": …}`` nested lists."""
+        """JSON-ready: numbers as floats (with their exact strings beside them where the answer has them,
+        ``value_exact`` and ``bound_exact`` of :func:`steerdsl.api.verify`), the witness as ``{"real": …,
+        "imag": …}`` nested lists."""
+        exact = {k: self.details[k] for k in ("value_exact", "bound_exact") if self.details.get(k) is not None}
         return {"task": self.task, "value": self.value, "verdict": self.verdict, "margin": self.margin,
                 "tolerance": self.tolerance, "bound": self.bound, "exactness": self.exactness,
                 "status": self.status, "witness": complex_json(self.witness),
-                "bracket": None if self.bracket is None else list(self.bracket)}
+                "bracket": None if self.bracket is None else list(self.bracket), **exact}
 
     def _repr_html_(self) -> str:
         from steerdsl.notebook import sdp_result_html

@@ -16,33 +16,37 @@ from steerdsl.answer import Answer
 from steerdsl.checking import ModelReport, check_model, check_property
 from steerdsl.exact.report import CheckResult, combine
 from steerdsl.layout import Layout, infer_layout
+from steerdsl.loaded_model import LoadedModel
 from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.model import Model
 from steerdsl.model.resolve import load_file, load_text
+from steerdsl.sdp.result import SDPResult
 from steerdsl.tasks import bound_task, solve_task
 
 if TYPE_CHECKING:
+    from steerdsl.exact.moment_certificate import CertificateCheck
     from steerdsl.sdp.repair import Repair
 
 
 def load(path: str | Path, params: dict[str, Any] | None = None, budgets: dict[str, int] | None = None,
-         import_root: str | Path | None = None) -> Model:
-    """Parse and resolve a ``.steer`` file into a :class:`Model`.
+         import_root: str | Path | None = None) -> LoadedModel:
+    """Parse and resolve a ``.steer`` file into a :class:`~steerdsl.loaded_model.LoadedModel` (a
+    :class:`Model` that also has ``run()``, ``check()`` and ``constraints("sympy")``).
 
     Raises :class:`steerdsl.SteerError` (with a diagnostic naming file, line
     and column) when the model is wrong.  ``params`` set ``let`` parameters as
     :meth:`Model.with_params` does (``sd.load(path, params={"v": 0.7})``); ``budgets``
     raise named limits (``{"sum_terms": 10**6}``, see docs/reliability.md); ``import_root``
     is the folder imports must stay in (default: the model's folder)."""
-    model = load_file(path, budgets, import_root)
+    model = LoadedModel.of(load_file(path, budgets, import_root))
     return model.with_params(**params) if params else model
 
 
 def loads(text: str, file: str = "<string>", params: dict[str, Any] | None = None,
-          budgets: dict[str, int] | None = None, import_root: str | Path | None = None) -> Model:
+          budgets: dict[str, int] | None = None, import_root: str | Path | None = None) -> LoadedModel:
     """Parse and resolve model text; ``file`` names it in diagnostics (``params``, ``budgets`` and
     ``import_root`` as for :func:`load`)."""
-    model = load_text(text, file, budgets=budgets, import_root=import_root)
+    model = LoadedModel.of(load_text(text, file, budgets=budgets, import_root=import_root))
     return model.with_params(**params) if params else model
 
 
@@ -155,6 +159,102 @@ def negativity(sigma: Any, *, level: str | int = "1+AB", dims: tuple[int, ...] |
     """The steering-negativity bracket ν(σ) ∈ [lower, upper] (physics.md §5; ``result.details``)."""
     options: dict[str, Any] = {"level": str(level)} if dims is None else {"level": str(level), "dims": dims}
     return _solve(sigma, "negativity", options, solver, None, bob_inputs)
+
+
+def realisation(sigma: Any, *, dims: tuple[int, ...] | None = None, restarts: int = 5, seed: int = 0,
+                certify: bool = False, solver: str | None = None, tol: float | None = None,
+                bob_inputs: bool = False) -> Answer:
+    """The inner side (physics.md §8): a search for a state, Alices' POVMs and Bob's channels of dimensions
+    ``dims`` (one per Alice, then optionally Bob's internal one) with ``σ̂ = σ``; the task ``solve σ :
+    realisation`` (:func:`steerdsl.inner.search.realisation`).  ``value`` is the residual ``max |σ − σ̂|``;
+    ``verdict`` is ``member`` when it is below ``tol`` (default 1e-6), else ``undecided`` (never
+    ``excluded``: not finding one proves nothing).  ``certify``: rounded to exact numbers, ``exactness`` is
+    ``certified`` only when σ is reproduced exactly.  The realisation is in ``answer.details``."""
+    options: dict[str, Any] = {"restarts": restarts, "seed": seed, "certify": certify, "tol": tol}
+    if dims is not None:
+        options["dims"] = tuple(int(d) for d in dims)
+    return _solve(sigma, "realisation", options, solver, None, bob_inputs)
+
+
+def certify(obj: Any, over: str = "almost_quantum", *, sense: str | None = None, level: str | int | None = None,
+            like: Any = None, solver: str | None = None, bob_inputs: bool = False) -> Answer:
+    """An exact certificate (physics.md §7).  Without ``sense``, ``obj`` is an assemblage and the claim is
+    its exclusion from ``over`` (``solve σ : SET certify``: the dual witness ``F`` with ``β_F(σ) > bound``
+    checked in exact arithmetic); with ``sense`` (``max`` or ``min``), ``obj`` is a functional (scenario from
+    the array or ``like``) and the claim its bound over ``over`` (``bound max F over SET certify``: a
+    rational ``λ`` with ``β_F ≤ λ`` on the set).  ``exactness`` is ``certified`` when the certificate
+    verified, else the answer is numeric and ``details['certificate_note']`` says why;
+    ``answer.certificate`` can be saved (:func:`steerdsl.save_certificate`) and re-checked (:func:`verify`)."""
+    options: dict[str, Any] = {"certify": True} if level is None else {"certify": True, "level": str(level)}
+    if sense is None:
+        return _solve(obj, over, options, solver, None, bob_inputs)
+    layout = _layout(like if like is not None else obj, bob_inputs)
+    func = obj if isinstance(obj, Functional) else layout.functional(obj)
+    return Answer.of(bound_task(func, sense, over, {**options, "solver": solver}), layout)
+
+
+def verify(certificate: Any, *, model: Model | None = None) -> Answer:
+    """Re-check a certificate in exact arithmetic, as ``steer verify`` does: a JSON file written by ``steer
+    run --certificates``, its dict, or ``answer.certificate`` (:func:`steerdsl.exact.certificate_files.
+    verify_certificate`).  ``verdict`` is ``verified`` or ``not verified`` (``details['reasons']`` say
+    why, ``details['code']`` is E220, E221, E230 or E231); ``value`` is ``β_F(σ)`` of an exclusion, ``bound``
+    the certified bound, both exact in ``details['value_exact']`` and ``details['bound_exact']``;
+    ``details['claim']`` states what a verified certificate proves.  With ``model``, the certificate must
+    be about one of its objects (same sha256 of the exact content; else E231)."""
+    from steerdsl.exact.certificate_files import verify_certificate
+
+    source = certificate if isinstance(certificate, (str, Path, dict)) else getattr(certificate, "certificate",
+                                                                                  certificate)
+    check = verify_certificate(source)
+    details: dict[str, Any] = {"claim": check.claim, "reasons": list(check.reasons), "code": check.code,
+                               "subject": check.subject, "sha256": check.digest, "kind": check.kind,
+                               "label": check.label, "checked": check.checked,
+                               "value_exact": None if check.value is None else str(check.value),
+                               "bound_exact": None if check.bound is None else str(check.bound)}
+    if check.verified and model is not None:
+        match, reasons = model_match(check, model)
+        details["model_object"] = match
+        if match is None:
+            check.verified = False
+            details["code"], details["reasons"] = "E231", reasons
+    word = "verified" if check.verified else "not verified"
+    result = SDPResult("verify", _real(check.value), word, 0.0, verdict=word, bound=_real(check.bound),
+                       exactness="exact", details=details)
+    return Answer.of(result, None)
+
+
+def model_match(check: CertificateCheck, model: Model) -> tuple[str | None, list[str]]:
+    """The name of ``model``'s object that a verified certificate is about (its sha256 equals the
+    certificate's subject's): the object of the certificate's label, else any functional or assemblage
+    of the model; or None and why not."""
+    from steerdsl.sdp.certificate_subject import model_subject
+
+    reasons = []
+    if check.label in model:
+        try:
+            digest, note = model_subject(model[check.label])
+        except ValueError as exc:
+            digest, note = None, str(exc)
+        if digest == check.digest:
+            return check.label, []
+        reasons.append(f"the certificate's subject (sha256 {check.digest}) is not the {check.kind} {check.label} "
+                       f"of {model.file}" + (f" (sha256 {digest})" if digest else "") + (f"; {note}" if note else ""))
+    else:
+        reasons.append(f"{model.file} defines no {check.kind} named {check.label!r}")
+    kind = Functional if check.kind == "functional" else Assemblage
+    for name in model.definitions:
+        value = model[name]
+        if name != check.label and isinstance(value, kind):
+            try:
+                if model_subject(value)[0] == check.digest:
+                    return name, []
+            except ValueError:
+                continue
+    return None, [*reasons, f"no other {check.kind} of {model.file} has the subject's sha256"]
+
+
+def _real(x: Any) -> float | None:
+    return None if x is None else float(complex(x).real)
 
 
 def repair(sigma: Any, norm: str = "frobenius", *, solver: str | None = None, bob_inputs: bool = False) -> Repair:

@@ -20,12 +20,12 @@ from steerdsl.exact import map_positivity as mp
 from steerdsl.exact import operator_checks as oc
 from steerdsl.exact import witness_checks as wc
 from steerdsl.exact.ghjw import realisation_check
-from steerdsl.exact.report import FAIL, PASS, UNDECIDED, CheckResult, combine
+from steerdsl.exact.report import FAIL, PASS, UNDECIDED, CheckResult, combine, stated_tolerance
 from steerdsl.limits import TooLarge
 from steerdsl.model import algebra as alg
 from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.marginals import functional_value
-from steerdsl.model.model import Model
+from steerdsl.model.model import Definition, Model
 from steerdsl.model.values import Behaviour, LinearMap, Measurement, State
 from steerdsl.syntax import ast
 
@@ -111,18 +111,34 @@ def implicit_checks(model: Model) -> list[CheckResult]:
         if d.span is not None and d.span.file != model.file:
             continue  # checked in its own file
         v = d.value
-        if isinstance(v, Assemblage) and d.kind == "assemblage":
-            results = ac.valid_assemblage(v, name, instrumental_certificate(model, v, name))
-        elif isinstance(v, Measurement):
-            results = oc.povm_checks(v)
-        elif isinstance(v, State):
-            results = oc.state_checks(v)
-        else:
-            continue
+        with stated_tolerance(stated_tol(d)):
+            if isinstance(v, Assemblage) and d.kind == "assemblage":
+                results = ac.valid_assemblage(v, name, instrumental_certificate(model, v, name))
+            elif isinstance(v, Measurement):
+                results = oc.povm_checks(v)
+            elif isinstance(v, State):
+                results = oc.state_checks(v)
+            else:
+                continue
         for r in results:
             r.span = d.span
-            out.append(r)
+            out.append(_noted(r, d))
     return out
+
+
+def stated_tol(d: Definition) -> float | None:
+    """The tolerance ``T`` a definition's numeric data states (``… numeric tol T``), else None."""
+    tol = getattr(d.statement, "tol", None)
+    return None if tol is None else float(tol)
+
+
+def _noted(r: CheckResult, d: Definition) -> CheckResult:
+    """``r`` with a note saying that it was decided within its data's stated tolerance (never silent)."""
+    tol = stated_tol(d)
+    if tol is not None and not r.exact:
+        line = f" (line {d.span.line})" if d.span is not None else ""
+        r.notes.append(f"checked within the tolerance {tol:g} that {d.name}'s data states{line}")
+    return r
 
 
 def instrumental_certificate(model: Model, sigma: Assemblage, name: str) -> Assemblage | None:
@@ -188,7 +204,8 @@ def explicit_checks(model: Model) -> tuple[list[CheckResult], list[Diagnostic]]:
                                         prop.span, f'did you mean "{near}"?' if near else
                                         f"properties: {', '.join(sorted(table))}" if table else None))
                 continue
-            r = check_property(value, q.target, prop.name, model)
+            with stated_tolerance(stated_tol(model.definitions[q.target])):
+                r = _noted(check_property(value, q.target, prop.name, model), model.definitions[q.target])
             r.span = prop.span
             r.expected = FAIL if prop.negated else PASS
             if q.expect is not None and q.expect.kind == "word" and q.expect.word in (PASS, FAIL, UNDECIDED):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import textwrap
 import traceback
@@ -62,6 +63,8 @@ def cmd_check(args) -> int:
         failed = len(report.results) - passed - undecided
         print(f"{name}: {len(report.results)} checks — {passed} as claimed, {failed} contradicted, "
               f"{undecided} undecided")
+        for note in _tolerance_notes(report.results):
+            print(f"  note: {note}")
         if args.verbose or not report.ok:
             for r in report.results:
                 mark = _symbol(r.status, r.ok)
@@ -83,46 +86,76 @@ def cmd_compile(args) -> int:
     try:
         model = _load(name, text, args)
     except SteerError as exc:
-        print_diagnostic(exc.diagnostic, sources_for(name, text), "text")
+        _failed(exc.diagnostic, args, sources_for(name, text), file=name)
         return EXIT_MODEL
     if args.emit == "json":
         print(json.dumps(emit_json(model), indent=2))
     elif args.emit == "sdp":
-        return _emit_sdp(model, args.write)
+        return _emit_sdp(model, args.write, args.format)
     elif args.emit == "constraints":
         from steerdsl.emit_constraints import constraints
-        print(constraints(model).text())
+
+        found = constraints(model)
+        if args.format == "json":
+            print(json.dumps({"file": model.file, "emit": "constraints", "notes": found.notes,
+                              "constraints": [{"name": c.name, "expression": str(c.expr), "relation": c.relation,
+                                               "subject": c.subject, "property": c.property} for c in found]},
+                             indent=2, ensure_ascii=False))
+        else:
+            print(found.text())
+    elif args.format == "json":
+        print(json.dumps({"file": model.file, "emit": "sympy", "text": emit_sympy(model)}, indent=2,
+                         ensure_ascii=False))
     else:
         print(emit_sympy(model))
     return EXIT_OK
 
 
-def _emit_sdp(model, prefix: str | None) -> int:
-    """Print (and optionally write, as CBF or SDPA sparse) the picos problem of every SDP line."""
+def _emit_sdp(model, prefix: str | None, fmt: str = "text") -> int:
+    """Print (and optionally write, as CBF or SDPA sparse) the picos problem of every SDP line (``fmt``
+    json: one document with each line's problem as picos prints it and the files written)."""
     from steerdsl.run import run_model
 
     report = run_model(model)
-    if not report.answers:
-        print(f"{model.file}: no solve or bound lines")
+    problems = []
     for a in report.answers:
         problem = a.result.problem if a.result is not None else None
-        print(f"# {model.file}:{a.line}: {a.text}")
-        if problem is None:
-            print("#   (no SDP: answered without a solver)")
-            continue
-        print(problem)
-        if prefix:
-            for ext in (".cbf", ".dat-s"):
-                path = f"{prefix}_line{a.line}{ext}"
-                try:
-                    problem.write_to_file(path)
-                    print(f"#   written to {path}")
-                except Exception as exc:  # picos cannot write every problem in every format
-                    Path(path).unlink(missing_ok=True)
-                    print(f"#   not written as {ext}: {type(exc).__name__} {exc}")
+        problems.append({"line": a.line, "question": a.text, "problem": None if problem is None else str(problem),
+                         "written": _write_problem(problem, prefix, a.line) if problem is not None else []})
+    if fmt == "json":
+        print(json.dumps({"file": model.file, "emit": "sdp", "ok": report.ok, "problems": problems,
+                          "diagnostics": [d.to_json() for d in report.diagnostics]}, indent=2, ensure_ascii=False))
+        return EXIT_OK if report.ok else EXIT_MODEL
+    if not problems:
+        print(f"{model.file}: no solve or bound lines")
+    for p in problems:
+        print(f"# {model.file}:{p['line']}: {p['question']}")
+        print("#   (no SDP: answered without a solver)" if p["problem"] is None else p["problem"])
+        for note in p["written"]:
+            print(f"#   {note}")
     for d in report.diagnostics:
         print(render_text(d, model.sources))
     return EXIT_OK if report.ok else EXIT_MODEL
+
+
+def _write_problem(problem, prefix: str | None, line: int) -> list[str]:
+    """Write ``problem`` as ``PREFIX_line<N>.cbf`` and ``.dat-s`` (when ``prefix``); what happened to each."""
+    notes = []
+    for ext in (".cbf", ".dat-s") if prefix else ():
+        path = f"{prefix}_line{line}{ext}"
+        try:
+            problem.write_to_file(path)
+            notes.append(f"written to {path}")
+        except Exception as exc:  # picos cannot write every problem in every format
+            Path(path).unlink(missing_ok=True)
+            notes.append(f"not written as {ext}: {type(exc).__name__} {exc}")
+    return notes
+
+
+def _tolerance_notes(results) -> list[str]:
+    """The notes of checks decided within a table's stated tolerance (``numeric tol T``), each once: printed
+    under the count, so that a tolerance other than the default is never applied silently."""
+    return list(dict.fromkeys(n for r in results for n in r.notes if "tolerance" in n))
 
 
 def _fmt_value(v) -> str:
@@ -137,6 +170,8 @@ def print_run_report(report, verbose: bool = False) -> None:
     print(f"{report.file}")
     print(f"  exact checks: {ok_checks}/{len(checks.results)} as claimed" +
           (f", {undecided} undecided" if undecided else ""))
+    for note in _tolerance_notes(checks.results):
+        print(f"  note: {note}")
     for r in checks.results:  # 'value F on sigma' lines: their values, with or without 'expect'
         if r.property == "value":
             line = f"line {r.span.line}: " if r.span is not None else ""
@@ -211,9 +246,9 @@ def cmd_run(args) -> int:
             code = max(code, EXIT_MODEL)
         if args.format == "json":
             reports.append(report.to_json())
-        else:
+        elif not (args.quiet and report.ok and not report.checks.diagnostics):  # -q: only what is wrong
             print_run_report(report, args.verbose)
-            for spec in model.sweeps:
+            for spec in model.sweeps if not args.quiet else ():
                 print(f"  sweep at line {spec.line}: {spec.size} tasks — run them with: steer sweep {name}")
     if args.format == "json":
         print(json.dumps(reports if len(reports) != 1 else reports[0], indent=2, default=str))
@@ -263,38 +298,10 @@ SUBJECT_SHOWN = 400
 """Characters of a subject's exact expression shown by ``steer verify`` in text (all of it in JSON)."""
 
 
-def _model_match(check, model) -> tuple[str | None, list[str]]:
-    """The name of ``model``'s object that a verified certificate is about (its sha256 equals the
-    certificate's subject's): the object of the certificate's label, else any functional or assemblage
-    of the model; or None and why not."""
-    from steerdsl.model.assemblage import Assemblage, Functional
-    from steerdsl.sdp.certificate_subject import model_subject
-
-    reasons = []
-    if check.label in model:
-        try:
-            digest, note = model_subject(model[check.label])
-        except ValueError as exc:
-            digest, note = None, str(exc)
-        if digest == check.digest:
-            return check.label, []
-        reasons.append(f"the certificate's subject (sha256 {check.digest}) is not the {check.kind} {check.label} "
-                       f"of {model.file}" + (f" (sha256 {digest})" if digest else "") + (f"; {note}" if note else ""))
-    else:
-        reasons.append(f"{model.file} defines no {check.kind} named {check.label!r}")
-    kind = Functional if check.kind == "functional" else Assemblage
-    for name in model.definitions:
-        value = model[name]
-        if name != check.label and isinstance(value, kind):
-            try:
-                if model_subject(value)[0] == check.digest:
-                    return name, []
-            except ValueError:
-                continue
-    return None, [*reasons, f"no other {check.kind} of {model.file} has the subject's sha256"]
-
-
-def _verify_one(name: str, model, fmt: str) -> tuple[int, dict]:
+def _verify_one(name: str, model, fmt: str, quiet: bool = False) -> tuple[int, dict]:
+    """Verify one certificate file (against ``model``'s object when given): the exit code and its JSON;
+    text is printed unless ``fmt`` is json (with ``quiet``, only for a certificate that fails)."""
+    from steerdsl.api import model_match
     from steerdsl.exact.certificate_files import verify_certificate
 
     check = verify_certificate(name)
@@ -305,13 +312,13 @@ def _verify_one(name: str, model, fmt: str) -> tuple[int, dict]:
                                                            "sha256": check.digest, "expression": check.subject}}
     code, what = check.code or "E221", "the certificate does not verify"
     if check.verified and model is not None:
-        match, model_reasons = _model_match(check, model)
+        match, model_reasons = model_match(check, model)
         out["model"] = {"file": model.file, "matches": match is not None, "name": match}
         if model_reasons:
             check.verified, code, what = False, "E231", f"the certificate is not about {model.file}'s object"
             out["verified"], out["reasons"] = False, model_reasons
     if check.verified:
-        if fmt == "text":
+        if fmt == "text" and not quiet:
             shown = check.subject if len(check.subject) <= SUBJECT_SHOWN else (
                 check.subject[:SUBJECT_SHOWN] + "… (all of it: steer verify --format json)")
             print(f"✓ {name}: verified in exact arithmetic\n  claim: {check.claim}\n"
@@ -341,7 +348,7 @@ def cmd_verify(args) -> int:
         try:
             model = _load(args.model, None)
         except SteerError as exc:
-            print_diagnostic(exc.diagnostic, sources_for(args.model, None), "text")
+            _failed(exc.diagnostic, args, sources_for(args.model, None), file=args.model)
             return EXIT_MODEL
     from steerdsl.alarm import Alarm, alarm
 
@@ -349,7 +356,7 @@ def cmd_verify(args) -> int:
     for name in args.files:
         try:
             with alarm(args.time_limit):
-                one, out = _verify_one(name, model, args.format)
+                one, out = _verify_one(name, model, args.format, args.quiet)
         except Alarm:
             diag = Diagnostic("E230", f"{name}: the exact check took longer than {args.time_limit:g} s",
                               hint="a certificate this slow to check is unusual; raise the limit with "
@@ -371,30 +378,40 @@ def cmd_test(args) -> int:
 
     files = sorted(str(p) for d in args.dirs for p in (Path(d).glob("*.steer") if Path(d).is_dir() else [Path(d)]))
     if not files:
-        print(f"steer: no .steer files in {' '.join(args.dirs)}", file=sys.stderr)
-        return EXIT_USAGE
+        return _usage_error(f"no .steer files in {' '.join(args.dirs)}", args)
+    text = args.format == "text"
     failed = passed = 0
+    outcomes = []
     for f in files:
         try:
             model = _load(f, None, args)
             with Progress() as progress:
-                report = run_model(model, solver=args.solver, progress=None if args.quiet else progress)
+                report = run_model(model, solver=args.solver, progress=None if args.quiet or not text else progress)
             sweep_claims = _sweep_claims(f, args.solver) if model.sweeps else []
         except SteerError as exc:
             failed += 1
-            print(f"✗ {f}: does not load")
-            print(render_text(exc.diagnostic, sources_for(f, None)))
+            outcomes.append({"file": f, "ok": False, "holds": 0, "fail": 1, "diagnostics": [exc.diagnostic.to_json()]})
+            if text:
+                print(f"✗ {f}: does not load")
+                print(render_text(exc.diagnostic, sources_for(f, None)))
             continue
         claims = [r.ok for r in report.checks.results] + [a.ok for a in report.answers if a.ok is not None]
         claims += sweep_claims
         bad = sum(1 for c in claims if not c) + len(report.diagnostics)
-        passed += sum(1 for c in claims if c)
+        holds = sum(1 for c in claims if c)
+        passed += holds
         failed += bad
-        print(f"{'✓' if report.ok and all(sweep_claims) else '✗'} {f}: {sum(1 for c in claims if c)} expectations hold"
-              + (f", {bad} {'does' if bad == 1 else 'do'} not" if bad else ""))
-        if not report.ok:
+        ok = report.ok and all(sweep_claims)
+        outcomes.append({"file": f, "ok": ok, "holds": holds, "fail": bad, "report": report.to_json()})
+        if text and not (args.quiet and ok):
+            print(f"{'✓' if ok else '✗'} {f}: {holds} expectations hold"
+                  + (f", {bad} {'does' if bad == 1 else 'do'} not" if bad else ""))
+        if text and (args.verbose or not report.ok):
             print_run_report(report, args.verbose)
-    print(f"{passed} passed, {failed} failed")
+    if not text:
+        print(json.dumps({"passed": passed, "failed": failed, "files": outcomes}, indent=2, default=str))
+    elif not (args.quiet and failed == 0):
+        print(f"{passed} passed, {failed} failed")
     return EXIT_OK if failed == 0 else EXIT_MODEL
 
 
@@ -403,23 +420,41 @@ def cmd_explain(args) -> int:
 
     text = explain(args.code)
     if text is None:
-        print(f"steer: unknown code {args.code!r}; known codes: {', '.join(sorted(CODES))}", file=sys.stderr)
-        return EXIT_USAGE
-    print(text, end="")
+        return _usage_error(f"unknown code {args.code!r}; known codes: {', '.join(sorted(CODES))}", args)
+    print(json.dumps({"code": args.code.upper(), "text": text}, indent=2, ensure_ascii=False)
+          if args.format == "json" else text, end="\n" if args.format == "json" else "")
     return EXIT_OK
+
+
+def _usage_error(message: str, args) -> int:
+    """A mistake in the command (not in a model): ``steer: MESSAGE`` on standard error, or with ``--format
+    json`` the command's one JSON document ``{"ok": false, "error": MESSAGE}``; exit code 2."""
+    if getattr(args, "format", "text") == "json":
+        print(json.dumps({"ok": False, "error": message}, indent=2, ensure_ascii=False))
+    else:
+        print(f"steer: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _failed(diag: Diagnostic, args, sources: dict[str, str] | None = None, file: str | None = None) -> None:
+    """Report ``diag``, which stops a command: as text (on standard error when it is not about a model's
+    text), or with ``--format json`` as the command's one JSON document ``{"ok": false, "diagnostics": […]}``."""
+    if getattr(args, "format", "text") == "json":
+        out = {"file": file} if file is not None else {}
+        print(json.dumps({**out, "ok": False, "diagnostics": [diag.to_json()]}, indent=2, ensure_ascii=False))
+    elif sources is not None:
+        print_diagnostic(diag, sources, "text")
+    else:
+        print(render_text(diag), file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="steer", description="Steering scenarios beyond quantum theory: check, compile and solve "
                 "models written in the .steer language.")
-    p.add_argument("--debug", action="store_true", help="show Python tracebacks of internal errors")
+    add_shared_options(p, top=True)
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     c = sub.add_parser("check", help="parse, resolve and run the exact checks")
     c.add_argument("files", nargs="+", help=".steer files ('-' reads standard input)")
-    c.add_argument("--format", choices=("text", "json"), default="text")
-    c.add_argument("-v", "--verbose", action="store_true", help="list every check")
-    c.add_argument("-q", "--quiet", action="store_true", help="print only what is wrong (nothing when all checks "
-                   "hold as claimed)")
     add_model_options(c)
     c.set_defaults(func=cmd_check)
     k = sub.add_parser("compile", help="print the exact objects of a model")
@@ -432,10 +467,7 @@ def build_parser() -> argparse.ArgumentParser:
     k.set_defaults(func=cmd_compile)
     r = sub.add_parser("run", help="run every check and SDP question of the models, with a results table")
     r.add_argument("files", nargs="+", help=".steer files ('-' reads standard input)")
-    r.add_argument("--format", choices=("text", "json"), default="text")
     r.add_argument("--solver", help="SDP solver for lines that do not name one (e.g. cvxopt, qics)")
-    r.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
-    r.add_argument("-v", "--verbose", action="store_true", help="print each answer's witness functional")
     r.add_argument("--witnesses", metavar="DIR", help="write each answer's witness as a .steer file that "
                    "steer run reads back (DIR/<model>_line<N>_witness.steer)")
     r.add_argument("--certificates", metavar="DIR", help="write the exact certificate of every 'certify' line "
@@ -453,7 +485,6 @@ def build_parser() -> argparse.ArgumentParser:
     r.set_defaults(func=cmd_run)
     v = sub.add_parser("verify", help="re-check exact certificates (JSON files from steer run --certificates)")
     v.add_argument("files", nargs="+")
-    v.add_argument("--format", choices=("text", "json"), default="text")
     v.add_argument("--model", metavar="FILE", help="also check that each certificate is about this model's object "
                    "of the same name (its sha256 of the exact content; E231 otherwise)")
     v.add_argument("--time-limit", type=positive_seconds, default=VERIFY_SECONDS, metavar="SECONDS",
@@ -462,7 +493,6 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("test", help="run every model's expect lines in the given folders")
     t.add_argument("dirs", nargs="+")
     t.add_argument("--solver")
-    t.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     add_model_options(t)
     t.set_defaults(func=cmd_test)
     from steerdsl.sweeps.command import add_parser as add_sweep_parser
@@ -474,10 +504,34 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("explain", help="explain a diagnostic code, e.g. steer explain E201")
     e.add_argument("code")
     e.set_defaults(func=cmd_explain)
-    for command in sub.choices.values():  # --debug before or after the subcommand, on every one
-        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                             help="show Python tracebacks of internal errors")
+    for command in sub.choices.values():  # the shared options before or after the subcommand, on every one
+        add_shared_options(command, top=False)
     return p
+
+
+SHARED_HELP = {
+    "verbose": "say more: every check (check), each witness functional (run), every model's table (test)",
+    "quiet": "print only what is wrong: no progress lines, and nothing at all when every check, expectation "
+             "and certificate holds (a requested output, such as compile's or explain's, is still printed)",
+    "format": "json: one JSON document on standard output (also for diagnostics)",
+    "debug": "show Python tracebacks of internal errors",
+}
+"""What ``-v``, ``-q``, ``--format`` and ``--debug`` do; every subcommand takes them, before or after its name."""
+
+
+def add_shared_options(parser: argparse.ArgumentParser, top: bool) -> None:
+    """``-v/--verbose``, ``-q/--quiet``, ``--format text|json`` and ``--debug`` on ``parser``: with their
+    defaults on the top-level parser (``top``), and without (``argparse.SUPPRESS``) on a subcommand, whose
+    defaults would otherwise overwrite what was given before the subcommand's name.  A subcommand with its
+    own ``--format`` (``sweep``: also csv) keeps it."""
+    def default(value):
+        return value if top else argparse.SUPPRESS
+
+    parser.add_argument("-v", "--verbose", action="store_true", default=default(False), help=SHARED_HELP["verbose"])
+    parser.add_argument("-q", "--quiet", action="store_true", default=default(False), help=SHARED_HELP["quiet"])
+    if "--format" not in parser._option_string_actions:
+        parser.add_argument("--format", choices=("text", "json"), default=default("text"), help=SHARED_HELP["format"])
+    parser.add_argument("--debug", action="store_true", default=default(False), help=SHARED_HELP["debug"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -488,19 +542,21 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("steer: interrupted", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # the reader of the output went away (steer … | head): stop without a word
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's flush at exit would fail again
+        return EXIT_USAGE
     except SteerError as exc:
-        print(render_text(exc.diagnostic), file=sys.stderr)
+        _failed(exc.diagnostic, args)
         return EXIT_MODEL
     except MemoryError:  # outside the evaluator (which reports E134 with a location): still a diagnostic
-        print(render_text(Diagnostic("E134", "steer ran out of memory", hint="a smaller model, lower budgets "
-                                     "(--budget NAME=N), or more memory for the process")), file=sys.stderr)
+        _failed(Diagnostic("E134", "steer ran out of memory", hint="a smaller model, lower budgets "
+                           "(--budget NAME=N), or more memory for the process"), args)
         return EXIT_MODEL
     except Exception as exc:  # an internal error: say so clearly, no traceback unless asked
         if args.debug:
             traceback.print_exc()
-        print(f"steer: internal error: {type(exc).__name__}: {exc}\n  = hint: rerun with --debug and report "
-              "it with the model that caused it", file=sys.stderr)
-        return EXIT_USAGE
+        return _usage_error(f"internal error: {type(exc).__name__}: {exc}\n  = hint: rerun with --debug and report "
+                            "it with the model that caused it", args)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -24,12 +24,13 @@ expression (zero iff it is ``x``), a sign by ``evalf`` once the number is proved
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import sympy
 
+from steerdsl.checking import stated_tol
 from steerdsl.diagnostics import Refusal
 from steerdsl.emit import to_sympy
 from steerdsl.exact.report import NUMERIC_ATOL
@@ -50,6 +51,8 @@ class Constraint:
     relation: str
     subject: str
     property: str
+    tolerance: float = NUMERIC_ATOL
+    """How far from holding floating-point data may be (a table's stated ``numeric tol T``); exact data: 0."""
 
     def __str__(self) -> str:
         return f"{self.name}: {self.expr} {self.relation} 0"
@@ -98,7 +101,11 @@ def constraints(obj: Model | Assemblage | Measurement | State | LinearMap | Beha
                 continue  # emitted with its own file
             v = d.value
             if isinstance(v, Assemblage) and d.kind == "assemblage" or isinstance(v, (Measurement, State, LinearMap)):
-                out.extend(constraints(v))
+                found, tol = constraints(v), stated_tol(d)
+                if tol is not None:  # as the checks do, and saying so
+                    found.constraints = [replace(c, tolerance=tol) for c in found]
+                    found.notes.append(f"{d.name}: floating-point data within the tolerance {tol:g} it states")
+                out.extend(found)
         return out
     if isinstance(obj, Behaviour):
         return assemblage_constraints(obj.as_assemblage())
@@ -286,13 +293,14 @@ def is_zero(expr: sympy.Expr, digits: int = 30) -> bool | None:
 def decide(c: Constraint, digits: int = 30) -> bool | None:
     """Settle ``c`` with sympy alone: ``== 0`` by :func:`is_zero`; ``>= 0`` is True when the number is zero,
     else by the sign of its real part at ``digits`` digits (a nonzero imaginary part fails); None when
-    undecided.  Floating-point data (``sympy.Float`` in the expression) is compared within the checks'
-    tolerance ``NUMERIC_ATOL`` instead, as :mod:`steerdsl.exact.checks` does: not an exact decision."""
+    undecided.  Floating-point data (``sympy.Float`` in the expression) is compared within the constraint's
+    ``tolerance`` instead (the checks' ``NUMERIC_ATOL``, or a table's stated one), as
+    :mod:`steerdsl.exact.checks` does: not an exact decision."""
     if c.expr.has(sympy.Float):
-        v = complex(sympy.N(c.expr))
+        v, tol = complex(sympy.N(c.expr)), c.tolerance
         if c.relation == "==":
-            return abs(v) <= NUMERIC_ATOL
-        return abs(v.imag) <= NUMERIC_ATOL and v.real >= -NUMERIC_ATOL
+            return abs(v) <= tol
+        return abs(v.imag) <= tol and v.real >= -tol
     zero = is_zero(c.expr, digits)
     if c.relation == "==" or zero is not False:
         return zero

@@ -4,7 +4,8 @@
 ``[k/n] FILE:LINE QUESTION`` when question k starts.  On a terminal the line stays on screen with its
 elapsed time ticking (tqdm, refreshed twice a second by a daemon thread) until the next question starts
 or :meth:`Progress.close` is called, so a solve of a minute never looks like a hang.  Elsewhere (a pipe, a
-CI log) each line is printed once, as before; ``steer run -q`` passes no callback at all.
+file, a CI log) nothing is printed, so that standard error holds only what is wrong (issue 17: "silent when
+not a terminal or with ``-q``"); ``steer run -q`` passes no callback at all.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ REFRESH_SECONDS = 0.5
 
 
 class Progress:
-    """A ticking line per question on a terminal, a plain line per question elsewhere."""
+    """A ticking line per question on a terminal, nothing elsewhere."""
 
     def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream if stream is not None else sys.stderr
@@ -31,7 +32,6 @@ class Progress:
     def __call__(self, message: str) -> None:
         """Question ``message`` starts (the previous one, if any, is done)."""
         if not self.live:
-            print(message, file=self.stream, flush=True)
             return
         self.close()
         self._bar = tqdm(desc=message, bar_format="{desc}  {elapsed}", file=self.stream, leave=False)

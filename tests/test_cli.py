@@ -144,12 +144,23 @@ def test_steer_test_shows_where_a_model_fails_to_load(tmp_path, capsys):
     assert out.rstrip().endswith("0 passed, 1 failed")
 
 
-def test_steer_test_reports_progress_unless_quiet(tmp_path, capsys):
+def test_steer_test_reports_progress_on_a_terminal_unless_quiet(tmp_path, capsys, monkeypatch):
     import shutil
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
 
     shutil.copy(ROOT / "models" / "e04_pr_box_tripartite.steer", tmp_path)
     code, out, err = run_cli(["test", str(tmp_path)], capsys)
-    assert code == 0 and "[1/5]" in err and "e04_pr_box_tripartite.steer:16 solve sigma" in err
+    assert code == 0 and err == ""  # not a terminal: no progress
     assert out.rstrip().endswith("0 failed")
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["test", str(tmp_path)]) == 0
+    assert "[1/5]" in terminal.getvalue() and "e04_pr_box_tripartite.steer:16 solve sigma" in terminal.getvalue()
+    terminal.seek(0)
+    terminal.truncate()
+    capsys.readouterr()
     code, out, err = run_cli(["test", "-q", str(tmp_path)], capsys)
-    assert code == 0 and err == ""
+    assert code == 0 and out == "" and terminal.getvalue() == ""  # -q: nothing when every claim holds

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,7 @@ def test_assemblage_latex_is_exact_and_html_lists_every_element(e02):
 
 
 def test_example_notebook_shows_a_results_table_and_plots():
+    """Executed by a real kernel (bounded: one timeout per cell; about 15 small solves in all)."""
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
@@ -67,7 +69,12 @@ def test_example_notebook_shows_a_results_table_and_plots():
     assert len(tables) == 1
     assert "solve sigma  : almost_quantum" in tables[0] and "✓ excluded" in tables[0]
     pngs = [Image.open(io.BytesIO(base64.b64decode(d["image/png"]))) for d in data if "image/png" in d]
-    assert len(pngs) == 2 and all(p.format == "PNG" and p.size[0] > 300 for p in pngs)
+    assert len(pngs) == 3 and all(p.format == "PNG" and p.size[0] > 300 for p in pngs)
+    # from a numpy array: the robustness of Werner's v = 0.8 (Z, X) and its witness, β_F(σ) − bound = robustness
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    found = re.search(r"robustness ([\d.]+); witness of shape \(2, 2, 2, 2\); β_F\(σ\) − bound = ([-\d.]+)", text)
+    assert found and float(found[1]) > 0.01 and abs(float(found[1]) - float(found[2])) < 1e-5
+    assert any("<td>verdict</td><td>excluded</td>" in d.get("text/html", "") for d in data)  # the Answer's table
     assert any(r"\sigma_{0|0 0}" in d.get("text/latex", "") for d in data)
 
 

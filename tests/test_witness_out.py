@@ -49,6 +49,6 @@ def test_json_witness_reproduces_the_witness_value(capsys):
 
 
 def test_verbose_run_prints_the_witness(capsys):
-    assert main(["run", "-q", "-v", str(ROOT / "models" / "e10_werner_xz.steer")]) == 0
+    assert main(["run", "-v", str(ROOT / "models" / "e10_werner_xz.steer")]) == 0
     out = capsys.readouterr().out
     assert "witness (bound" in out and "functional W table numeric {" in out and "W[1|1] =" in out

@@ -52,6 +52,9 @@ def cli_page() -> str:
         parser = build_parser()
         parts = ["# Command line\n", "The `steer` command (installed with the package; `python -m steerdsl` is the "
                  "same).  Exit codes: 0 all good, 1 a model is wrong, 2 usage or internal error.  "
+                 "Every subcommand takes `-v`, `-q`, `--format json` and `--debug`, before or after its name "
+                 "(`steer -q run FILE` is `steer run FILE -q`); with `--format json` standard output is one JSON "
+                 "document, diagnostics included; progress lines appear only on a terminal.  "
                  "Examples of each command are in the [tutorial](tutorial.md) and the [papers](papers/index.md); "
                  "this page is generated from the command's own help.\n",
                  f"```text\n{parser.format_help()}```\n"]

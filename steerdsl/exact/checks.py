@@ -15,13 +15,14 @@ from functools import reduce
 import numpy as np
 
 from steerdsl.exact import linalg
-from steerdsl.exact.report import FAIL, NUMERIC_ATOL, PASS, UNDECIDED, CheckResult, combine
+from steerdsl.exact.report import FAIL, NUMERIC_ATOL, PASS, UNDECIDED, CheckResult, combine, numeric_atol
 from steerdsl.model import algebra as alg
 from steerdsl.model.assemblage import Assemblage
 from steerdsl.model.nosignalling import signalling_contexts, signalling_groups, structure
 from steerdsl.model.scenario import Key, Scenario
 
 ATOL = NUMERIC_ATOL
+"""The default tolerance of numeric checks; the checks here use :func:`numeric_atol` (a table's stated one)."""
 RTOL = 1e-9
 
 
@@ -37,10 +38,11 @@ def fmt(v) -> str:
     return str(v)
 
 
-def _zero_residual(m: np.ndarray, atol: float = ATOL) -> tuple[tuple[int, int], object] | None:
-    """First nonzero entry of ``m`` (beyond ``atol`` when numeric)."""
+def _zero_residual(m: np.ndarray, atol: float | None = None) -> tuple[tuple[int, int], object] | None:
+    """First nonzero entry of ``m`` (beyond ``atol``, default :func:`numeric_atol`, when numeric)."""
     if m.dtype == object:
         return linalg.first_nonzero(m)
+    atol = numeric_atol() if atol is None else atol
     idx = np.argwhere(np.abs(m) > atol)
     if len(idx) == 0:
         return None
@@ -56,7 +58,7 @@ def key_text(sc: Scenario, key: Key, free: set[int] | None = None, name: str = "
     return f"{name}[{a_txt}|{x_txt}]"
 
 
-def is_zero(m: np.ndarray, atol: float = ATOL) -> bool:
+def is_zero(m: np.ndarray, atol: float | None = None) -> bool:
     return _zero_residual(m, atol) is None
 
 
@@ -66,7 +68,7 @@ def hermitian(m: np.ndarray, subject: str, what: str) -> CheckResult:
     diff = m - alg.dagger(m)
     res = _zero_residual(diff)
     if res is None:
-        return CheckResult(subject, "hermitian", PASS, exact=exact, tolerance=None if exact else ATOL)
+        return CheckResult(subject, "hermitian", PASS, exact=exact, tolerance=None if exact else numeric_atol())
     (i, j), v = res
     return CheckResult(subject, "hermitian", FAIL, f"{what} is not Hermitian: M − M† has entry ({i},{j}) = {fmt(v)}",
                        exact=exact, code="E206")
@@ -77,9 +79,9 @@ def positive_semidefinite(m: np.ndarray, subject: str, what: str) -> CheckResult
     herm = hermitian(m, subject, what)
     if herm.status != PASS:
         return herm
-    res = linalg.psd(m, atol=ATOL, rtol=RTOL)
+    res = linalg.psd(m, atol=numeric_atol(), rtol=RTOL)
     exact = m.dtype == object
-    tol = None if exact else ATOL
+    tol = None if exact else numeric_atol()
     if res.decided is True:
         return CheckResult(subject, "psd", PASS, exact=exact, tolerance=tol)
     if res.decided is None:
@@ -94,9 +96,9 @@ def trace_is(m: np.ndarray, target, subject: str, what: str, prop: str = "normal
     exact = m.dtype == object
     t = alg.trace(m)
     diff = alg.binary("-", t, target)
-    ok = alg.equal(diff, 0) if exact and alg.is_exact(target) else abs(complex(diff)) <= ATOL
+    ok = alg.equal(diff, 0) if exact and alg.is_exact(target) else abs(complex(diff)) <= numeric_atol()
     if ok:
-        return CheckResult(subject, prop, PASS, exact=exact, tolerance=None if exact else ATOL)
+        return CheckResult(subject, prop, PASS, exact=exact, tolerance=None if exact else numeric_atol())
     return CheckResult(subject, prop, FAIL, f"{what} has trace {fmt(t)}, not {fmt(target)}", exact=exact,
                        code="E203")
 
@@ -159,7 +161,7 @@ def shared_traces(sigma: Assemblage, subject: str, prop: str = "shared_traces") 
         c0, key0, t0 = entries[0]
         for c, key, t in entries[1:]:
             d = alg.binary("-", t0, t)
-            if alg.equal(d, 0) if sigma.exact else abs(complex(d)) <= ATOL:
+            if alg.equal(d, 0) if sigma.exact else abs(complex(d)) <= numeric_atol():
                 continue
             if sc.kind == "bwi":
                 left, right = key_text(sc, key0, name=sigma.name), key_text(sc, key, name=sigma.name)
@@ -185,7 +187,7 @@ def normalised(sigma: Assemblage, subject: str) -> CheckResult:
             totals[(x, y)] = alg.binary("+", totals.get((x, y), 0), alg.trace(m))
         for (x, y), t in totals.items():
             d = alg.binary("-", t, 1)
-            if not (alg.equal(d, 0) if sigma.exact else abs(complex(d)) <= ATOL):
+            if not (alg.equal(d, 0) if sigma.exact else abs(complex(d)) <= numeric_atol()):
                 who = f" (bob {bob_name})" if len(sc.bobs) > 1 else ""
                 return CheckResult(subject, "normalised", FAIL,
                                    f"Σ_a tr σ[a|{' '.join(map(str, x + y))}] = {fmt(t)}, not 1{who}",

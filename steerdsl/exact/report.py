@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from steerdsl.diagnostics import Span
@@ -11,7 +14,27 @@ FAIL = "fail"
 UNDECIDED = "undecided"
 
 NUMERIC_ATOL = 1e-9
-"""Absolute tolerance of checks on floating-point (``numeric``) values."""
+"""Absolute tolerance of checks on floating-point (``numeric``) values, unless the data states its own."""
+
+_STATED: ContextVar[float | None] = ContextVar("stated_tolerance", default=None)
+
+
+def numeric_atol() -> float:
+    """The absolute tolerance of numeric checks here: :data:`NUMERIC_ATOL`, or the tolerance a table states
+    (``assemblage s table numeric tol 1e-4 {…}``) while its checks run (:func:`stated_tolerance`)."""
+    stated = _STATED.get()
+    return NUMERIC_ATOL if stated is None else stated
+
+
+@contextmanager
+def stated_tolerance(tol: float | None) -> Iterator[None]:
+    """Run checks with the tolerance ``tol`` that numeric data was printed to (None: the default).  Their
+    results carry it as ``tolerance``, so every output shows it (language.md, "Tables")."""
+    token = _STATED.set(None if tol is None else float(tol))
+    try:
+        yield
+    finally:
+        _STATED.reset(token)
 
 
 @dataclass
@@ -36,7 +59,7 @@ class CheckResult:
 
     def __post_init__(self) -> None:
         if not self.exact and self.tolerance is None:
-            self.tolerance = NUMERIC_ATOL
+            self.tolerance = numeric_atol()
 
     @property
     def ok(self) -> bool:

@@ -92,10 +92,17 @@ def cmd_plot(args) -> int:
             draw = figures.plot_assemblage if args.kind == "bloch" else figures.plot_probabilities
             draw(sigma, args.out)
     except SteerError as exc:
+        code = EXIT_USAGE if exc.diagnostic.code in USAGE_CODES else EXIT_MODEL
+        if args.format == "json":  # the command's one JSON document
+            print(json.dumps({"file": args.file, "ok": False, "diagnostics": [exc.diagnostic.to_json()]}, indent=2))
+            return code
         sources = {}
         if exc.diagnostic.span is not None:  # quoted only when it is a regular model file (never a FIFO)
             sources = _sources_for(exc.diagnostic.span.file, None)
         print(render_text(exc.diagnostic, sources), file=sys.stderr)
-        return EXIT_USAGE if exc.diagnostic.code in USAGE_CODES else EXIT_MODEL
-    print(f"wrote {args.out}")
+        return code
+    if args.format == "json":
+        print(json.dumps({"file": args.file, "ok": True, "wrote": args.out}, indent=2))
+    elif not args.quiet:
+        print(f"wrote {args.out}")
     return EXIT_OK

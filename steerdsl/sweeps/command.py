@@ -38,9 +38,9 @@ def add_parser(sub) -> None:
                    "with it resumes")
     s.add_argument("--limit", type=positive_int, metavar="K", help="compute at most K new tasks, then stop")
     s.add_argument("--solver", help="SDP solver for every question")
-    s.add_argument("--format", choices=("text", "json", "csv"), default="text")
+    s.add_argument("--format", choices=("text", "json", "csv"), default=argparse.SUPPRESS,
+                   help="text (default), json: one JSON document, or csv")
     s.add_argument("--plot", metavar="PNG", help="save a plot of value against the first parameter (matplotlib)")
-    s.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     s.set_defaults(func=cmd_sweep)
 
 
@@ -56,6 +56,21 @@ def _params(items: list[str]) -> dict[str, str]:
     return out
 
 
+def _stop(args, message: str | None, code: int, fields: dict | None = None) -> int:
+    """End the command with ``code``: ``steer: MESSAGE`` on standard error, or with ``--format json`` one JSON
+    document ``{"ok": false, …}`` on standard output, so that output stays parseable."""
+    if args.format != "json":
+        print(f"steer: {message}", file=sys.stderr)
+    else:
+        print(json.dumps({"ok": False, **({"error": message} if message else {}), **(fields or {})}, indent=2))
+    return code
+
+
+def _live(args) -> bool:
+    """Progress lines only on a terminal, in the text format and without ``-q`` (as :mod:`steerdsl.progress`)."""
+    return not args.quiet and args.format == "text" and sys.stderr.isatty()
+
+
 def cmd_sweep(args) -> int:
     """Run the sweep; exit 1 if a task failed or an expectation does not hold."""
     from steerdsl.diagnostics import SteerError, print_diagnostic
@@ -65,8 +80,7 @@ def cmd_sweep(args) -> int:
     try:
         params = _params(args.param)
     except ValueError as exc:
-        print(f"steer: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _stop(args, str(exc), EXIT_USAGE)
     text = sys.stdin.read() if args.file == "-" else None
     name = "<stdin>" if text is not None else args.file
 
@@ -79,14 +93,16 @@ def cmd_sweep(args) -> int:
     try:
         table = sweep(text if text is not None else Path(args.file), params or None, args.ask or None, file=name,
                       jobs=args.jobs, scheduler=args.scheduler, out=args.out, limit=args.limit, solver=args.solver,
-                      progress=None if args.quiet or args.format != "text" else progress)
+                      progress=progress if _live(args) else None)
     except SteerError as exc:
-        print_diagnostic(exc.diagnostic, sources_for(name, text), "text")
-        return EXIT_USAGE if exc.diagnostic.code in ("E163", "E164", "E232", "E233") else EXIT_MODEL
+        code = EXIT_USAGE if exc.diagnostic.code in ("E163", "E164", "E232", "E233") else EXIT_MODEL
+        if args.format != "json":
+            print_diagnostic(exc.diagnostic, sources_for(name, text), "text")
+            return code
+        return _stop(args, None, code, {"file": name, "diagnostics": [exc.diagnostic.to_json()]})
     except KeyboardInterrupt:
         saved = f"; the finished tasks are saved in {args.out}: run the same command to resume" if args.out else ""
-        print(f"steer: sweep interrupted{saved}", file=sys.stderr)
-        return EXIT_USAGE
+        return _stop(args, f"sweep interrupted{saved}", EXIT_USAGE)
     if args.format == "json":
         s = table.stats
         print(json.dumps({"file": name, "params": table.params, "rows": table.to_records(),
@@ -100,7 +116,7 @@ def cmd_sweep(args) -> int:
         try:
             table.plot(path=args.plot)
         except ImportError as exc:
-            print(f"steer: {exc}", file=sys.stderr)
+            print(f"steer: {exc}", file=sys.stderr)  # the table is printed already (in json too)
             return EXIT_USAGE
     bad = [r for r in table.rows if r["ok"] is False or (r["error"] and r["error"] != "not run")]
     return EXIT_MODEL if bad else EXIT_OK

@@ -307,6 +307,8 @@ class ObjectDef(Statement):
     numeric: bool
     definition: Definition
     span: Span | None = _span()
+    tol: Fraction | None = None
+    """``numeric tol T``: the tolerance the data was printed to, applied to its checks (and reported)."""
 
 
 @dataclass(frozen=True)
@@ -324,6 +326,13 @@ class TableEntry:
 
 
 @dataclass(frozen=True)
+class Precision:
+    """``numeric [tol T]`` after a definition's name: floating-point data, printed to tolerance ``T``."""
+
+    tol: Fraction | None = None
+
+
+@dataclass(frozen=True)
 class TableDef(Statement):
     """An explicit table, in full (``table``) or Collins–Gisin (``cg``) form."""
 
@@ -333,6 +342,8 @@ class TableDef(Statement):
     numeric: bool
     entries: tuple[TableEntry, ...]
     span: Span | None = _span()
+    tol: Fraction | None = None
+    """``numeric tol T``: the tolerance the data was printed to, applied to its checks (and reported)."""
 
 
 @dataclass(frozen=True)

@@ -177,8 +177,8 @@ class ToAst(Transformer):
         kind, name, *rest = items
         definition = rest[-1]
         header = next((r for r in rest if isinstance(r, ast.Header)), None)
-        numeric = any(isinstance(r, Token) and r.type == "NUMERIC" for r in rest)
-        return ast.ObjectDef(kind, str(name), header, numeric, definition, self._tok(name))
+        numeric, tol = _precision(rest)
+        return ast.ObjectDef(kind, str(name), header, numeric, definition, self._tok(name), tol)
 
     @v_args(meta=True)
     def formula(self, meta, items):
@@ -212,9 +212,12 @@ class ToAst(Transformer):
     @v_args(meta=True)
     def table_stmt(self, meta, items):
         kind, name, form, *rest = items
-        numeric = any(isinstance(r, Token) and r.type == "NUMERIC" for r in rest)
+        numeric, tol = _precision(rest)
         entries = tuple(r for r in rest if isinstance(r, ast.TableEntry))
-        return ast.TableDef(kind, str(name), str(form), numeric, entries, self._tok(name))
+        return ast.TableDef(kind, str(name), str(form), numeric, entries, self._tok(name), tol)
+
+    def precision(self, items):
+        return ast.Precision(Fraction(str(items[1])) if len(items) > 1 else None)
 
     @v_args(meta=True)
     def entry_indexed(self, meta, items):
@@ -546,3 +549,9 @@ def _clause(rest) -> tuple[ast.Expectation | None, ast.ExpectStmt | None]:
 
 def _with(statement, trailing: ast.ExpectStmt | None):
     return statement if trailing is None else (statement, trailing)
+
+
+def _precision(items: list) -> tuple[bool, Fraction | None]:
+    """``numeric`` and its stated tolerance (``numeric tol T``) among a definition's parts."""
+    found = next((r for r in items if isinstance(r, ast.Precision)), None)
+    return found is not None, None if found is None else found.tol
