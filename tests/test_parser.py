@@ -137,7 +137,8 @@ def test_every_grammar_rule_is_exercised_by_the_models():
                  'bound min F over lhs level 2 against lhs noise white tol 1e-3 dims 2 2 restarts 3 seed 1\n'
                  'import "x.steer"\nlet k = a != b\nassemblage u[a|x] { on B : I }\n'
                  'measurement P[a|x] on A { x == 0 and a == 1 : I }\nvalue F on s expect <= 2\n'
-                 'scenario { alice A : inputs 2, outputs 2, rounds 2 }\nsolve s : lhs\nexpect s : lhs')
+                 'scenario { alice A : inputs 2, outputs 2, rounds 2 }\nsolve s : lhs\nexpect s : lhs\n'
+                 'bound max F over npa symmetry off\nbound max F over npa symmetry on')
     used = set()
     for t in texts:
         tree = _parser().parse(t)
