@@ -50,7 +50,7 @@ from steerdsl.sdp.solve import QICS_ABOVE_COMPLEX
 
 DEFAULT_MAX_VARIABLES = 50_000
 """Default largest SDP, in real scalar variables: its Schur complement (8 n² bytes, 20 GB at the limit)
-still fits a 24 GB machine.  The largest SDP of the bundled models has 2,024 (E3's instrumental level 2,
+still fits a 24 GB machine.  The largest SDP of the bundled models has 2,024 (E3's instrumental level 3,
 docs/reliability.md); ``steer run --max-sdp-size N`` or ``run_model(…, max_sdp_size=N)`` changes it."""
 
 
