@@ -19,7 +19,7 @@ import pytest
 import steerdsl as sd
 from steerdsl.cli import main
 from steerdsl.run import run_model
-from steerdsl.sdp.size import DEFAULT_MAX_MEMORY, QICS_BASE_MEMORY, SDPSize, SDPTooLarge, check_size
+from steerdsl.sdp.size import DEFAULT_MAX_MEMORY, QICS_BASE_MEMORY, SDPSize, SDPTooLarge, check_size, lhs_size
 from steerdsl.sdp.solve import SolverTimeLimit, cvxopt_work, qics_first, scalar_variables, time_limit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,6 +61,20 @@ def test_cvxopt_pays_for_the_block_entries_and_qics_does_not():
     assert many.memory_for("qics") == few.memory_for("qics")
     twice = SDPSize("t", 1, 10, 10_000)  # twice the variables: about four times the n × n storage
     assert twice.memory_for("qics") - QICS_BASE_MEMORY > 3.9 * (few.memory_for("qics") - QICS_BASE_MEMORY)
+
+
+def test_the_estimate_is_for_the_solver_asked_for():
+    """11 binary inputs and a qubit Bob (n = 8,192): qics, the solver picked for it, keeps n × n matrices and
+    fits the default 2 GiB; cvxopt also keeps its constraints densely (S = 4n more entries per variable), so
+    asking for it refuses the line before building (E182)."""
+    model = _model(11, 2, "solve s : lhs")
+    size = lhs_size(model["s"].scenario)
+    assert size.solver == "qics" and check_size(size, None) is size
+    with pytest.raises(SDPTooLarge):
+        check_size(size, None, solver="cvxopt")
+    report = run_model(model, solver="cvxopt")
+    assert [x.code for x in report.diagnostics] == ["E182"]
+    assert "memory limit of 2 GiB" in report.diagnostics[0].message
 
 
 def _built_entries(problem) -> int:

@@ -40,7 +40,7 @@ it used 3.7 GB and crashed) and ``bound max F over lhs`` with 11 inputs and a qu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from math import prod
 
 from steerdsl.diagnostics import Diagnostic, Span
@@ -69,6 +69,9 @@ CVXOPT_BYTES_PER_VARIABLE_PAIR = 16
 
 QICS_BYTES_PER_VARIABLE_PAIR = 24
 """Bytes per n²: qics' Schur complement, a cone's term of it and the factored copy."""
+
+MODELLED_SOLVERS = ("cvxopt", "qics")
+"""The solvers whose memory is modelled; for any other the estimate is that of the default choice."""
 
 DEFAULT_MAX_MEMORY = 2 * 2**30
 """Default memory limit of one SDP, in bytes of the estimate (``steer run --max-sdp-memory GIB``,
@@ -99,13 +102,15 @@ def _gib(n: float) -> str:
 @dataclass(frozen=True)
 class SDPSize:
     """An SDP's size: PSD ``blocks`` of side up to ``block_dim``, ``variables`` real unknowns, and
-    ``block_entries`` = Σ_b N_b² over the blocks' complex sides (None: ``blocks · block_dim²``)."""
+    ``block_entries`` = Σ_b N_b² over the blocks' complex sides (None: ``blocks · block_dim²``);
+    ``chosen`` the solver asked for (None: the one :func:`~steerdsl.sdp.solve.qics_first` would pick)."""
 
     task: str
     blocks: int
     block_dim: int
     variables: int
     block_entries: int | None = None
+    chosen: str | None = None
 
     @property
     def real_entries(self) -> int:
@@ -120,8 +125,11 @@ class SDPSize:
 
     @property
     def solver(self) -> str:
-        """The solver :func:`steerdsl.sdp.solve.qics_first` would try first: ``qics`` when :attr:`work`
-        exceeds :data:`~steerdsl.sdp.solve.QICS_ABOVE_COMPLEX`, else ``cvxopt``."""
+        """The solver asked for (:attr:`chosen`, when it is cvxopt or qics), else the one
+        :func:`steerdsl.sdp.solve.qics_first` would try first: ``qics`` when :attr:`work` exceeds
+        :data:`~steerdsl.sdp.solve.QICS_ABOVE_COMPLEX`, else ``cvxopt``."""
+        if self.chosen in MODELLED_SOLVERS:
+            return self.chosen
         return "qics" if self.work > QICS_ABOVE_COMPLEX else "cvxopt"
 
     def memory_for(self, solver: str) -> int:
@@ -225,10 +233,13 @@ def too_large_diagnostic(exc: SDPTooLarge, span: Span | None) -> Diagnostic:
                       "max_sdp_memory=GIB)")
 
 
-def check_size(size: SDPSize, limit: int | None, memory_gib: float | None = None) -> SDPSize:
-    """``size``, or :class:`SDPTooLarge` when it has more than ``limit`` variables
-    (:data:`DEFAULT_MAX_VARIABLES` when None) or an estimated memory above ``memory_gib`` GiB
-    (:data:`DEFAULT_MAX_MEMORY` when None)."""
+def check_size(size: SDPSize, limit: int | None, memory_gib: float | None = None,
+               solver: str | None = None) -> SDPSize:
+    """``size`` (for ``solver`` when one is asked for), or :class:`SDPTooLarge` when it has more than
+    ``limit`` variables (:data:`DEFAULT_MAX_VARIABLES` when None) or an estimated memory above
+    ``memory_gib`` GiB (:data:`DEFAULT_MAX_MEMORY` when None)."""
+    if solver is not None:
+        size = replace(size, chosen=solver)
     limit = DEFAULT_MAX_VARIABLES if limit is None else int(limit)
     memory = DEFAULT_MAX_MEMORY if memory_gib is None else int(float(memory_gib) * 2**30)
     if size.variables > limit or size.memory_bytes > memory:
