@@ -1,4 +1,4 @@
-"""``python -m benchmarks.solvers [--only TEXT] [--docs DIR]``: cvxopt against qics over a grid of SDPs.
+"""``python -m benchmarks.solvers [--only TEXT] [--report] [--docs DIR]``: cvxopt against qics over a grid of SDPs.
 
 Every (problem, solver) pair runs once in its own spawned worker (:func:`benchmarks.harness.run_side`, the
 same run for all), solving the problem through :func:`steerdsl.sdp.solve.run` with that solver forced.  The
@@ -12,6 +12,10 @@ minimises the grid's total time when cvxopt is used below it and qics above it;
 :data:`steerdsl.sdp.solve.QICS_ABOVE` and :data:`~steerdsl.sdp.solve.QICS_ABOVE_COMPLEX` are set from it.
 The table lands between the ``<!-- solvers -->`` markers of ``docs/benchmarks.md`` and every number in
 ``docs/benchmarks/solvers.json`` (read by the memory model's test, tests/test_sdp_memory.py).
+Every measured peak memory is set against the size guard's estimate for that solver
+(:meth:`steerdsl.sdp.size.SDPSize.memory_for`, made from the scenario before building): the ratio column,
+flagged above :data:`FLAG_RATIO` (issue 20 item 4).  ``--report`` rewrites the section from the stored
+measurements with the current estimates, without solving anything.
 sdpa-python is not measured: picos has no interface to it.
 """
 
@@ -33,6 +37,8 @@ from benchmarks.sections import replace_section
 ROOT = Path(__file__).resolve().parent.parent
 START, END = "<!-- solvers -->", "<!-- /solvers -->"
 SOLVERS = ("cvxopt", "qics")
+FLAG_RATIO = 1.5
+"""Measured peak over estimate above which a side is flagged."""
 TIMEOUT = 240.0
 """Seconds per (problem, solver) worker; a side that takes longer is counted at this time in the fit."""
 
@@ -97,7 +103,8 @@ def prepare(family: str, real: bool, solver: str, **params) -> dict:
     return state
 
 
-def _result(state):
+def result(state):
+    """The solved SDP result of a prepared grid problem (its `.problem` is the built picos problem)."""
     from steerdsl.sdp import bwi_hierarchy, lhs, parents, relaxation
 
     family, solver, level = state["family"], state["solver"], state["level"]
@@ -131,15 +138,33 @@ def solve(state) -> dict:
     """Solve with the forced solver; the value, times and the problem's measured and estimated size."""
     from steerdsl.sdp.solve import cvxopt_work, scalar_variables
 
-    r = _result(state)
+    r = result(state)
     est = estimate(state)
     blocks = [c.size[0] * (2 if type(c).__name__ == "ComplexLMIConstraint" else 1)
               for c in r.problem.constraints.values() if type(c).__name__.endswith("LMIConstraint")]
     return {"value": r.value, "compile": r.compile_seconds, "solve": r.solve_seconds,
             "sdp": {"variables": scalar_variables(r.problem), "work": cvxopt_work(r.problem),
                     "blocks": len(blocks), "largest_block": max(blocks, default=0),
-                    "estimated_variables": est.variables, "estimated_memory_mib": est.memory_bytes / 2**20,
+                    "estimated_variables": est.variables, "estimated_memory_mib": est.memory_for(r.solver) / 2**20,
                     "solver": r.solver}}
+
+
+def refresh_estimates(rows: list[dict]) -> None:
+    """Set every measured side's ``estimated_memory_mib`` to the current estimate for its solver (the data
+    are prepared again, nothing is solved)."""
+    for row in rows:
+        params = {k: v for k, v in row["params"].items() if k != "family"}
+        est = estimate(prepare(row["params"]["family"], row["data"] == "real", "cvxopt", **params))
+        for solver, side in row["sides"].items():
+            if "sdp" in side:
+                side["sdp"]["estimated_memory_mib"] = est.memory_for(solver) / 2**20
+
+
+def memory_ratio(side: dict) -> float | None:
+    """Measured peak over the estimate for the side's solver (None when the side has no measurement)."""
+    if "error" in side or "sdp" not in side:
+        return None
+    return side["maxrss_mib"] / side["sdp"]["estimated_memory_mib"]
 
 
 def measure(only: str | None = None, log=None) -> list[dict]:
@@ -221,16 +246,18 @@ def section(rows: list[dict], fits: dict, meta: dict) -> str:
              "Each problem is solved once per solver, each in its own spawned process, in the same run; times "
              "are end to end (building and solving), peak memory is the worker's `ru_maxrss`. *work* is "
              "`cvxopt_work` = n² Σ_b N_b² (n real scalar variables, N_b the real side of each PSD block), "
-             "*estimate* the size guard's memory estimate (`SDPSize.memory_bytes`, from the scenario before "
-             f"building). A side stopped after {TIMEOUT:.0f} s counts {TIMEOUT:.0f} s in the fit.", "",
+             "*estimate* the size guard's memory estimate for each solver (`SDPSize.memory_for`, from the scenario "
+             "before building; the guard itself uses the solver it predicts, `SDPSize.solver`), *peak/est* the "
+             f"measured peak over it (flagged **over** above {FLAG_RATIO}). "
+             f"A side stopped after {TIMEOUT:.0f} s counts {TIMEOUT:.0f} s in the fit.", "",
              "| problem | data | n | blocks (largest) | work | cvxopt | qics | faster | value (cvxopt / qics) | "
-             "peak MiB cvxopt / qics | estimate MiB |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "peak MiB cvxopt / qics | estimate MiB cvxopt / qics | peak/est cvxopt / qics |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for row in sorted(rows, key=lambda r: (r["data"], _sdp(r)["work"] if _sdp(r) else 0)):
         sdp = _sdp(row)
         c, q = row["sides"]["cvxopt"], row["sides"]["qics"]
         if sdp is None:
-            lines.append(f"| {row['name']} | {row['data']} | – | – | – | {_cell(c)} | {_cell(q)} | – | – | – | – |")
+            lines.append(f"| {row['name']} | {row['data']} | – | – | – | {_cell(c)} | {_cell(q)} | – | – | – | – | – |")
             continue
         faster = "cvxopt" if _seconds(c) < _seconds(q) else "qics"
         ratio = max(_seconds(c), _seconds(q)) / max(min(_seconds(c), _seconds(q)), 1e-9)
@@ -241,11 +268,26 @@ def section(rows: list[dict], fits: dict, meta: dict) -> str:
         def mib(s):
             return "–" if "error" in s else f"{s['maxrss_mib']:.0f}"
 
+        def est(s):
+            return "–" if "error" in s else f"{s['sdp']['estimated_memory_mib']:.0f}"
+
+        def over(s):
+            r = memory_ratio(s)
+            return "–" if r is None else f"{r:.2f}" + (" **over**" if r > FLAG_RATIO else "")
+
         lines.append(f"| {row['name']} | {row['data']} | {sdp['variables']:,} | {sdp['blocks']} "
                      f"({sdp['largest_block']}) | {sdp['work']:.1e} | {_cell(c)} | {_cell(q)} | {faster} "
-                     f"{ratio:.1f}× | {value(c)} / {value(q)} | {mib(c)} / {mib(q)} | "
-                     f"{sdp['estimated_memory_mib']:.0f} |")
+                     f"{ratio:.1f}× | {value(c)} / {value(q)} | {mib(c)} / {mib(q)} | {est(c)} / {est(q)} | "
+                     f"{over(c)} / {over(q)} |")
     lines.append("")
+    ratios = [(memory_ratio(s), row, name) for row in rows for name, s in row["sides"].items()
+              if memory_ratio(s) is not None]
+    worst = max(ratios, key=lambda t: t[0], default=None)
+    flagged = [f"{row['name']} {row['data']} {name}" for r, row, name in ratios if r > FLAG_RATIO]
+    if worst:
+        lines.append(f"* **Memory**: peak/estimate {min(r for r, _, _ in ratios):.2f}–{worst[0]:.2f} over "
+                     f"{len(ratios)} measured sides (largest: {worst[1]['name']} {worst[1]['data']} {worst[2]}); "
+                     f"above {FLAG_RATIO}: {', '.join(flagged) or 'none'}.")
     for kind, f in fits.items():
         if not f:
             continue
@@ -267,13 +309,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.solvers", description=__doc__.splitlines()[0])
     parser.add_argument("--only", default=None, help="the problems whose name contains this text")
     parser.add_argument("--docs", default=str(ROOT / "docs"), help="where benchmarks.md and benchmarks/ are")
+    parser.add_argument("--report", action="store_true",
+                        help="rewrite the section from the stored measurements with the current estimates")
     args = parser.parse_args(argv)
-    rows = measure(args.only, log=lambda line: print(line, file=sys.stderr, flush=True))
-    fits = {kind: fit(rows, kind) for kind in ("real", "complex")}
-    meta = {"flags": f" --only {args.only!r}" if args.only else "",
-            "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            "machine": f"{platform.machine()}, Python {platform.python_version()}"}
     docs = Path(args.docs)
+    if args.report:
+        stored = json.loads((docs / "benchmarks" / "solvers.json").read_text())
+        rows, meta = stored["rows"], stored["meta"]
+        refresh_estimates(rows)
+    else:
+        rows = measure(args.only, log=lambda line: print(line, file=sys.stderr, flush=True))
+        meta = {"flags": f" --only {args.only!r}" if args.only else "",
+                "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                "machine": f"{platform.machine()}, Python {platform.python_version()}"}
+    fits = {kind: fit(rows, kind) for kind in ("real", "complex")}
     (docs / "benchmarks").mkdir(parents=True, exist_ok=True)
     (docs / "benchmarks" / "solvers.json").write_text(json.dumps({"meta": meta, "rows": rows, "fits": fits},
                                                                  indent=1, default=str) + "\n")

@@ -6,58 +6,76 @@ Every estimate is combinatorial — deterministic strategies are counted as ``Π
 8 outcomes has 8⁸ ≈ 1.7·10⁷ hidden states; NPA level 12) is refused in milliseconds, without
 listing strategies or words.
 
-The size is the number of real scalar variables ``n`` (a d×d Hermitian block has d² of them).  The
-memory estimate is :data:`BASE_MEMORY` plus :data:`BYTES_PER_VARIABLE_PAIR` ``· n²``: cvxopt keeps
-dense ``n × n`` matrices (the Schur complement it factorises at every step and its factor), so the
-peak grows like n².  Moment matrices count every entry ``Γ(u, v)`` as its own variable (equal words
-share one, so their estimate is an upper bound).  An SDP is refused (E182) before it is built when
-its variables exceed ``max_sdp_size`` or its memory ``max_sdp_memory``.
+The size is the number of real scalar variables ``n`` (a d×d Hermitian block has d² of them) and the
+PSD blocks.  Moment matrices count every entry ``Γ(u, v)`` as its own variable (equal words share one, so
+their estimate is an upper bound).  An SDP is refused (E182) before it is built when its variables exceed
+``max_sdp_size`` or its memory ``max_sdp_memory``.
 
-Calibration (peak RSS of ``steer run -q`` measured with ``/usr/bin/time -v`` on this 2-core machine,
-cvxopt, December 2026; the run of E11 alone, with everything imported, peaks at 74 MiB):
+Memory is estimated for the solver :func:`steerdsl.sdp.solve.qics_first` will pick, from what each
+solver stores (``S = Σ_b N_b²`` over the blocks' real sides ``N_b``, a complex block of side N counting
+2N, since the data are not known before building and complex data are the larger case):
 
-=================================================  ======  =========  ===========  ==========
-problem                                                 n  peak RSS   above base   per n²
-=================================================  ======  =========  ===========  ==========
-``solve s : lhs``, 1 Alice, 8 inputs × 2, qubit     1,024    89 MiB      16 MB      15.2 B
-same, 9 inputs                                      2,048   140 MiB      68 MB      16.2 B
-same, 10 inputs (30 s)                              4,096   333 MiB     266 MB      15.9 B
-``bound max F over lhs``, 7 inputs × 2, qutrit      1,152    85 MiB      12 MB       9.0 B
-same, 8 inputs                                      2,304   129 MiB      58 MB      10.9 B
-same, 9 inputs (27 s)                               4,608   298 MiB     236 MB      11.1 B
-``bound … over npa level 2``, 2 Alices 3×2, qubit   1,624    87 MiB      14 MB       5.3 B
-=================================================  ======  =========  ===========  ==========
+* cvxopt (``misc.kkt_chol``): the scaled constraint matrix ``Gs = W^{-T} G`` as a dense ``S × n`` array
+  of doubles (``8 n S`` bytes) and the Schur complement ``K = Gs^T Gs`` with its Cholesky factor
+  (``2 · 8 n²``): :data:`CVXOPT_BASE_MEMORY` ``+ 8 n S + 16 n²``.
+* qics (``_stepper/kktsolver.update_lhs``): the Schur complement ``GHG`` (``n × n``), each cone's term
+  added to it, and the copy ``scipy.linalg.cho_factor`` factors (``3 · 8 n²``); the constraint data stay
+  sparse: :data:`QICS_BASE_MEMORY` ``+ 24 n²``.
 
-so 16 bytes per n² above a 128 MiB base bounds every case measured.  The reported cases of issue 18
-are refused by it at the default limit of 2 GiB: ``solve s : lhs`` with 13 inputs (n = 32,768,
-estimate 16 GiB; it used 3.7 GB and crashed) and ``bound max F over lhs`` with 11 inputs and a qutrit
-Bob (n = 18,432, estimate 5.2 GiB; 3 GB after 20 s).
+The choice uses the estimate's work ``n² S`` against :data:`~steerdsl.sdp.solve.QICS_ABOVE_COMPLEX`, so an
+estimate that picks cvxopt is right (the built problem's work is smaller); one that picks qics while
+cvxopt runs (real data: ``n`` and ``S`` smaller) still bounds it, as ``S ≤ 8 n`` for every family here.
+
+Calibration (``python -m benchmarks.solvers``: peak ``ru_maxrss`` of a spawned worker per problem and
+solver, docs/benchmarks/solvers.json, December 2026; n and S of the built problem): the cvxopt model is
+within 0.94–1.07 of the measured peak on every problem with one block size (120–886 MiB; the
+several-Bobs problems have blocks of different sizes and their ``S`` here is smaller than the model's
+largest-block bound), the qics model within 0.72–1.07 (180–589 MiB; the 5.0 GiB of the 2-Alice 3×3 d = 4
+problem, n = 14,593, of issue 20 is 260 MiB + 24 n² = 5.0 GiB).  The estimate from the scenario (before
+building) is compared with every measured peak in the benchmark's ratio column.  The reported cases of
+issue 18 are refused by it at the default limit of 2 GiB: ``solve s : lhs`` with 13 inputs (n = 32,768;
+it used 3.7 GB and crashed) and ``bound max F over lhs`` with 11 inputs and a qutrit Bob (n = 18,432;
+3 GB after 20 s).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from math import prod
 
 from steerdsl.diagnostics import Diagnostic, Span
 from steerdsl.model.scenario import Scenario
 from steerdsl.sdp.npa_words import word_count
+from steerdsl.sdp.solve import QICS_ABOVE_COMPLEX
 
 DEFAULT_MAX_VARIABLES = 50_000
 """Default largest SDP, in real scalar variables: its Schur complement (8 n² bytes, 20 GB at the limit)
-still fits a 24 GB machine.  The largest SDP of the bundled models has 2,024 (E3's instrumental level 2,
+still fits a 24 GB machine.  The largest SDP of the bundled models has 2,024 (E3's instrumental level 3,
 docs/reliability.md); ``steer run --max-sdp-size N`` or ``run_model(…, max_sdp_size=N)`` changes it."""
 
 
-BASE_MEMORY = 128 * 2**20
-"""Bytes of a ``steer`` process with picos and cvxopt loaded, rounded up (measured: 74 MiB)."""
+CVXOPT_BASE_MEMORY = 128 * 2**20
+"""Bytes of a process with steerdsl, picos and cvxopt loaded (measured: 120–122 MiB for the smallest
+problems of the solver benchmark, 74 MiB for ``steer run`` of E11)."""
 
-BYTES_PER_VARIABLE_PAIR = 16
-"""Peak bytes per n² of cvxopt's dense matrices (measured: 5–16, module docstring)."""
+QICS_BASE_MEMORY = 264 * 2**20
+"""The same with qics loaded and its numba kernels compiled (measured: 180–258 MiB for the smallest)."""
+
+CVXOPT_BYTES_PER_ENTRY = 8
+"""Bytes per (block entry, variable) pair: cvxopt's dense scaled constraint matrix ``Gs``."""
+
+CVXOPT_BYTES_PER_VARIABLE_PAIR = 16
+"""Bytes per n²: cvxopt's Schur complement and its Cholesky factor."""
+
+QICS_BYTES_PER_VARIABLE_PAIR = 24
+"""Bytes per n²: qics' Schur complement, a cone's term of it and the factored copy."""
+
+MODELLED_SOLVERS = ("cvxopt", "qics")
+"""The solvers whose memory is modelled; for any other the estimate is that of the default choice."""
 
 DEFAULT_MAX_MEMORY = 2 * 2**30
 """Default memory limit of one SDP, in bytes of the estimate (``steer run --max-sdp-memory GIB``,
-``run_model(…, max_sdp_memory=GIB)``): n ≈ 11,000 variables, already minutes of cvxopt."""
+``run_model(…, max_sdp_memory=GIB)``): n ≈ 9,000 variables with qics, minutes of solving."""
 
 
 class SDPTooLarge(ValueError):
@@ -83,17 +101,50 @@ def _gib(n: float) -> str:
 
 @dataclass(frozen=True)
 class SDPSize:
-    """An SDP's size: PSD ``blocks`` of side up to ``block_dim`` and ``variables`` real unknowns."""
+    """An SDP's size: PSD ``blocks`` of side up to ``block_dim``, ``variables`` real unknowns, and
+    ``block_entries`` = Σ_b N_b² over the blocks' complex sides (None: ``blocks · block_dim²``);
+    ``chosen`` the solver asked for (None: the one :func:`~steerdsl.sdp.solve.qics_first` would pick)."""
 
     task: str
     blocks: int
     block_dim: int
     variables: int
+    block_entries: int | None = None
+    chosen: str | None = None
+
+    @property
+    def real_entries(self) -> int:
+        """``S = Σ_b (2 N_b)²``: the entries of the blocks as real blocks (complex data assumed)."""
+        entries = self.blocks * self.block_dim**2 if self.block_entries is None else self.block_entries
+        return 4 * entries
+
+    @property
+    def work(self) -> float:
+        """``n² S``, the estimate of :func:`steerdsl.sdp.solve.cvxopt_work` for the built problem."""
+        return float(self.variables) ** 2 * self.real_entries
+
+    @property
+    def solver(self) -> str:
+        """The solver asked for (:attr:`chosen`, when it is cvxopt or qics), else the one
+        :func:`steerdsl.sdp.solve.qics_first` would try first: ``qics`` when :attr:`work` exceeds
+        :data:`~steerdsl.sdp.solve.QICS_ABOVE_COMPLEX`, else ``cvxopt``."""
+        if self.chosen in MODELLED_SOLVERS:
+            return self.chosen
+        return "qics" if self.work > QICS_ABOVE_COMPLEX else "cvxopt"
+
+    def memory_for(self, solver: str) -> int:
+        """Peak bytes of solving it with ``solver`` (module docstring): cvxopt
+        ``B_c + 8 n S + 16 n²``, qics ``B_q + 24 n²``."""
+        n = self.variables
+        if solver == "qics":
+            return QICS_BASE_MEMORY + QICS_BYTES_PER_VARIABLE_PAIR * n * n
+        return (CVXOPT_BASE_MEMORY + CVXOPT_BYTES_PER_ENTRY * n * self.real_entries
+                + CVXOPT_BYTES_PER_VARIABLE_PAIR * n * n)
 
     @property
     def memory_bytes(self) -> int:
-        """The peak memory of solving it: :data:`BASE_MEMORY` + :data:`BYTES_PER_VARIABLE_PAIR` · n²."""
-        return BASE_MEMORY + BYTES_PER_VARIABLE_PAIR * self.variables**2
+        """The peak memory of solving it with the solver that will be chosen: ``memory_for(solver)``."""
+        return self.memory_for(self.solver)
 
     def describe(self) -> str:
         return (f"about {self.variables:,} scalar variables in {self.blocks:,} PSD blocks of side up to "
@@ -117,7 +168,8 @@ def lhs_size(scenario: Scenario, task: str = "LHS") -> SDPSize:
         dims = (scenario.dim,) * max(scenario.slots[0].outputs)
     else:
         dims = (scenario.dim,)
-    return SDPSize(task, strategies * len(dims), max(dims), strategies * sum(_hermitian(d) for d in dims))
+    hermitian = strategies * sum(_hermitian(d) for d in dims)
+    return SDPSize(task, strategies * len(dims), max(dims), hermitian, hermitian)
 
 
 def moment_size(scenario: Scenario, level: str | int, dim: int, copies: int = 1, task: str = "moment") -> SDPSize:
@@ -128,17 +180,19 @@ def moment_size(scenario: Scenario, level: str | int, dim: int, copies: int = 1,
 
 
 def parents_size(scenario: Scenario, level: str | None) -> SDPSize:
-    """A parent operator on ``⊗_k H_k`` (side ``D = Π d_k``) per Collins–Gisin data word, plus the
-    moment matrix of ``level`` over them."""
+    """A parent operator on ``⊗_k H_k`` (side ``D = Π d_k``) per Collins–Gisin data word, one PSD block
+    of side D per assemblage element (``Π_slots Σ_x k_x`` of them), plus the moment matrix of ``level``
+    over the parents."""
     D = prod(scenario.bob_dims)
     merged = Scenario(scenario.alices, (scenario.bobs[0],))
     data = word_count(merged, "1+AB")
-    size = SDPSize("parent states", data, D, data * _hermitian(D))
+    elements = prod(sum(slot.outputs) for slot in merged.slots)
+    size = SDPSize("parent states", elements, D, data * _hermitian(D))
     if level is None or len(scenario.alices) < 2:
         return size
     mm = moment_size(merged, level, D)
     return SDPSize(f"parent states level {level}", size.blocks + 1, max(D, mm.block_dim),
-                   size.variables + mm.variables)
+                   size.variables + mm.variables, elements * D * D + mm.block_dim**2)
 
 
 def seesaw_size(scenario: Scenario, dims: tuple[int, ...] | None, restarts: int) -> SDPSize:
@@ -179,10 +233,13 @@ def too_large_diagnostic(exc: SDPTooLarge, span: Span | None) -> Diagnostic:
                       "max_sdp_memory=GIB)")
 
 
-def check_size(size: SDPSize, limit: int | None, memory_gib: float | None = None) -> SDPSize:
-    """``size``, or :class:`SDPTooLarge` when it has more than ``limit`` variables
-    (:data:`DEFAULT_MAX_VARIABLES` when None) or an estimated memory above ``memory_gib`` GiB
-    (:data:`DEFAULT_MAX_MEMORY` when None)."""
+def check_size(size: SDPSize, limit: int | None, memory_gib: float | None = None,
+               solver: str | None = None) -> SDPSize:
+    """``size`` (for ``solver`` when one is asked for), or :class:`SDPTooLarge` when it has more than
+    ``limit`` variables (:data:`DEFAULT_MAX_VARIABLES` when None) or an estimated memory above
+    ``memory_gib`` GiB (:data:`DEFAULT_MAX_MEMORY` when None)."""
+    if solver is not None:
+        size = replace(size, chosen=solver)
     limit = DEFAULT_MAX_VARIABLES if limit is None else int(limit)
     memory = DEFAULT_MAX_MEMORY if memory_gib is None else int(float(memory_gib) * 2**30)
     if size.variables > limit or size.memory_bytes > memory:

@@ -196,9 +196,10 @@ def size(question: str, name: str, scenario: Scenario, options: dict[str, Any]) 
 
 def check_size(size: sdp_size.SDPSize | None, options: dict[str, Any]) -> None:
     """Refuse (:class:`~steerdsl.sdp.size.SDPTooLarge`, E182) an estimate above ``options["max_sdp_size"]``
-    real variables or ``options["max_sdp_memory"]`` GiB (defaults in :mod:`steerdsl.sdp.size`)."""
+    real variables or ``options["max_sdp_memory"]`` GiB (defaults in :mod:`steerdsl.sdp.size`), its memory
+    estimated for ``options["solver"]`` when one is asked for."""
     if size is not None:
-        sdp_size.check_size(size, options.get("max_sdp_size"), options.get("max_sdp_memory"))
+        sdp_size.check_size(size, options.get("max_sdp_size"), options.get("max_sdp_memory"), options.get("solver"))
 
 
 def ask(question: str, name: str, subject: Any, options: dict[str, Any], sense: str | None = None) -> Any:
