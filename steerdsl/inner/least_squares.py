@@ -1,7 +1,9 @@
-"""Levenberg–Marquardt on a real residual vector, with a forward-difference Jacobian (numpy only).
+"""Levenberg–Marquardt on a real residual vector, with a supplied Jacobian or forward differences (numpy only).
 
-Minimises ``‖r(p)‖²``: each step solves ``(JᵀJ + λ diag(JᵀJ) + λ·1e-9 I) δ = −Jᵀr``, accepts δ when the
-cost falls (then λ /= 3) and otherwise raises λ (×4).  Near a zero-residual solution the steps are
+Minimises ``‖r(p)‖²``: each step solves ``(JᵀJ + λD) δ = −Jᵀr`` with ``D = diag(JᵀJ) + 1e-9 I``, accepts δ
+when the cost falls (then λ /= 3) and otherwise raises λ (×4).  With fewer residuals than parameters
+(m < n) the same step is ``δ = −D⁻¹Jᵀ (J D⁻¹ Jᵀ + λI)⁻¹ r`` (push-through identity
+``(JᵀJ + λD) D⁻¹Jᵀ = Jᵀ(JD⁻¹Jᵀ + λI)``), an m × m solve instead of n × n.  Near a zero-residual solution the steps are
 Gauss–Newton steps, which converge fast (Nocedal & Wright, Numerical Optimization, §10.3).
 """
 
@@ -50,9 +52,11 @@ STALL_WINDOW, STALL_RATIO = 15, 0.5
 
 
 def levenberg_marquardt(fun: Callable[[np.ndarray], np.ndarray], p: np.ndarray, iterations: int = 200,
-                        target: float = 1e-24) -> tuple[np.ndarray, float]:
+                        target: float = 1e-24,
+                        jac: Callable[[np.ndarray], np.ndarray] | None = None) -> tuple[np.ndarray, float]:
     """The parameters reached and their cost ``‖r‖²``; stops at ``target``, after ``iterations`` Jacobians,
-    when no damping makes progress, or when progress stalls (:data:`STALL_WINDOW`)."""
+    when no damping makes progress, or when progress stalls (:data:`STALL_WINDOW`).  ``jac(p)`` is
+    ``∂r/∂p`` (default: forward differences, :func:`jacobian`, one evaluation of r per parameter)."""
     r = fun(p)
     cost = float(r @ r)
     lam = 1e-3
@@ -61,12 +65,14 @@ def levenberg_marquardt(fun: Callable[[np.ndarray], np.ndarray], p: np.ndarray, 
         history.append(cost)
         if cost <= target or (len(history) > STALL_WINDOW and cost > STALL_RATIO * history[-STALL_WINDOW - 1]):
             break
-        J = jacobian(fun, p, r)
-        A, g = J.T @ J, J.T @ r
-        diag = np.diag(np.diag(A)) + 1e-9 * np.eye(p.size)
+        J = jac(p) if jac is not None else jacobian(fun, p, r)
+        d = np.einsum("ki,ki->i", J, J) + 1e-9
+        dual = J.shape[0] < J.shape[1]
+        A, rhs = ((J / d) @ J.T, r) if dual else (J.T @ J, -(J.T @ r))
         while lam < 1e12:
             try:
-                step = cholesky_solve(A + lam * diag, -g)
+                step = (-(J.T @ cholesky_solve(A + lam * np.eye(len(A)), rhs)) / d if dual
+                        else cholesky_solve(A + lam * np.diag(d), rhs))
             except np.linalg.LinAlgError:
                 lam *= 4
                 continue

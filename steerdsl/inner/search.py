@@ -28,13 +28,11 @@ from steerdsl.inner.realisation import (
     InnerError,
     Realisation,
     assemblage_of,
-    base_tensor,
     describe,
     distance,
-    label_offsets,
-    marginals,
     shape_for,
 )
+from steerdsl.inner.residual import flat_labels, realised_jacobian, realised_vector, stack
 from steerdsl.inner.starts import direct_start, parent_start
 from steerdsl.model.assemblage import Assemblage
 from steerdsl.sdp.result import MEMBER, UNDECIDED, SDPResult
@@ -115,58 +113,25 @@ def descend(real: Realisation, sigma: Assemblage, target: dict, iterations: int,
     recomputed from its own assemblage."""
     shape = real.shape
     keys = list(shape.scenario.keys())
-    goal = _stack([target[k] for k in keys])
-    flat = _flat_labels(shape, keys)
+    goal = stack([target[k] for k in keys])
+    flat = flat_labels(shape, keys)
     channel_index = {c: i for i, c in enumerate(shape.channel_labels())}
     per_key = np.array([channel_index.get(shape.channel_of(k), 0) for k in keys])
 
     def residual(p: np.ndarray) -> np.ndarray:
-        return _realised_vector(shape, parametrise.realisation_of(shape, p), flat, per_key) - goal
+        return realised_vector(shape, parametrise.realisation_of(shape, p), flat, per_key) - goal
+
+    def jacobian(p: np.ndarray) -> np.ndarray:
+        return realised_jacobian(shape, p, flat, per_key)
 
     p, _ = levenberg_marquardt(residual, parametrise.vector_of(real), iterations=iterations,
-                               target=(tolerance / 100) ** 2)
+                               target=(tolerance / 100) ** 2, jac=jacobian)
     found = parametrise.realisation_of(shape, p)
     if found.channels:
         polished = copy.deepcopy(found)
         refit_channels(polished, target, solver)
         found = min((found, polished), key=lambda r: distance(sigma, assemblage_of(r)))
     return found, distance(sigma, assemblage_of(found))
-
-
-def _stack(elements: list) -> np.ndarray:
-    parts = []
-    for e in elements:
-        for m in (e if isinstance(e, tuple) else (e,)):
-            m = np.asarray(m, dtype=complex).ravel()
-            parts += [m.real, m.imag]
-    return np.concatenate(parts)
-
-
-def _flat_labels(shape, keys: list) -> np.ndarray:
-    """Each key's index into the flattened :func:`base_tensor`."""
-    offsets = label_offsets(shape)
-    sizes = [sum(s.outputs) for s in shape.scenario.slots]
-    return np.array([np.ravel_multi_index(tuple(offsets[j][xj] + aj for j, (aj, xj) in enumerate(zip(a, x))),
-                                          sizes) for a, x, _ in keys])
-
-
-def _realised_vector(shape, real: Realisation, flat: np.ndarray, per_key: np.ndarray) -> np.ndarray:
-    """The realised elements of every key, stacked as by :func:`_stack` (a vectorised
-    :func:`~steerdsl.inner.realisation.assemblage_of`)."""
-    din = shape.internal_dim
-    taus = base_tensor(real).reshape(-1, din, din)[flat]
-    if real.channels:
-        dout = shape.scenario.dim
-        chois = np.stack(list(real.channels.values())).reshape(-1, din, dout, din, dout)[per_key]
-        out = np.einsum("kij,kiajb->kab", taus, chois)
-    elif shape.kind == "several_bobs":
-        dims = shape.scenario.bob_dims
-        pieces = [np.concatenate([np.concatenate([m.real.ravel(), m.imag.ravel()])
-                                  for m in marginals(t, dims)]) for t in taus]
-        return np.concatenate(pieces)
-    else:
-        out = taus
-    return np.stack([out.real, out.imag], axis=1).ravel()
 
 
 def constraint_violation(real: Realisation) -> float:
