@@ -1,9 +1,9 @@
 """Realisation search: a quantum realisation of a given assemblage in stated dimensions (physics.md §8).
 
-Alternating minimisation of ``D = Σ_key ‖σ_key − σ̂_key‖_F`` over one block of the realisation at a time
-(:mod:`steerdsl.inner.fit`): with one Alice the valid base assemblage τ (realised by GHJW) and each channel;
-with several Alices the state and each Alice's POVMs, then each channel.  Restarts begin from random
-realisations; the best wins.  The residual is recomputed from the realisation's own assemblage, never
+Direct starts first (GHJW of σ, an identity channel for one y, parent states: :mod:`steerdsl.inner.starts`),
+then Levenberg–Marquardt on ``σ̂(p) − σ`` over a parametrisation that is valid by construction
+(:mod:`steerdsl.inner.parametrise`), with the exact Jacobian (:mod:`steerdsl.inner.residual`), from random
+realisations; the channels are then refitted by SDP (:mod:`steerdsl.inner.channel_fit`).  The best wins.  The residual is recomputed from the realisation's own assemblage, never
 taken from the solver:
 
 - ``member`` when the residual (largest entry of any ``σ − σ̂``) and the realisation's own violation of
@@ -40,9 +40,9 @@ from steerdsl.sdp.result import MEMBER, UNDECIDED, SDPResult
 TOLERANCE = 1e-6
 """Largest residual entry (and constraint violation) for a ``member`` verdict."""
 MAX_PARAMETERS = 2000
-"""Most real parameters searched (each least-squares step costs one evaluation per parameter and a dense
-solve of that size): the solve alone took 14 s at the limit on the shared 2-core machine; larger searches are
-refused (E352)."""
+"""Most real parameters searched (each least-squares step builds a residuals × parameters Jacobian and solves a
+dense system of the smaller of the two sizes; the n × n solve took 14 s at this limit on the shared 2-core
+machine); larger searches are refused (E352)."""
 
 
 def realisation(sigma: Assemblage, dims: tuple[int, ...] | None = None, restarts: int = 5, seed: int = 0,
