@@ -3,8 +3,8 @@
 Direct starts first (GHJW of σ, an identity channel for one y, parent states: :mod:`steerdsl.inner.starts`),
 then Levenberg–Marquardt on ``σ̂(p) − σ`` over a parametrisation that is valid by construction
 (:mod:`steerdsl.inner.parametrise`), with the exact Jacobian (:mod:`steerdsl.inner.residual`), from random
-realisations; the channels are then refitted by SDP (:mod:`steerdsl.inner.channel_fit`).  The best wins.  The residual is recomputed from the realisation's own assemblage, never
-taken from the solver:
+realisations; the channels are then refitted by SDP (:mod:`steerdsl.inner.channel_fit`).  The best wins.
+The residual is recomputed from the realisation's own assemblage, never taken from the solver:
 
 - ``member`` when the residual (largest entry of any ``σ − σ̂``) and the realisation's own violation of
   PSD / POVM / CPTP constraints are both below the tolerance: the realisation proves σ quantum up to it;
