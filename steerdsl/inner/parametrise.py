@@ -41,42 +41,47 @@ def size(shape: Shape) -> int:
     return sum(2 * r * c for r, c in _sizes(shape))
 
 
-def realisation_of(shape: Shape, p: np.ndarray) -> Realisation:
-    """The realisation a parameter vector stands for (batched: one eigendecomposition call per slot and
-    one for all channels)."""
+def blocks(shape: Shape, p: np.ndarray) -> tuple[np.ndarray, list[np.ndarray], np.ndarray | None]:
+    """The complex matrices a parameter vector holds (:func:`_sizes`; each block's real parts, then its
+    imaginary parts, row-major): the state's ``G``, each slot's stacked ``G_a`` (every input's outcomes in
+    turn), and the channels' stacked ``A`` (None without channels)."""
     sizes = _sizes(shape)
     at = 0
 
     def take(count: int, rows: int, cols: int) -> np.ndarray:
         nonlocal at
-        n = count * rows * cols
-        out = (p[at:at + n] + 1j * p[at + n:at + 2 * n]) if count == 1 else None
-        if out is None:  # count blocks, each stored as real part then imaginary part
-            parts = p[at:at + 2 * n].reshape(count, 2, rows * cols)
-            out = parts[:, 0] + 1j * parts[:, 1]
-        at += 2 * n
-        return out.reshape(count, rows, cols)
+        parts = p[at:at + 2 * count * rows * cols].reshape(count, 2, rows * cols)
+        at += 2 * count * rows * cols
+        return (parts[:, 0] + 1j * parts[:, 1]).reshape(count, rows, cols)
 
     g = take(1, *sizes[0])[0]
+    gs = [take(sum(slot.outputs[x] for x in range(slot.inputs)), dj, dj)
+          for dj, slot in zip(shape.alice_dims, shape.scenario.slots, strict=True)]
+    labels = shape.channel_labels()
+    a = take(len(labels), *sizes[-1]) if labels else None
+    return g, gs, a
+
+
+def realisation_of(shape: Shape, p: np.ndarray) -> Realisation:
+    """The realisation a parameter vector stands for (batched: one eigendecomposition call per slot and
+    one for all channels)."""
+    g, gs_all, iso = blocks(shape, p)
     state = g @ g.conj().T
     state = state / np.trace(state).real
     povms = []
-    for dj, slot in zip(shape.alice_dims, shape.scenario.slots, strict=True):
+    for gs, slot in zip(gs_all, shape.scenario.slots, strict=True):
         outs = [slot.outputs[x] for x in range(slot.inputs)]
-        gs = take(sum(outs), dj, dj)
         parts = gs @ gs.conj().transpose(0, 2, 1)
         starts = np.cumsum([0] + outs[:-1])
         t = _inv_sqrt_batch(np.add.reduceat(parts, starts, axis=0))
         which = np.repeat(np.arange(len(outs)), outs)
         ms = t[which] @ parts @ t[which]
         povms.append([[ms[s + a] for a in range(k)] for s, k in zip(starts, outs, strict=True)])
-    labels = shape.channel_labels()
     channels = {}
-    if labels:
+    if iso is not None:
         din, dout = shape.internal_dim, shape.scenario.dim
-        a = take(len(labels), dout * kraus_count(shape), din)
-        v = a @ _inv_sqrt_batch(a.conj().transpose(0, 2, 1) @ a)
-        channels = {c: choi_of_isometry(vc, din, dout) for c, vc in zip(labels, v, strict=True)}
+        v = iso @ _inv_sqrt_batch(iso.conj().transpose(0, 2, 1) @ iso)
+        channels = {c: choi_of_isometry(vc, din, dout) for c, vc in zip(shape.channel_labels(), v, strict=True)}
     return Realisation(shape, state, povms, channels)
 
 
@@ -87,9 +92,15 @@ def _inv_sqrt_batch(s: np.ndarray) -> np.ndarray:
 
 def choi_of_isometry(v: np.ndarray, din: int, dout: int) -> np.ndarray:
     """``J = Σ_k vec(K_k) vec(K_k)†`` for the Kraus operators ``K_k`` = the ``dout``-row blocks of V."""
-    kraus = v.reshape(-1, dout, din)
-    vecs = np.stack([k.T.reshape(-1) for k in kraus])  # vec(K) = Σ_j |j⟩ ⊗ K|j⟩
+    vecs = kraus_vectors(v, din, dout)
     return vecs.T @ vecs.conj()
+
+
+def kraus_vectors(v: np.ndarray, din: int, dout: int) -> np.ndarray:
+    """The rows ``vec(K_k) = Σ_j |j⟩ ⊗ K_k|j⟩`` of the ``dout``-row blocks ``K_k`` of V (leading axes of a
+    stack of V's are kept), shape ``[…, K, din·dout]``."""
+    kraus = v.reshape(v.shape[:-2] + (-1, dout, din))
+    return kraus.swapaxes(-1, -2).reshape(kraus.shape[:-2] + (din * dout,))
 
 
 def vector_of(real: Realisation) -> np.ndarray:

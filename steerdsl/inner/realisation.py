@@ -132,15 +132,26 @@ def label_offsets(shape: Shape) -> list[list[int]]:
 
 def base_tensor(real: Realisation) -> np.ndarray:
     """``τ[l_1, …, l_n] = tr_A[(⊗_j M^{(j)}_{l_j} ⊗ I) ρ]`` for every flat label ``l_j = (x_j, a_j)`` of each
-    slot (:func:`label_offsets`), in one contraction: ``Σ M[c, r] ρ[r…, b; c…, b']``."""
-    dims = real.shape.dims
+    slot (:func:`label_offsets`), in one contraction (:func:`contract_base`)."""
+    stacks = [np.stack([m for povm in povms for m in povm]) for povms in real.povms]
+    return contract_base(stacks, real.state, real.shape.dims)
+
+
+def contract_base(stacks: list[np.ndarray], rho: np.ndarray, dims: tuple[int, ...],
+                  batched: int | None = None) -> np.ndarray:
+    """``Σ M^{(1)}[l_1, c_1, r_1] ⋯ M^{(n)}[l_n, c_n, r_n] ρ[r…, b; c…, b']``: the base tensor of slot ``j``'s
+    stacked POVM elements ``stacks[j]`` and the state (:func:`base_tensor`).  ``batched``: the operand (``j``
+    for ``stacks[j]``, ``n`` for ``rho``) that carries a leading batch axis, kept first in the result (it is
+    linear in each operand, so a batch of tangents gives the tangents of τ)."""
     n = len(dims) - 1
-    rho = real.state.reshape(dims + dims)
+    rho = rho.reshape(rho.shape[:-2] + dims + dims)
     letters = "abcdefghijklmnopqrstuvwxyz"
     rows, cols, labels = letters[:n], letters[n:2 * n], letters[2 * n:3 * n]
     spec = [f"{labels[j]}{cols[j]}{rows[j]}" for j in range(n)] + [f"{rows}Y{cols}Z"]
-    stacks = [np.stack([m for povm in povms for m in povm]) for povms in real.povms]
-    return np.einsum(",".join(spec) + f"->{labels}YZ", *stacks, rho)
+    lead = ""
+    if batched is not None:
+        spec[batched], lead = "P" + spec[batched], "P"
+    return np.einsum(",".join(spec) + f"->{lead}{labels}YZ", *stacks, rho)
 
 
 def base_assemblage(real: Realisation) -> dict[tuple, np.ndarray]:
@@ -167,15 +178,16 @@ def adjoint_channel(choi: np.ndarray, din: int, f: np.ndarray) -> np.ndarray:
 
 
 def marginals(joint: np.ndarray, dims: tuple[int, ...]) -> tuple[np.ndarray, ...]:
-    """Each Bob's reduced state ``tr_{¬k} X`` of a joint operator on ``H_1 ⊗ … ⊗ H_N``."""
+    """Each Bob's reduced state ``tr_{¬k} X`` of a joint operator on ``H_1 ⊗ … ⊗ H_N`` (leading axes of
+    ``joint`` are kept: a stack of operators gives stacks of marginals)."""
     n = len(dims)
-    t = joint.reshape(dims + dims)
+    t = joint.reshape(joint.shape[:-2] + tuple(dims) + tuple(dims))
     letters = "abcdefghij"
     out = []
     for k in range(n):
         rows = [letters[i] if i != k else "y" for i in range(n)]
         cols = [letters[i] if i != k else "z" for i in range(n)]
-        out.append(np.einsum("".join(rows) + "".join(cols) + "->yz", t))
+        out.append(np.einsum("..." + "".join(rows) + "".join(cols) + "->...yz", t))
     return tuple(out)
 
 

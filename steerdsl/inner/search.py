@@ -1,10 +1,10 @@
 """Realisation search: a quantum realisation of a given assemblage in stated dimensions (physics.md §8).
 
-Alternating minimisation of ``D = Σ_key ‖σ_key − σ̂_key‖_F`` over one block of the realisation at a time
-(:mod:`steerdsl.inner.fit`): with one Alice the valid base assemblage τ (realised by GHJW) and each channel;
-with several Alices the state and each Alice's POVMs, then each channel.  Restarts begin from random
-realisations; the best wins.  The residual is recomputed from the realisation's own assemblage, never
-taken from the solver:
+Direct starts first (GHJW of σ, an identity channel for one y, parent states: :mod:`steerdsl.inner.starts`),
+then Levenberg–Marquardt on ``σ̂(p) − σ`` over a parametrisation that is valid by construction
+(:mod:`steerdsl.inner.parametrise`), with the exact Jacobian (:mod:`steerdsl.inner.residual`), from random
+realisations; the channels are then refitted by SDP (:mod:`steerdsl.inner.channel_fit`).  The best wins.
+The residual is recomputed from the realisation's own assemblage, never taken from the solver:
 
 - ``member`` when the residual (largest entry of any ``σ − σ̂``) and the realisation's own violation of
   PSD / POVM / CPTP constraints are both below the tolerance: the realisation proves σ quantum up to it;
@@ -28,13 +28,11 @@ from steerdsl.inner.realisation import (
     InnerError,
     Realisation,
     assemblage_of,
-    base_tensor,
     describe,
     distance,
-    label_offsets,
-    marginals,
     shape_for,
 )
+from steerdsl.inner.residual import flat_labels, realised_jacobian, realised_vector, stack
 from steerdsl.inner.starts import direct_start, parent_start
 from steerdsl.model.assemblage import Assemblage
 from steerdsl.sdp.result import MEMBER, UNDECIDED, SDPResult
@@ -42,9 +40,9 @@ from steerdsl.sdp.result import MEMBER, UNDECIDED, SDPResult
 TOLERANCE = 1e-6
 """Largest residual entry (and constraint violation) for a ``member`` verdict."""
 MAX_PARAMETERS = 2000
-"""Most real parameters searched (each least-squares step costs one evaluation per parameter and a dense
-solve of that size): the solve alone took 14 s at the limit on the shared 2-core machine; larger searches are
-refused (E352)."""
+"""Most real parameters searched (each least-squares step builds a residuals × parameters Jacobian and solves a
+dense system of the smaller of the two sizes; the n × n solve took 14 s at this limit on the shared 2-core
+machine); larger searches are refused (E352)."""
 
 
 def realisation(sigma: Assemblage, dims: tuple[int, ...] | None = None, restarts: int = 5, seed: int = 0,
@@ -115,58 +113,25 @@ def descend(real: Realisation, sigma: Assemblage, target: dict, iterations: int,
     recomputed from its own assemblage."""
     shape = real.shape
     keys = list(shape.scenario.keys())
-    goal = _stack([target[k] for k in keys])
-    flat = _flat_labels(shape, keys)
+    goal = stack([target[k] for k in keys])
+    flat = flat_labels(shape, keys)
     channel_index = {c: i for i, c in enumerate(shape.channel_labels())}
     per_key = np.array([channel_index.get(shape.channel_of(k), 0) for k in keys])
 
     def residual(p: np.ndarray) -> np.ndarray:
-        return _realised_vector(shape, parametrise.realisation_of(shape, p), flat, per_key) - goal
+        return realised_vector(shape, parametrise.realisation_of(shape, p), flat, per_key) - goal
+
+    def jacobian(p: np.ndarray) -> np.ndarray:
+        return realised_jacobian(shape, p, flat, per_key)
 
     p, _ = levenberg_marquardt(residual, parametrise.vector_of(real), iterations=iterations,
-                               target=(tolerance / 100) ** 2)
+                               target=(tolerance / 100) ** 2, jac=jacobian)
     found = parametrise.realisation_of(shape, p)
     if found.channels:
         polished = copy.deepcopy(found)
         refit_channels(polished, target, solver)
         found = min((found, polished), key=lambda r: distance(sigma, assemblage_of(r)))
     return found, distance(sigma, assemblage_of(found))
-
-
-def _stack(elements: list) -> np.ndarray:
-    parts = []
-    for e in elements:
-        for m in (e if isinstance(e, tuple) else (e,)):
-            m = np.asarray(m, dtype=complex).ravel()
-            parts += [m.real, m.imag]
-    return np.concatenate(parts)
-
-
-def _flat_labels(shape, keys: list) -> np.ndarray:
-    """Each key's index into the flattened :func:`base_tensor`."""
-    offsets = label_offsets(shape)
-    sizes = [sum(s.outputs) for s in shape.scenario.slots]
-    return np.array([np.ravel_multi_index(tuple(offsets[j][xj] + aj for j, (aj, xj) in enumerate(zip(a, x))),
-                                          sizes) for a, x, _ in keys])
-
-
-def _realised_vector(shape, real: Realisation, flat: np.ndarray, per_key: np.ndarray) -> np.ndarray:
-    """The realised elements of every key, stacked as by :func:`_stack` (a vectorised
-    :func:`~steerdsl.inner.realisation.assemblage_of`)."""
-    din = shape.internal_dim
-    taus = base_tensor(real).reshape(-1, din, din)[flat]
-    if real.channels:
-        dout = shape.scenario.dim
-        chois = np.stack(list(real.channels.values())).reshape(-1, din, dout, din, dout)[per_key]
-        out = np.einsum("kij,kiajb->kab", taus, chois)
-    elif shape.kind == "several_bobs":
-        dims = shape.scenario.bob_dims
-        pieces = [np.concatenate([np.concatenate([m.real.ravel(), m.imag.ravel()])
-                                  for m in marginals(t, dims)]) for t in taus]
-        return np.concatenate(pieces)
-    else:
-        out = taus
-    return np.stack([out.real, out.imag], axis=1).ravel()
 
 
 def constraint_violation(real: Realisation) -> float:
