@@ -67,7 +67,8 @@ def _standard(sigma: Assemblage, result: SDPResult) -> SDPResult:
 
     real = ghjw(sigma)
     if not (real.exact and real.verified):
-        return _note(result, "the exact GHJW realisation does not reproduce σ")
+        return _note(result, "the exact GHJW construction gives no realisation of σ (its POVMs are not POVMs, as "
+                             "for a signalling σ, or σ is not reproduced)")
     return _certified(result, {"state": real.psi, "dims": real.dims, "povms": real.povms},
                       f"exact GHJW realisation on C^{real.dims[0]} ⊗ C^{real.dims[1]} reproduces σ exactly")
 
