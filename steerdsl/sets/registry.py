@@ -32,6 +32,7 @@ from steerdsl.sets import (
     npa,
     planar,
     ppt_parents,
+    pseudo,
     realisation,
     seesaw,
     sequential,
@@ -61,6 +62,7 @@ SETS: tuple[SetSpec, ...] = (
     sequential.SET,
     seesaw.SET,
     realisation.SET,
+    pseudo.SET,
     planar.SET,
 )
 """Every set, one line each."""
