@@ -245,6 +245,22 @@ def test_tripartite_assemblages_are_certified_from_the_assemblage_alone(name):
     assert _recheck_alices(sigma, result.details["exact_realisation"])
 
 
+def test_bell_behaviour_is_certified_and_the_certificate_decides_the_verdict():
+    """A Bell behaviour of two Alices (Bob of dimension 1), ``p(a1 a2|x1 x2) = (1 + (−1)^(a1+a2)[x1 = x2])/4``
+    (|Φ+⟩ measured in Z and X): certified from p alone, re-checked here; an exact realisation proves membership,
+    so the verdict is ``member`` with residual 0 even where the numeric search stops above its tolerance."""
+    sigma = sd.loads("""scenario { alice A1 : inputs 2, outputs 2
+      alice A2 : inputs 2, outputs 2
+      bob B : dim 1 }
+    assemblage p[a1 a2|x1 x2] = (1 + (-1)^(a1 + a2) * [x1 == x2]) / 4 * I(1)
+    """)["p"]
+    result = sd.realisation(sigma, certify=True)
+    assert result.exactness == "certified", result.details["certificate_note"]
+    assert result.verdict == "member" and result.margin < 0
+    assert result.value == 0.0 or result.value == result.details["residual"]
+    assert _recheck_alices(sigma, result.details["exact_realisation"])
+
+
 def test_tripartite_certified_snippet_reproduces_sigma(tmp_path):
     """The certified realisation of a two-Alice assemblage, written as a ``.steer`` snippet, loads back to σ
     exactly."""

@@ -26,7 +26,7 @@ from steerdsl.inner.exact_channel import exact_channel, identity_choi
 from steerdsl.inner.sequential import certify_sequential
 from steerdsl.model.assemblage import Assemblage
 from steerdsl.model.scenario import Bob, Scenario
-from steerdsl.sdp.result import SDPResult
+from steerdsl.sdp.result import MEMBER, SDPResult
 
 CERTIFIED = "certified"
 
@@ -78,8 +78,14 @@ def _outcome(result: SDPResult, data: dict | None, text: str) -> SDPResult:
 
 
 def _certified(result: SDPResult, data: dict, text: str) -> SDPResult:
+    """An exact realisation reproduces σ exactly, so σ is quantum whatever the numeric search reached: the
+    verdict is ``member`` with residual 0 (the search's own residual stays in ``details["residual"]``)."""
     result.exactness = CERTIFIED
     result.details["exact_realisation"] = data
+    if result.verdict != MEMBER:
+        text += (f" (the numeric search stopped at residual {result.value:.1e}; the exact realisation's residual "
+                 "is 0)")
+        result.verdict, result.value, result.margin = MEMBER, 0.0, -result.tolerance
     return _note(result, text)
 
 
