@@ -15,6 +15,7 @@ import numpy as np
 
 from steerdsl.layout import Layout, complex_json
 from steerdsl.sdp.result import SDPResult, verdict_from_margin
+from steerdsl.sets.spec import PROVES
 
 
 @dataclass
@@ -60,6 +61,14 @@ class Answer:
         return None if ends is None else tuple(ends)
 
     @property
+    def proved_by(self) -> str | None:
+        """Which side decided a membership: ``"inner: realisation"`` (an explicit realisation proves σ
+        quantum), ``"outer: relaxation"`` (a relaxation of the quantum set excludes σ), else None —
+        also when ``tol`` re-read the verdict away from the one that side proves."""
+        side = self.details.get("proved_by")
+        return side if side is not None and self.verdict == PROVES[side] else None
+
+    @property
     def details(self) -> dict[str, Any]:
         """What the task found besides the numbers (a realisation, a certificate, notes): ``result.details``."""
         return self.result.details
@@ -82,6 +91,8 @@ class Answer:
             parts.append(f"margin={_short(self.margin)}")
         if self.bound is not None:
             parts.append(f"bound={_short(self.bound)}")
+        if self.proved_by is not None:
+            parts.append(f"proved_by={self.proved_by!r}")
         if self.bracket is not None:
             parts.append(f"bracket=[{_short(self.bracket[0])}, {_short(self.bracket[1])}]")
         parts.append(f"tolerance={self.tolerance:.0e}")
@@ -97,7 +108,7 @@ class Answer:
         return {"task": self.task, "value": self.value, "verdict": self.verdict, "margin": self.margin,
                 "tolerance": self.tolerance, "bound": self.bound, "exactness": self.exactness,
                 "status": self.status, "witness": complex_json(self.witness),
-                "bracket": None if self.bracket is None else list(self.bracket), **exact}
+                "bracket": None if self.bracket is None else list(self.bracket), "proved_by": self.proved_by, **exact}
 
     def _repr_html_(self) -> str:
         from steerdsl.notebook import sdp_result_html

@@ -191,6 +191,8 @@ def print_run_report(report, verbose: bool = False) -> None:
                 print(f"        {r.details['note']}")
             if r is not None and isinstance(r.details.get("certificate_note"), str):
                 print(f"        {r.exactness}: {r.details['certificate_note']}")
+            if r is not None and isinstance(r.details.get("proved_by"), str):
+                print(f"        proved by {r.details['proved_by']}")
             if verbose and r is not None and r.witness is not None:
                 from steerdsl.witness_file import functional_table
 

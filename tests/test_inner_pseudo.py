@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import steerdsl as sd
+from steerdsl.diagnostics import Refusal
 from steerdsl.exact import linalg
 from steerdsl.exact.cyclotomic import Cyclo
 from steerdsl.inner.pseudo import pseudo_realisation, pseudo_result
@@ -73,3 +74,25 @@ def test_signalling_assemblage_is_not_reproduced():
     """)
     result = pseudo_result(m["s"])
     assert result.verdict == "undecided" and result.exactness == "numeric"
+
+
+def test_language_line_and_python_give_the_pseudo_state_realisation():
+    """``solve σ : pseudo_realisation`` (alias ``pseudo_state``) in a model and ``sd.membership(σ,
+    "pseudo_realisation")`` give the construction's result: certified member, value tr ρ̃₋ at least the
+    almost-quantum lower bound on the negativity; a Bob-with-input scenario is refused with E371."""
+    from steerdsl.run import run_model
+
+    text = (MODELS / "e04_pr_box_tripartite.steer").read_text().split("# Almost-quantum")[0]
+    report = run_model(sd.loads(text + "solve sigma : pseudo_realisation expect certified\n"
+                                       "solve sigma : pseudo_state expect member\n"))
+    assert [a.ok for a in report.answers] == [True, True]
+    sigma = sd.load(MODELS / "e04_pr_box_tripartite.steer")["sigma"]
+    answer = sd.membership(sigma, "pseudo_realisation")
+    assert answer.verdict == "member" and answer.exactness == "certified"
+    assert answer.value == report.answers[0].result.value == pseudo_realisation(sigma).negative_trace()
+    assert answer.value >= negativity_lower_bound(sigma).value - 1e-6
+    assert _recheck(sigma, answer.details["pseudo_realisation"])
+    bwi = sd.load(MODELS / "e01_bwi_pr_box.steer")["sigma"]
+    with pytest.raises(Refusal) as refused:
+        sd.membership(bwi, "pseudo_realisation")
+    assert refused.value.code == "E371"

@@ -99,6 +99,18 @@ def test_e12_ghjw_reproduces_sigma_exactly():
         assert np.linalg.eigvalsh((Mn + Mn.conj().T) / 2)[0] > -1e-12
 
 
+def test_ghjw_refuses_a_signalling_assemblage():
+    """Bob's reduced state is I/2 for x = 0 and |0⟩⟨0| for x = 1: the construction still reproduces every
+    σ_{a|x}, but Alice's operators for x = 1 do not sum to I, so it is no realisation (the check fails exactly,
+    and the realisation search does not certify it)."""
+    sigma = sd.loads("scenario { alice A : inputs 2, outputs 2  bob B : dim 2 }\n"
+                     "assemblage s[a|x] = proj(ket(a)) / 2 if x == 0 else [a == 0] * proj(ket(0))\n")["s"]
+    real = ghjw(sigma)
+    assert real.exact and not real.verified
+    assert sd.check(sigma, "ghjw").status == "fail"
+    assert sd.realisation(sigma, restarts=1, certify=True).exactness != "certified"
+
+
 def test_ghjw_on_random_rational_assemblages():
     rng = np.random.default_rng(3)
     for _ in range(5):

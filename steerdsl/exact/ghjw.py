@@ -193,7 +193,12 @@ def _numeric_realisation(sigma: Assemblage) -> Realisation:
 
 
 def verify(sigma: Assemblage, real: Realisation, atol: float = 1e-9) -> tuple[bool, float]:
-    """Recompute ``σ_{a|x} = tr_A[(M_{a|x} ⊗ I)|Ψ⟩⟨Ψ|]`` and compare (exactly when exact)."""
+    """Check that each ``{M_{a|x}}_a`` is a POVM (``M_{a|x} ⪰ 0``, ``Σ_a M_{a|x} = I``), then recompute
+    ``σ_{a|x} = tr_A[(M_{a|x} ⊗ I)|Ψ⟩⟨Ψ|]`` and compare (exactly when exact).  The POVM check is what fails
+    on a signalling σ: its construction (step 4) reproduces every σ_{a|x} but ``Σ_a M_{a|x} ≠ I`` for an x whose
+    ``Σ_a σ_{a|x} ≠ ρ_B``."""
+    if not _povms_valid(real, atol):
+        return False, float("inf")
     state = real.psi @ alg.dagger(real.psi)
     worst = 0.0
     for (a, x), M in real.povms.items():
@@ -205,6 +210,21 @@ def verify(sigma: Assemblage, real: Realisation, atol: float = 1e-9) -> tuple[bo
         else:
             worst = max(worst, float(np.max(np.abs(recomputed - target))))
     return (worst <= atol), worst
+
+
+def _povms_valid(real: Realisation, atol: float) -> bool:
+    """Every ``{M_{a|x}}_a`` PSD and summing to the identity (exactly, or to ``atol``)."""
+    m = real.dims[0]
+    for x in {x for _, x in real.povms}:
+        elements = [M for (_, xx), M in real.povms.items() if xx == x]
+        total = sum(elements[1:], elements[0])
+        if real.exact:
+            if not alg.equal(total, alg.identity(m)) or any(linalg.psd(M).decided is not True for M in elements):
+                return False
+        elif (np.max(np.abs(total - np.eye(m))) > atol
+              or any(np.linalg.eigvalsh((M + M.conj().T) / 2)[0] < -atol for M in elements)):
+            return False
+    return True
 
 
 def ghjw(sigma: Assemblage) -> Realisation:

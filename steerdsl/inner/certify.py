@@ -10,20 +10,23 @@
 the note says why.  The channel rounding is :mod:`steerdsl.inner.exact_channel`.  Several Bobs, one Alice:
 exact parent states (:mod:`steerdsl.inner.certify_parents`); sequential: the exact construction
 (:mod:`steerdsl.inner.sequential`); instrumental, one Alice with two outcomes: one channel the identity
-(:mod:`steerdsl.inner.certify_instrumental`).  Other kinds (several Alices): no exact rounding yet (said in
-the note).
+(:mod:`steerdsl.inner.certify_instrumental`); several Alices and one Bob without input (multipartite, Bell):
+the numeric realisation rounded in a canonical local frame, state and POVMs exact and PSD
+(:mod:`steerdsl.inner.certify_alices`).  Other kinds (several Alices with Bob's input, channels or several
+Bobs): no exact rounding yet (said in the note).
 """
 
 from __future__ import annotations
 
 from steerdsl.exact.cyclotomic import NotExact
+from steerdsl.inner.certify_alices import certify_several_alices
 from steerdsl.inner.certify_instrumental import certify_instrumental
 from steerdsl.inner.certify_parents import certify_several_bobs
 from steerdsl.inner.exact_channel import exact_channel, identity_choi
 from steerdsl.inner.sequential import certify_sequential
 from steerdsl.model.assemblage import Assemblage
 from steerdsl.model.scenario import Bob, Scenario
-from steerdsl.sdp.result import SDPResult
+from steerdsl.sdp.result import MEMBER, SDPResult
 
 CERTIFIED = "certified"
 
@@ -45,11 +48,13 @@ def certify_realisation(sigma: Assemblage, result: SDPResult) -> SDPResult:
             return _outcome(result, *certify_sequential(sigma))
         if kind == "instrumental":
             return _outcome(result, *certify_instrumental(sigma, result.details.get("solver")))
+        if kind in ("multipartite", "bell") and result.details.get("realisation") is not None:
+            return _outcome(result, *certify_several_alices(sigma, result.details["realisation"]))
     except NotExact as exc:
         return _note(result, f"no exact realisation: {exc}")
-    return _note(result, f"exact rounding of realisations is implemented for the standard and sequential scenarios "
-                         f"and for Bob-with-input, instrumental and several-Bobs scenarios with one Alice, not yet "
-                         f"for a {kind} one with {len(sigma.scenario.slots)} Alices")
+    return _note(result, f"exact rounding of realisations is implemented for the standard, multipartite, Bell and "
+                         f"sequential scenarios and for Bob-with-input, instrumental and several-Bobs scenarios with "
+                         f"one Alice, not yet for a {kind} one with {len(sigma.scenario.slots)} Alices")
 
 
 def _note(result: SDPResult, text: str) -> SDPResult:
@@ -62,7 +67,8 @@ def _standard(sigma: Assemblage, result: SDPResult) -> SDPResult:
 
     real = ghjw(sigma)
     if not (real.exact and real.verified):
-        return _note(result, "the exact GHJW realisation does not reproduce σ")
+        return _note(result, "the exact GHJW construction gives no realisation of σ (its POVMs are not POVMs, as "
+                             "for a signalling σ, or σ is not reproduced)")
     return _certified(result, {"state": real.psi, "dims": real.dims, "povms": real.povms},
                       f"exact GHJW realisation on C^{real.dims[0]} ⊗ C^{real.dims[1]} reproduces σ exactly")
 
@@ -72,8 +78,14 @@ def _outcome(result: SDPResult, data: dict | None, text: str) -> SDPResult:
 
 
 def _certified(result: SDPResult, data: dict, text: str) -> SDPResult:
+    """An exact realisation reproduces σ exactly, so σ is quantum whatever the numeric search reached: the
+    verdict is ``member`` with residual 0 (the search's own residual stays in ``details["residual"]``)."""
     result.exactness = CERTIFIED
     result.details["exact_realisation"] = data
+    if result.verdict != MEMBER:
+        text += (f" (the numeric search stopped at residual {result.value:.1e}; the exact realisation's residual "
+                 "is 0)")
+        result.verdict, result.value, result.margin = MEMBER, 0.0, -result.tolerance
     return _note(result, text)
 
 

@@ -87,9 +87,11 @@ def numeric_snippet(result, name: str = "sigma") -> str | None:
     real = result.details.get("realisation")
     if result.exactness == CERTIFIED and exact is not None and hasattr(real, "scenario"):
         sc = real.scenario
-        povms = [dict(exact["povms"])]
+        several = isinstance(exact["povms"], list)  # one dict per Alice (several Alices), else one Alice's
+        povms = [dict(p) for p in exact["povms"]] if several else [dict(exact["povms"])]
         comment = f"exact realisation of {name} (certified by steerdsl: it reproduces {name} exactly)"
-        return snippet(sc, exact["state"], povms, exact.get("channels", {}), (exact["dims"][0],), name, comment)
+        return snippet(sc, exact["state"], povms, exact.get("channels", {}), tuple(exact["dims"][:len(povms)]), name,
+                       comment)
     from steerdsl.inner.realisation import Realisation
 
     if not isinstance(real, Realisation) or real.shape.internal_dim != real.scenario.dim:

@@ -15,7 +15,7 @@ from steerdsl.sdp import size as sdp_size
 from steerdsl.sdp.noise import VISIBILITY
 from steerdsl.sdp.result import SDPResult
 from steerdsl.sets import seesaw
-from steerdsl.sets.spec import NOISE, Option, Question, SetSpec
+from steerdsl.sets.spec import NOISE, OUTER, Option, Question, SetSpec
 
 LEVEL = Option("level", "int | words", "1", "the hierarchy level: n, or a word set such as 1+AB")
 
@@ -62,7 +62,7 @@ def _spec(kind: str, doc: str) -> SetSpec:
         "membership": Question("membership", membership, (LEVEL,), size=_size(kind)),
         "visibility": Question("visibility", visibility, (LEVEL, NOISE), size=_size(kind)),
         "bound": Question("bound", bound, (LEVEL, *seesaw.INNER_OPTIONS), size=seesaw.bracket_size(_size(kind))),
-    })
+    }, side=OUTER)
 
 
 BWI = _spec("bwi", "the BWI hierarchy of level k (Bob with input)")

@@ -17,7 +17,7 @@ from steerdsl.sdp import certify, negativity, relaxation
 from steerdsl.sdp import size as sdp_size
 from steerdsl.sdp.result import SDPResult
 from steerdsl.sets import seesaw
-from steerdsl.sets.spec import DIMS, NOISE, SEED, Option, Question, SetSpec
+from steerdsl.sets.spec import DIMS, NOISE, OUTER, SEED, Option, Question, SetSpec
 
 KINDS = ("standard", "multipartite", "bell")
 LEVEL = Option("level", "int | words", "1+AB", "the moment level: n, or a word set such as 1+AB, unions 1+AB+AAB")
@@ -72,4 +72,4 @@ SET = SetSpec(
                           size=seesaw.bracket_size(_outer_bound_size)),
         "negativity": Question("negativity", steering_negativity,
                                (LEVEL, DIMS, Option("restarts", "int", 2, "pseudo-state restarts"), SEED)),
-    })
+    }, side=OUTER)

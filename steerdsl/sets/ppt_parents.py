@@ -35,7 +35,7 @@ from steerdsl.sdp.moment_matrix import cg_expansion, data_words, word_key
 from steerdsl.sdp.parents import lambda_result
 from steerdsl.sdp.result import SDPResult
 from steerdsl.sdp.solve import run
-from steerdsl.sets.spec import Question, SetSpec
+from steerdsl.sets.spec import OUTER, Question, SetSpec
 
 TOLERANCE = 1e-7
 
@@ -101,4 +101,4 @@ def size(scenario: Scenario, options: dict[str, Any]) -> sdp_size.SDPSize:
 
 SET = SetSpec(
     "ppt_parents", ("several_bobs",), doc="parent elements positive on PPT states (P + Q^Γ), relaxing parent_states",
-    questions={"membership": Question("membership", membership, size=size)})
+    questions={"membership": Question("membership", membership, size=size)}, side=OUTER)

@@ -11,7 +11,7 @@ from typing import Any
 from steerdsl.inner.search import realisation
 from steerdsl.model.assemblage import Assemblage
 from steerdsl.sdp.result import SDPResult
-from steerdsl.sets.spec import KINDS, SEED, Option, Question, SetSpec
+from steerdsl.sets.spec import INNER, KINDS, SEED, Option, Question, SetSpec
 
 DIMS = Option("dims", "int…", None, "Alices' dimensions, then optionally Bob's internal one")
 RESTARTS = Option("restarts", "int", 5, "restarts of the search")
@@ -27,4 +27,4 @@ def membership(sigma: Assemblage, options: dict[str, Any]) -> SDPResult:
 
 SET = SetSpec(
     "realisation", KINDS, doc="explicit quantum realisations of given dimensions (inner; never excludes)",
-    questions={"membership": Question("membership", membership, (DIMS, RESTARTS, SEED, TOL))})
+    questions={"membership": Question("membership", membership, (DIMS, RESTARTS, SEED, TOL))}, side=INNER)

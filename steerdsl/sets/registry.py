@@ -32,6 +32,7 @@ from steerdsl.sets import (
     npa,
     planar,
     ppt_parents,
+    pseudo,
     realisation,
     seesaw,
     sequential,
@@ -41,6 +42,7 @@ from steerdsl.sets.spec import (
     KIND_UNSUPPORTED,
     KINDS,
     OPTION_UNTAKEN,
+    PROVES,
     QUESTIONS,
     RUNNER_OPTIONS,
     Question,
@@ -60,6 +62,7 @@ SETS: tuple[SetSpec, ...] = (
     sequential.SET,
     seesaw.SET,
     realisation.SET,
+    pseudo.SET,
     planar.SET,
 )
 """Every set, one line each."""
@@ -222,7 +225,15 @@ def answer(resolved: Resolved, question: str, subject: Any, options: dict[str, A
     if question == "visibility":
         noise = options["noise_value"] if options.get("noise_value") is not None else options["noise"]
         return q.run(subject, noise, options)
-    return q.run(subject, options)
+    return proved_by(resolved.spec, q.run(subject, options))
+
+
+def proved_by(spec: SetSpec, result: Any) -> Any:
+    """``result.details["proved_by"] = spec.side`` when its verdict is the one that side proves (a
+    realisation's ``member``, a relaxation's ``excluded``: :data:`~steerdsl.sets.spec.PROVES`)."""
+    if spec.side and getattr(result, "verdict", None) == PROVES[spec.side]:
+        result.details["proved_by"] = spec.side
+    return result
 
 
 def own(spec: SetSpec) -> Resolved:

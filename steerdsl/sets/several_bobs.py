@@ -13,7 +13,7 @@ from steerdsl.sdp import parent_bounds, parents
 from steerdsl.sdp import size as sdp_size
 from steerdsl.sdp.result import SDPResult
 from steerdsl.sets import seesaw
-from steerdsl.sets.spec import NOISE, Option, Question, SetSpec
+from steerdsl.sets.spec import NOISE, OUTER, Option, Question, SetSpec
 
 KINDS = ("several_bobs",)
 LEVEL = Option("level", "int | words", "1+AB", "the moment level of the merged assemblage (QX_k)")
@@ -76,7 +76,7 @@ PARENT_STATES = SetSpec(
         "membership": Question("membership", parent_membership, size=_parents_size),
         "visibility": Question("visibility", parent_visibility, (NOISE,), size=_parents_size),
         "bound": Question("bound", parent_bound, seesaw.INNER_OPTIONS, size=seesaw.bracket_size(_bound_size("1+AB"))),
-    })
+    }, side=OUTER)
 
 SEVERAL_BOBS = SetSpec(
     "several_bobs", KINDS, doc="QX_k: parent states whose merged assemblage is in moment level k",
@@ -85,4 +85,4 @@ SEVERAL_BOBS = SetSpec(
         "visibility": Question("visibility", qx_visibility, (LEVEL, NOISE), size=_qx_size),
         "bound": Question("bound", qx_bound, (LEVEL, *seesaw.INNER_OPTIONS),
                           size=seesaw.bracket_size(_bound_size(None))),
-    })
+    }, side=OUTER)

@@ -69,6 +69,13 @@ SEED = Option("seed", "int", 0, "random seed of the see-saw")
 COMMON = (SOLVER, CERTIFY)
 """Options every question takes (``certify`` on a question without certificates adds a note saying so)."""
 
+INNER = "inner: realisation"
+"""``side`` of a set whose ``member`` verdict proves σ quantum (an explicit realisation)."""
+OUTER = "outer: relaxation"
+"""``side`` of a set whose ``excluded`` verdict proves σ not quantum (it contains the quantum set)."""
+PROVES = {INNER: "member", OUTER: "excluded"}
+"""The verdict each side proves; a membership result with it gets ``details["proved_by"] = side``."""
+
 RUNNER_OPTIONS = ("max_sdp_size", "max_sdp_memory", "noise_value", "against")
 """Options the runner itself adds (size limits, the resolved noise assemblage, the visibility's set);
 never reported as untaken."""
@@ -92,7 +99,9 @@ class Question:
 
 @dataclass(frozen=True)
 class SetSpec:
-    """One set of the registry: its name, aliases, the kinds it applies to and its questions."""
+    """One set of the registry: its name, aliases, the kinds it applies to and its questions; ``side``
+    (:data:`INNER`, :data:`OUTER` or ``""``) says which verdict of its membership proves something about the
+    quantum set."""
 
     name: str
     kinds: tuple[str, ...]
@@ -100,6 +109,7 @@ class SetSpec:
     aliases: tuple[str, ...] = ()
     doc: str = ""
     fixed: dict[str, Any] = field(default_factory=dict)
+    side: str = ""
 
     def question(self, name: str) -> Question | None:
         """The question ``name`` over this set, or None."""
