@@ -69,8 +69,9 @@ SEED = Option("seed", "int", 0, "random seed of the see-saw")
 COMMON = (SOLVER, CERTIFY)
 """Options every question takes (``certify`` on a question without certificates adds a note saying so)."""
 
-RUNNER_OPTIONS = ("max_sdp_size", "max_sdp_memory", "noise_value", "against")
-"""Options the runner itself adds (size limits, the resolved noise assemblage, the visibility's set);
+RUNNER_OPTIONS = ("max_sdp_size", "max_sdp_memory", "noise_value", "against", "no_symmetry")
+"""Options the runner itself adds (size limits, the resolved noise assemblage, the visibility's set,
+``--no-symmetry``);
 never reported as untaken."""
 
 
