@@ -177,11 +177,13 @@ def bound(functional: Functional, sense: str = "max", level: str | int = "1+AB",
           solver: str | None = None, symmetry: bool | list[Symmetry] = False) -> SDPResult:
     """``max`` (or ``min``) of ``β_F(σ) = Σ tr(F_w σ_w) + c`` over the relaxation of ``level``:
     every block of Γ is a variable, ``tr ρ_B = 1``.  An outer bound: every quantum assemblage
-    satisfies it (physics.md §4.2).  ``symmetry``: True detects the functional's relabelling (and qubit
-    Pauli) symmetries and poses the SDP on the invariant subspace (:mod:`steerdsl.sdp.symmetry`; same
-    optimum), a list gives the generators, False (the default here; the ``npa`` set turns it on) builds
-    the unreduced problem.  Reported in ``details["symmetry"]``; the LMI dual (for certificates) is kept
-    only unreduced, so callers that certify keep the default."""
+    satisfies it (physics.md §4.2).  ``symmetry``: True detects the group of relabellings (combined, of
+    several slots and inputs at once) and qubit Cliffords that leaves the objective invariant, poses the SDP
+    on the invariant subspace and splits Γ into the blocks of a symmetry-adapted basis
+    (:mod:`steerdsl.sdp.symmetry_reduction`; same optimum), a list gives the generators, False (the default
+    here; the ``npa`` set turns it on) builds the unreduced problem.  Reported in ``details["symmetry"]``
+    and ``details["symmetry_note"]``; the LMI dual (for certificates) is kept only unreduced, so callers
+    that certify keep the default."""
     sc = functional.scenario
     if sc.kind not in ("standard", "multipartite", "bell"):
         raise ValueError(f"bounds over this relaxation are for one Bob without input, not a {sc.kind} scenario")

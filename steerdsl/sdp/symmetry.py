@@ -10,8 +10,9 @@ feasible set (a word set closed under the action, ``Γ ⪰ 0``, ``tr ρ_B = 1``)
 the Reynolds average ``(1/|G|) Σ_g A_g y*`` of an optimum is feasible and optimal, so the optimum is
 attained on the invariant subspace ``{y : A_g y = y for every generator g}`` and the SDP may be posed in
 a basis of it (Gatermann & Parrilo, J. Pure Appl. Algebra 192, 95 (2004); Tavakoli, Rosset & Renou,
-PRL 122, 070501 (2019)).  The subspace is computed per connected component of the coupled coordinates
-(:func:`invariant_basis`).
+PRL 122, 070501 (2019)).  The subspace is the range of the Reynolds operator on the structured
+coordinates, computed per orbit of coordinates (:func:`fixed_space`); the group comes from
+:mod:`steerdsl.sdp.symmetry_group`, the reduced problem from :mod:`steerdsl.sdp.symmetry_reduction`.
 """
 
 from __future__ import annotations
