@@ -17,6 +17,7 @@ coordinates, computed per orbit of coordinates (:func:`fixed_space`); the group 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -207,32 +208,35 @@ def structure_projector(reps: list[Word], dim: int, real: bool) -> sp.csr_matrix
     return sp.block_diag(parts, format="csr")
 
 
-def _group_matrices(matrices: list[sp.csr_matrix], first: sp.csr_matrix, limit: int) -> list[sp.csr_matrix] | None:
-    """Every product of the generators' action matrices with ``first`` (the group's action, restricted by
-    ``first``), by closure; None beyond ``limit`` elements."""
-    def key(m: sp.csr_matrix) -> tuple[bytes, bytes, bytes]:
-        m = m.tocsr()
+def _reynolds(matrices: list[sp.csr_matrix], first: sp.csr_matrix, limit: int) -> sp.csr_matrix | None:
+    """``(1/|G|) Σ_g M_g`` over every product ``M_g`` of the generators' action matrices with ``first`` (the
+    group's action, restricted by ``first``), by closure (breadth first, keeping only the frontier and a
+    digest of each element seen); None beyond ``limit`` elements."""
+    def digest(m: sp.csr_matrix) -> bytes:
         m.data[np.abs(m.data) < 1e-12] = 0
         m.eliminate_zeros()
         m.sort_indices()
-        return m.indptr.tobytes(), m.indices.tobytes(), np.round(m.data, 8).tobytes()
+        h = hashlib.sha256(m.indptr.tobytes())
+        h.update(m.indices.tobytes())
+        h.update(np.round(m.data, 8).tobytes())
+        return h.digest()
 
-    seen = {key(first)}
-    elements, frontier = [first], [first]
+    seen = {digest(first)}
+    total, frontier = first.copy(), [first]
     while frontier:
         nxt = []
         for m in frontier:
             for a in matrices:
-                product_ = (a @ m).tocsr()
-                k = key(product_)
+                image = (a @ m).tocsr()
+                k = digest(image)
                 if k not in seen:
                     seen.add(k)
-                    elements.append(product_)
-                    nxt.append(product_)
-                    if len(elements) > limit:
+                    total = total + image
+                    nxt.append(image)
+                    if len(seen) > limit:
                         return None
         frontier = nxt
-    return elements
+    return (total / len(seen)).tocsr()
 
 
 def _range_basis(matrix: sp.csr_matrix) -> sp.csc_matrix:
@@ -282,10 +286,10 @@ def fixed_space(scenario: Scenario, reps: list[Word], generators: list[Symmetry]
     project = structure_projector(reps, scenario.dim, real)
     # the action is a group representation on the structured coordinates (A_g² = I there for an involution,
     # not on the anti-Hermitian part of self-adjoint classes): close A_g S from S
-    group = _group_matrices([(a @ project).tocsr() for a in matrices], project, REYNOLDS_LIMIT) if matrices else None
-    if group is not None:
+    reynolds = _reynolds([(a @ project).tocsr() for a in matrices], project, REYNOLDS_LIMIT) if matrices else None
+    if reynolds is not None:
         try:
-            basis = _range_basis((sum(group[1:], group[0]) / len(group)).tocsr())
+            basis = _range_basis(reynolds)
         except ArithmeticError:
             basis = None
         if basis is not None and (basis.shape[1] == 0 or abs(equations @ basis).max() <= NULL_TOLERANCE * 100):
