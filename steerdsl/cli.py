@@ -189,6 +189,8 @@ def print_run_report(report, verbose: bool = False) -> None:
                   f"{margin:>9}  {a.seconds:>5.2f}s  {mark}")
             if r is not None and isinstance(r.details.get("note"), str):
                 print(f"        {r.details['note']}")
+            if r is not None and isinstance(r.details.get("symmetry_note"), str):
+                print(f"        {r.details['symmetry_note']}")
             if r is not None and isinstance(r.details.get("certificate_note"), str):
                 print(f"        {r.exactness}: {r.details['certificate_note']}")
             if r is not None and isinstance(r.details.get("proved_by"), str):
@@ -234,7 +236,8 @@ def cmd_run(args) -> int:
             continue
         try:
             report = run_model(model, progress=progress, solver=args.solver, max_sdp_size=args.max_sdp_size,
-                               time_limit_seconds=args.time_limit, max_sdp_memory=args.max_sdp_memory)
+                               time_limit_seconds=args.time_limit, max_sdp_memory=args.max_sdp_memory,
+                               symmetry=not args.no_symmetry)
         finally:
             if progress is not None:
                 progress.close()
@@ -388,7 +391,8 @@ def cmd_test(args) -> int:
         try:
             model = _load(f, None, args)
             with Progress() as progress:
-                report = run_model(model, solver=args.solver, progress=None if args.quiet or not text else progress)
+                report = run_model(model, solver=args.solver, progress=None if args.quiet or not text else progress,
+                                   symmetry=not args.no_symmetry)
             sweep_claims = _sweep_claims(f, args.solver) if model.sweeps else []
         except SteerError as exc:
             failed += 1
@@ -508,6 +512,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.set_defaults(func=cmd_explain)
     for command in sub.choices.values():  # the shared options before or after the subcommand, on every one
         add_shared_options(command, top=False)
+    for top, command in ((True, p), (False, r), (False, t)):  # before or after run/test and their files
+        command.add_argument("--no-symmetry", action="store_true", default=False if top else argparse.SUPPRESS,
+                             help="no symmetry reduction of moment-matrix bounds: as 'symmetry off' on every line")
     return p
 
 

@@ -90,7 +90,7 @@ class Answer:
             if r.witness is not None:
                 out["witness"] = witness_json(r.witness)
             details = {k: v for k, v in r.details.items()
-                       if isinstance(v, (int, float, str, bool)) or v is None or k == "bracket"}
+                       if isinstance(v, (int, float, str, bool)) or v is None or k in ("bracket", "symmetry")}
             if details:
                 out["details"] = details
         return out
@@ -257,19 +257,22 @@ def answer_question(model: Model, stmt, defaults: dict | None = None) -> Answer 
 
 def run_model(model: Model, progress: Callable[[str], None] | None = None, solver: str | None = None,
               max_sdp_size: int | None = None, time_limit_seconds: float | None = None,
-              max_sdp_memory: float | None = None) -> RunReport:
+              max_sdp_memory: float | None = None, symmetry: bool = True) -> RunReport:
     """Exact checks, then every SDP question of the model, in file order.
 
     ``solver`` is used by every line that does not name its own; an SDP estimated above
     ``max_sdp_size`` real variables (default :data:`steerdsl.sdp.size.DEFAULT_MAX_VARIABLES`) is
     refused with E182 before it is built, and so is one whose estimated memory is above ``max_sdp_memory``
     GiB (default 2, :data:`steerdsl.sdp.size.DEFAULT_MAX_MEMORY`); a line that takes more than
-    ``time_limit_seconds`` in all (building its SDPs, solving them, certifying) is stopped with E310."""
+    ``time_limit_seconds`` in all (building its SDPs, solving them, certifying) is stopped with E310.
+    ``symmetry=False`` (``--no-symmetry``) turns the symmetry reduction off on every question."""
     defaults: dict[str, Any] = {"solver": solver} if solver else {}
     if max_sdp_size is not None:
         defaults["max_sdp_size"] = max_sdp_size
     if max_sdp_memory is not None:
         defaults["max_sdp_memory"] = max_sdp_memory
+    if not symmetry:
+        defaults["no_symmetry"] = True
     report = RunReport(model.file, check_model(model), sources=model.sources)
     questions = [q for q in model.questions if isinstance(q, (ast.Solve, ast.Bound, ast.ExpectStmt))]
     for k, stmt in enumerate(questions, start=1):

@@ -150,3 +150,33 @@ def test_usage_errors_in_json(argv, tmp_path, capsys):
     """Mistakes in the command (an unknown code, a folder without models): exit 2, one JSON document."""
     assert main([*(a.format(empty=tmp_path) for a in argv), "--format", "json"]) == 2
     assert json.loads(capsys.readouterr().out)["ok"] is False
+
+
+CHSH = ("scenario { alice A : inputs 2, outputs 2  alice C : inputs 2, outputs 2 }\n"
+        "functional chsh[a c|x z] = (-1)^(a + c + x*z)\n"
+        "bound max chsh over almost_quantum expect ≈ 2.8284271 tol 1e-6\n"
+        "bound max chsh over almost_quantum symmetry on expect ≈ 2.8284271 tol 1e-6\n")
+
+
+@pytest.mark.parametrize("where", ["before", "after", "last"])
+def test_no_symmetry_in_any_position_turns_the_reduction_off_on_every_line(tmp_path, capsys, where):
+    model = tmp_path / "chsh.steer"
+    model.write_text(CHSH, encoding="utf-8")
+    argv = {"before": ["--no-symmetry", "run", "--format", "json", str(model)],
+            "after": ["run", "--no-symmetry", "--format", "json", str(model)],
+            "last": ["run", "--format", "json", str(model), "--no-symmetry"]}[where]
+    assert main(argv) == 0
+    answers = json.loads(capsys.readouterr().out)["answers"]
+    assert [a["ok"] for a in answers] == [True, True]
+    assert all("symmetry" not in a.get("details", {}) for a in answers)
+
+
+def test_symmetry_is_reported_without_the_flag(tmp_path, capsys):
+    model = tmp_path / "chsh.steer"
+    model.write_text(CHSH, encoding="utf-8")
+    assert main(["run", "--format", "json", str(model)]) == 0
+    answers = json.loads(capsys.readouterr().out)["answers"]
+    info = answers[0]["details"]["symmetry"]
+    assert info["group_order"] >= 8 and info["scalars_after"] < info["scalars_before"]
+    assert main(["run", str(model)]) == 0
+    assert "symmetry: group order" in capsys.readouterr().out

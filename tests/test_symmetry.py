@@ -8,9 +8,10 @@ import pytest
 
 from steerdsl.model.assemblage import Functional
 from steerdsl.model.scenario import Alice, Bob, Scenario
-from steerdsl.sdp import symmetry
+from steerdsl.sdp import symmetry, symmetry_group
 from steerdsl.sdp.npa_words import level_words
 from steerdsl.sdp.relaxation import _per_word, bound
+from steerdsl.sdp.symmetry import Symmetry
 
 
 def _random_hermitian(rng, d):
@@ -60,9 +61,9 @@ def test_detected_generators_leave_the_objective_invariant():
     words = level_words(sc, "1+AB")
     reps = symmetry.classes(words)
     c = symmetry.objective_vector(_per_word(F), reps, sc.dim)
-    found = symmetry.detect(sc, reps, c)
-    assert found
-    for g in found:
+    found = symmetry_group.detect(sc, reps, _per_word(F), c)
+    assert found.generators and found.order >= 4
+    for g in found.generators:
         assert np.abs(symmetry.action_matrix(sc, reps, g).T @ c - c).max() < 1e-12
 
 
@@ -111,3 +112,113 @@ def test_model_line_switch():
             "bound max chsh over almost_quantum symmetry on expect ≈ 2.8284271 tol 1e-6\n")
     report = run_model(sd.loads(text))
     assert report.ok
+
+
+def _combined_moves(sc: Scenario) -> list[Symmetry]:
+    """Relabellings of every slot at once (not single moves): outcomes 0 ↔ 1 on every input of every slot,
+    inputs 0 ↔ 1 of every slot, and the slots swapped (with two slots)."""
+    n = len(sc.slots)
+    ins = tuple(tuple(range(s.inputs)) for s in sc.slots)
+    outs = tuple(tuple(tuple(range(k)) for k in s.outputs) for s in sc.slots)
+    flip = tuple(tuple((1, 0) + tuple(range(2, k)) for k in s.outputs) for s in sc.slots)
+    swap_inputs = tuple((1, 0) + tuple(range(2, s.inputs)) for s in sc.slots)
+    moves = [Symmetry(tuple(range(n)), ins, flip), Symmetry(tuple(range(n)), swap_inputs, outs)]
+    if n == 2:
+        moves.append(Symmetry((1, 0), ins, outs))
+    return moves
+
+
+def _random_functional(sc: Scenario, seed: int) -> Functional:
+    rng = np.random.default_rng(seed)
+    return Functional(sc, {key: _random_hermitian(rng, sc.dim) for key in sc.keys()}, exact=False, name="R")
+
+
+COMBINED = {
+    "standard": Scenario((Alice("A", 2, (3, 3)),), (Bob("B", 2),)),
+    "multipartite": Scenario((Alice("A", 2, (2, 2)), Alice("C", 2, (2, 2))), (Bob("B", 2),)),
+    "bell": Scenario((Alice("A", 2, (3, 3)), Alice("B", 2, (3, 3))), (Bob("_", 1),)),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(COMBINED))
+def test_combined_moves_are_detected_and_the_reduced_bound_is_exact(kind):
+    """A functional averaged over combined relabellings (several inputs and slots at once) is found
+    symmetric under a group at least that large; the reduced SDP (fewer scalars, blocks that partition Γ)
+    gives the unreduced optimum to 1e-7."""
+    sc = COMBINED[kind]
+    moves = _combined_moves(sc)
+    F = symmetry_group.orbit_average(_random_functional(sc, 5), moves)
+    full = bound(F, "max", "1+AB", symmetry=False)
+    reduced = bound(F, "max", "1+AB", symmetry=True)
+    info = reduced.details["symmetry"]
+    assert info["group_order"] >= symmetry.group_order(sc, moves) >= 4
+    assert info["scalars_after"] < info["scalars_before"]
+    assert sum(info["blocks"]) == full.details["moment_matrix_size"]
+    assert reduced.value == pytest.approx(full.value, abs=1e-7)
+
+
+def test_orbit_average_is_invariant_exactly_under_every_move():
+    sc = COMBINED["bell"]
+    moves = _combined_moves(sc)
+    F = symmetry_group.orbit_average(_random_functional(sc, 6), moves)
+    for g in moves:
+        for key, op in F.terms.items():
+            assert np.array_equal(F.terms[symmetry_group.key_image(g, key)], op)
+
+
+def test_detected_group_elements_leave_the_objective_invariant():
+    """Every detected generator (combined moves, Bob Cliffords) satisfies c A_g = c on the moment coordinates,
+    and the canonical full-key form F* = E⁺G satisfies F*_{g(k)} = U† F*_k U."""
+    sc = COMBINED["standard"]
+    F = symmetry_group.orbit_average(_random_functional(sc, 8), _combined_moves(sc))
+    reps = symmetry.classes(level_words(sc, "1+AB"))
+    per_word = _per_word(F)
+    c = symmetry.objective_vector(per_word, reps, sc.dim)
+    found = symmetry_group.detect(sc, reps, per_word, c)
+    letters, terms = symmetry_group.canonical_terms(sc, per_word)
+    index = {key: i for i, key in enumerate(letters)}
+    for g in found.generators:
+        assert np.abs(symmetry.action_matrix(sc, reps, g).T @ c - c).max() < 1e-9
+        u = np.eye(sc.dim) if g.unitary is None else g.unitary
+        for i, key in enumerate(letters):
+            image = index[tuple(sorted((g.slots[j], g.inputs[j][x], g.outcomes[j][x][a]) for j, x, a in key))]
+            assert np.abs(terms[image] - u.conj().T @ terms[i] @ u).max() < 1e-9
+
+
+def test_pauli_symmetric_functional_finds_a_bob_unitary():
+    """F_{a|x} = (−1)^a B_x with B_0 = Z, B_1 = X: conjugating Bob by Y flips both, the same as swapping the
+    outcomes of both inputs, so (outcome swap, Y) is a symmetry; the bound (2: ρ_B = I/2, σ_{a|x} half the
+    eigenprojectors of B_x, each term 1) is kept, equal to the unreduced one."""
+    Z, X = np.diag([1.0, -1.0]), np.array([[0.0, 1.0], [1.0, 0.0]])
+    sc = Scenario((Alice("A", 2, (2, 2)),), (Bob("B", 2),))
+    F = Functional(sc, {((a,), (x,), ()): (-1) ** a * (Z if x == 0 else X) for a in range(2) for x in range(2)},
+                   exact=False, name="s")
+    r = bound(F, "max", "1+AB", symmetry=True)
+    assert r.value == pytest.approx(2.0, abs=1e-7)
+    assert bound(F, "max", "1+AB", symmetry=False).value == pytest.approx(r.value, abs=1e-7)
+    reps = symmetry.classes(level_words(sc, "1+AB"))
+    per_word = _per_word(F)
+    found = symmetry_group.detect(sc, reps, per_word, symmetry.objective_vector(per_word, reps, 2))
+    assert any(g.unitary is not None for g in found.generators)
+
+
+def test_blocks_partition_an_invariant_matrix():
+    """decompose: the blocks' columns are orthonormal, together span the space, and every A_k is block
+    diagonal in them (checked on explicit commuting-symmetry data: Γ = a I + b J on 4 points ⊕ c on 1)."""
+    import scipy.sparse as sp
+
+    from steerdsl.sdp.symmetry_blocks import decompose
+
+    size = 5
+    mats = [np.diag([1, 1, 1, 1, 0.0]), np.pad(np.ones((4, 4)), ((0, 1), (0, 1))), np.diag([0, 0, 0, 0, 1.0])]
+    coefs = sp.csc_matrix(np.stack([m.ravel(order="F") for m in mats], axis=1))
+    blocks = decompose(coefs, size, worth=1.0)
+    q = np.hstack(blocks)
+    assert q.shape == (size, size) and np.allclose(q.T @ q, np.eye(size))
+    sizes = [b.shape[1] for b in blocks]
+    assert sorted(sizes) == [1, 1, 3]
+    for m in mats:
+        for i, bi in enumerate(blocks):
+            for j, bj in enumerate(blocks):
+                if i != j:
+                    assert np.abs(bi.T @ m @ bj).max() < 1e-9

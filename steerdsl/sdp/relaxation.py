@@ -33,7 +33,7 @@ from steerdsl.sdp.npa_words import EMPTY, level_words
 from steerdsl.sdp.result import SDPResult, verdict_from_margin
 from steerdsl.sdp.solve import run
 from steerdsl.sdp.symmetry import Symmetry
-from steerdsl.sdp.symmetry import reduce as reduce_symmetry
+from steerdsl.sdp.symmetry_reduction import reduce as reduce_symmetry
 
 TOLERANCE = 1e-6
 """Verdict tolerance on margins (solves run at 1e-8)."""
@@ -177,11 +177,13 @@ def bound(functional: Functional, sense: str = "max", level: str | int = "1+AB",
           solver: str | None = None, symmetry: bool | list[Symmetry] = False) -> SDPResult:
     """``max`` (or ``min``) of ``β_F(σ) = Σ tr(F_w σ_w) + c`` over the relaxation of ``level``:
     every block of Γ is a variable, ``tr ρ_B = 1``.  An outer bound: every quantum assemblage
-    satisfies it (physics.md §4.2).  ``symmetry``: True detects the functional's relabelling (and qubit
-    Pauli) symmetries and poses the SDP on the invariant subspace (:mod:`steerdsl.sdp.symmetry`; same
-    optimum), a list gives the generators, False (the default here; the ``npa`` set turns it on) builds
-    the unreduced problem.  Reported in ``details["symmetry"]``; the LMI dual (for certificates) is kept
-    only unreduced, so callers that certify keep the default."""
+    satisfies it (physics.md §4.2).  ``symmetry``: True detects the group of relabellings (combined, of
+    several slots and inputs at once) and qubit Cliffords that leaves the objective invariant, poses the SDP
+    on the invariant subspace and splits Γ into the blocks of a symmetry-adapted basis
+    (:mod:`steerdsl.sdp.symmetry_reduction`; same optimum), a list gives the generators, False (the default
+    here; the ``npa`` set turns it on) builds the unreduced problem.  Reported in ``details["symmetry"]``
+    and ``details["symmetry_note"]``; the LMI dual (for certificates) is kept only unreduced, so callers
+    that certify keep the default."""
     sc = functional.scenario
     if sc.kind not in ("standard", "multipartite", "bell"):
         raise ValueError(f"bounds over this relaxation are for one Bob without input, not a {sc.kind} scenario")
@@ -199,7 +201,11 @@ def bound(functional: Functional, sense: str = "max", level: str | int = "1+AB",
         mm = build(words, sc.dim, lambda w: None, real, name="S")
         blocks = dict(mm.variables)
     problem = picos.Problem()
-    lmi = problem.add_constraint(mm.expression >> 0)
+    if reduction is not None:  # Γ ⪰ 0 as its blocks in a symmetry-adapted basis
+        lmi = None
+        problem.add_list_of_constraints([b >> 0 for b in reduction.psd_constraints(mm.expression, mm.size, real)])
+    else:
+        lmi = problem.add_constraint(mm.expression >> 0)
     problem.add_constraint(picos.trace(blocks[EMPTY]) == 1)
     for k, w in enumerate(w for w in data_words(sc) if w not in blocks):  # products beyond the level
         blocks[w] = (picos.SymmetricVariable if real else picos.HermitianVariable)(f"E{k}", sc.dim)
@@ -216,9 +222,10 @@ def bound(functional: Functional, sense: str = "max", level: str | int = "1+AB",
     details = {"moment_matrix_size": mm.size, "level": str(level)}
     if reduction is not None:
         details.update(reduction.describe())
+        details["symmetry_note"] = reduction.summary()
     if value is not None:  # the optimal Γ's first row: the maximising assemblage's Collins–Gisin blocks
         details["optimiser_blocks"] = {w: numeric_matrix(blocks[w].value) for w in data_words(sc)}
-        if lmi.dual is not None and reduction is None:  # for steerdsl.sdp.certify
+        if lmi is not None and lmi.dual is not None:  # for steerdsl.sdp.certify
             details["dual_matrix"] = _dual_matrix(np.asarray(lmi.dual, dtype=complex), real)
             details["words"] = words
     return SDPResult(task=f"bound {sense} over level {level}", value=value, status=outcome.status,

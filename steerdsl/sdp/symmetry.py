@@ -10,18 +10,17 @@ feasible set (a word set closed under the action, ``Γ ⪰ 0``, ``tr ρ_B = 1``)
 the Reynolds average ``(1/|G|) Σ_g A_g y*`` of an optimum is feasible and optimal, so the optimum is
 attained on the invariant subspace ``{y : A_g y = y for every generator g}`` and the SDP may be posed in
 a basis of it (Gatermann & Parrilo, J. Pure Appl. Algebra 192, 95 (2004); Tavakoli, Rosset & Renou,
-PRL 122, 070501 (2019)).  The subspace is computed per connected component of the coupled coordinates
-(:func:`invariant_basis`).
+PRL 122, 070501 (2019)).  The subspace is the range of the Reynolds operator on the structured
+coordinates, computed per orbit of coordinates (:func:`fixed_space`); the group comes from
+:mod:`steerdsl.sdp.symmetry_group`, the reduced problem from :mod:`steerdsl.sdp.symmetry_reduction`.
 """
 
 from __future__ import annotations
 
-import itertools
+import hashlib
 from dataclasses import dataclass
 
-import cvxopt
 import numpy as np
-import picos
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from sympy.combinatorics import Permutation, PermutationGroup
@@ -198,54 +197,110 @@ def scalar_count(reps: list[Word], dim: int, real: bool) -> int:
     return herm * dim * dim + (len(reps) - herm) * 2 * dim * dim
 
 
+def structure_projector(reps: list[Word], dim: int, real: bool) -> sp.csr_matrix:
+    """The orthogonal projector onto the block structure of :func:`structure_rows`' kernel: ``X ↦ (X + X†)/2``
+    on self-adjoint classes, and ``Im X ↦ 0`` when ``real``."""
+    n = dim * dim
+    _, dagger = _maps(dim, None)
+    herm = (np.eye(2 * n) + dagger) / 2
+    keep = np.diag(np.r_[np.ones(n), np.zeros(n) if real else np.ones(n)])
+    parts = [sp.csr_matrix(keep @ (herm if w == adjoint(w) else np.eye(2 * n)) @ keep) for w in reps]
+    return sp.block_diag(parts, format="csr")
+
+
+def _reynolds(matrices: list[sp.csr_matrix], first: sp.csr_matrix, limit: int) -> sp.csr_matrix | None:
+    """``(1/|G|) Σ_g M_g`` over every product ``M_g`` of the generators' action matrices with ``first`` (the
+    group's action, restricted by ``first``), by closure (breadth first, keeping only the frontier and a
+    digest of each element seen); None beyond ``limit`` elements."""
+    def digest(m: sp.csr_matrix) -> bytes:
+        m.data[np.abs(m.data) < 1e-12] = 0
+        m.eliminate_zeros()
+        m.sort_indices()
+        h = hashlib.sha256(m.indptr.tobytes())
+        h.update(m.indices.tobytes())
+        h.update(np.round(m.data, 8).tobytes())
+        return h.digest()
+
+    seen = {digest(first)}
+    total, frontier = first.copy(), [first]
+    while frontier:
+        nxt = []
+        for m in frontier:
+            for a in matrices:
+                image = (a @ m).tocsr()
+                k = digest(image)
+                if k not in seen:
+                    seen.add(k)
+                    total = total + image
+                    nxt.append(image)
+                    if len(seen) > limit:
+                        return None
+        frontier = nxt
+    return (total / len(seen)).tocsr()
+
+
+def _range_basis(matrix: sp.csr_matrix) -> sp.csc_matrix:
+    """An orthonormal basis (columns) of the range of a (possibly oblique) projector ``P``, per connected
+    component of its pattern: its rank is ``tr P``, and ``P`` times that many random columns spans the range
+    (with probability one; checked by the singular values, a projector's nonzero ones being ≥ 1)."""
+    n = matrix.shape[0]
+    pattern = (abs(matrix) + abs(matrix).T).tocsr()
+    count, label = connected_components(pattern, directed=False)
+    rng = np.random.default_rng(0)
+    rows, cols, vals = [], [], []
+    offset = 0
+    for comp in range(count):
+        idx = np.flatnonzero(label == comp)
+        sub = matrix[idx][:, idx].toarray()
+        if not np.abs(sub).max(initial=0.0):
+            continue
+        rank = int(round(float(np.trace(sub).real)))
+        if rank == 0:
+            continue
+        basis, _ = np.linalg.qr(sub @ rng.normal(size=(len(idx), rank)))
+        if np.linalg.svd(basis.T @ sub @ basis, compute_uv=False).min() < 0.5:
+            raise ArithmeticError("the Reynolds range is rank deficient")
+        basis[np.abs(basis) < 1e-14] = 0
+        r, k = np.nonzero(basis)
+        rows.append(idx[r]), cols.append(offset + k), vals.append(basis[r, k])
+        offset += basis.shape[1]
+    if not offset:
+        return sp.csc_matrix((n, 0))
+    return sp.csc_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, offset))
+
+
+REYNOLDS_LIMIT = 5000
+"""Groups up to this order are averaged (Reynolds operator); larger ones use the kernel of ``A_g − I``."""
+
+
 def fixed_space(scenario: Scenario, reps: list[Word], generators: list[Symmetry], real: bool) -> sp.csc_matrix:
-    """A basis of ``{y : A_g y = y for every generator, y has the block structure}``."""
+    """A basis of ``{y : A_g y = y for every generator, y has the block structure}``: the range of
+    ``(1/|G|) Σ_g A_g S`` (the Reynolds operator on the structured coordinates, ``S`` the structure
+    projector; the group closed from the generators' ``A_g S``), computed per orbit of coordinates (each
+    small); checked against the defining equations, else (or for groups beyond :data:`REYNOLDS_LIMIT`)
+    the kernel of the stacked equations (:func:`invariant_basis`)."""
     n = 2 * scenario.dim ** 2 * len(reps)
-    rows = [structure_rows(reps, scenario.dim, real)]
-    rows += [action_matrix(scenario, reps, g) - sp.identity(n, format="csr") for g in generators]
-    return invariant_basis(sp.vstack(rows).tocsr())
+    matrices = [action_matrix(scenario, reps, g) for g in generators]
+    structure = structure_rows(reps, scenario.dim, real)
+    equations = sp.vstack([structure] + [a - sp.identity(n, format="csr") for a in matrices]).tocsr()
+    project = structure_projector(reps, scenario.dim, real)
+    # the action is a group representation on the structured coordinates (A_g² = I there for an involution,
+    # not on the anti-Hermitian part of self-adjoint classes): close A_g S from S
+    reynolds = _reynolds([(a @ project).tocsr() for a in matrices], project, REYNOLDS_LIMIT) if matrices else None
+    if reynolds is not None:
+        try:
+            basis = _range_basis(reynolds)
+        except ArithmeticError:
+            basis = None
+        if basis is not None and (basis.shape[1] == 0 or abs(equations @ basis).max() <= NULL_TOLERANCE * 100):
+            return basis
+    return invariant_basis(equations)
 
 
 def invariant(vector: np.ndarray, matrix: sp.spmatrix, tolerance: float = NULL_TOLERANCE) -> bool:
     """``c A = c`` (a linear objective invariant under ``A``), to ``tolerance`` relative to ``‖c‖``."""
     scale = max(1.0, float(np.abs(vector).max(initial=0.0)))
     return bool(np.abs(matrix.T @ vector - vector).max(initial=0.0) <= tolerance * scale)
-
-
-PAULIS = (np.array([[0, 1], [1, 0]], dtype=complex), np.array([[0, -1j], [1j, 0]]),
-          np.array([[1, 0], [0, -1]], dtype=complex))
-
-
-def candidates(scenario: Scenario) -> list[Symmetry]:
-    """Elementary moves: a transposition of two outcomes of one input, of two inputs (same outcome
-    count) of one slot, or of two slots with the same inputs and outcomes; each alone and (qubit Bob)
-    combined with each Pauli.  A bounded search: the detected group is the one these generate."""
-    base = identity(scenario)
-    slots = scenario.slots
-    moves: list[Symmetry] = []
-    for j, s in enumerate(slots):
-        for x, k in enumerate(s.outputs):
-            for a, b in itertools.combinations(range(k), 2):
-                perm = list(range(k))
-                perm[a], perm[b] = b, a
-                outs = [list(o) for o in base.outcomes]
-                outs[j][x] = tuple(perm)
-                moves.append(Symmetry(base.slots, base.inputs, tuple(tuple(o) for o in outs)))
-        for x, y in itertools.combinations(range(s.inputs), 2):
-            if s.outputs[x] == s.outputs[y]:
-                ins = [list(i) for i in base.inputs]
-                ins[j][x], ins[j][y] = y, x
-                moves.append(Symmetry(base.slots, tuple(tuple(i) for i in ins), base.outcomes))
-    for j, k in itertools.combinations(range(len(slots)), 2):
-        if slots[j].inputs == slots[k].inputs and tuple(slots[j].outputs) == tuple(slots[k].outputs):
-            perm = list(range(len(slots)))
-            perm[j], perm[k] = k, j
-            moves.append(Symmetry(tuple(perm), base.inputs, base.outcomes))
-    unitaries = [None] + (list(PAULIS) if scenario.dim == 2 else [])
-    out = [Symmetry(m.slots, m.inputs, m.outcomes, u) for m in moves for u in unitaries]
-    if scenario.dim == 2:
-        out += [Symmetry(base.slots, base.inputs, base.outcomes, u) for u in PAULIS]
-    return out
 
 
 def objective_vector(per_word: dict[Word, np.ndarray], reps: list[Word], dim: int) -> np.ndarray:
@@ -265,28 +320,18 @@ def objective_vector(per_word: dict[Word, np.ndarray], reps: list[Word], dim: in
     return c
 
 
-def detect(scenario: Scenario, reps: list[Word], objective: np.ndarray) -> list[Symmetry]:
-    """The :func:`candidates` that leave the objective ``c`` invariant (``c A_g = c`` to
-    :data:`NULL_TOLERANCE`) and keep the word set closed; they generate the detected group."""
-    found = []
-    for g in candidates(scenario):
-        try:
-            matrix = action_matrix(scenario, reps, g)
-        except ValueError:
-            continue
-        if invariant(objective, matrix):
-            found.append(g)
-    return found
+PAULIS = (np.array([[0, 1], [1, 0]], dtype=complex), np.array([[0, -1j], [1j, 0]]),
+          np.array([[1, 0], [0, -1]], dtype=complex))
 
 
-def _letter_permutation(scenario: Scenario, g: Symmetry) -> list[int]:
+def letter_permutation(scenario: Scenario, g: Symmetry) -> list[int]:
     """``g`` on every (full, last outcomes included) letter, as a permutation of their indices."""
     full = [(j, x, a) for j, s in enumerate(scenario.slots) for x in range(s.inputs) for a in range(s.outputs[x])]
     index = {letter: i for i, letter in enumerate(full)}
     return [index[(g.slots[j], g.inputs[j][x], g.outcomes[j][x][a])] for j, x, a in full]
 
 
-def _pauli_permutation(unitary: np.ndarray | None) -> list[int] | None:
+def pauli_permutation(unitary: np.ndarray | None) -> list[int] | None:
     """A qubit unitary's conjugation on ``±X, ±Y, ±Z`` as a permutation of six points (identity if None)."""
     if unitary is None:
         return list(range(6))
@@ -309,77 +354,13 @@ def group_order(scenario: Scenario, generators: list[Symmetry]) -> int | None:
         return 1
     perms = []
     for g in generators:
-        letters = _letter_permutation(scenario, g)
+        letters = letter_permutation(scenario, g)
         if g.unitary is not None and scenario.dim != 2:
             return None
-        bob = _pauli_permutation(g.unitary) if scenario.dim == 2 else []
+        bob = pauli_permutation(g.unitary) if scenario.dim == 2 else []
         if bob is None:
             return None
         perms.append(Permutation(letters + [len(letters) + i for i in bob]))
     return int(PermutationGroup(perms).order())
 
 
-def reduced_blocks(reps: list[Word], basis: sp.spmatrix, dim: int, real: bool,
-                   name: str = "z") -> dict[Word, object]:
-    """Every class block as a picos affine expression ``X_w = Σ_k B_{w,k} z_k`` in one real variable ``z``
-    (one scalar per basis vector of the invariant subspace).  Self-adjoint blocks are made exactly
-    Hermitian (``(C + C^†)/2`` on the coefficients) so that picos accepts ``Γ ⪰ 0``."""
-    n = dim * dim
-    z = picos.RealVariable(name, basis.shape[1])
-    b = sp.csr_matrix(basis)
-    swap = np.empty(n, dtype=int)
-    for r in range(dim):
-        for c in range(dim):
-            swap[c * dim + r] = r * dim + c
-    out: dict[Word, object] = {}
-    for i, w in enumerate(reps):
-        part = b[i * 2 * n:(i + 1) * 2 * n].toarray()
-        coef = part[:n] if real else part[:n] + 1j * part[n:]
-        if w == adjoint(w):
-            coef = (coef + coef[swap].conj()) / 2
-        r, k = np.nonzero(coef)
-        values = coef[r, k]
-        if real:
-            matrix = cvxopt.spmatrix(values.real.tolist(), r.tolist(), k.tolist(), (n, z.dim), "d")
-            out[w] = picos.expressions.AffineExpression(f"X{i}", (dim, dim), {(z,): matrix})
-        else:
-            matrix = cvxopt.spmatrix(values.astype(complex).tolist(), r.tolist(), k.tolist(), (n, z.dim), "z")
-            out[w] = picos.expressions.ComplexAffineExpression(f"X{i}", (dim, dim), {(z,): matrix})
-    return out
-
-
-@dataclass
-class Reduction:
-    """A symmetry-reduced parametrisation of a moment matrix's blocks, and what it reports."""
-
-    blocks: dict[Word, object]
-    generators: list[Symmetry]
-    order: int | None
-    scalars_before: int
-    scalars_after: int
-
-    def describe(self) -> dict:
-        """The result details: group order, generators, scalar variables before and after."""
-        return {"symmetry": {"group_order": self.order, "generators": len(self.generators),
-                             "scalars_before": self.scalars_before, "scalars_after": self.scalars_after}}
-
-
-def reduce(scenario: Scenario, words: list[Word], per_word: dict[Word, np.ndarray], real: bool,
-           generators: list[Symmetry] | None = None) -> Reduction | None:
-    """Reduce a bound ``max Σ_w Re tr(G_w X_w)`` over Γ(words) ⪰ 0: the given ``generators`` (checked to
-    leave the objective invariant; ValueError otherwise) or the detected ones (:func:`detect`).  None when
-    no symmetry is found (the caller builds the unreduced problem)."""
-    reps = classes(words)
-    objective = objective_vector(per_word, reps, scenario.dim)
-    if generators is None:
-        generators = detect(scenario, reps, objective)
-    else:
-        for g in generators:
-            if not invariant(objective, action_matrix(scenario, reps, g)):
-                raise ValueError("the objective is not invariant under a declared symmetry")
-    if not generators:
-        return None
-    basis = fixed_space(scenario, reps, generators, real)
-    blocks = reduced_blocks(reps, basis, scenario.dim, real)
-    return Reduction(blocks, generators, group_order(scenario, generators),
-                     scalar_count(reps, scenario.dim, real), basis.shape[1])

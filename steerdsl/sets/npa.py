@@ -47,7 +47,8 @@ def visibility(sigma: Assemblage, noise: Any, options: dict[str, Any]) -> SDPRes
 def bound(functional: Functional, sense: str, options: dict[str, Any]) -> SDPResult:
     """The outer bound over the relaxation (:func:`steerdsl.sdp.relaxation.bound`), certified with ``certify``;
     with ``dims`` also the see-saw inner bound, as ``details["bracket"]`` (lower ≤ upper)."""
-    symmetric = bool(options.get("symmetry", True)) and not options.get("certify")  # certificates need the dual
+    # certificates need the unreduced dual; --no-symmetry (runner option no_symmetry) wins over the line
+    symmetric = bool(options.get("symmetry", True)) and not options.get("certify") and not options.get("no_symmetry")
     outer = relaxation.bound(functional, sense=sense, level=str(options["level"]), solver=options["solver"],
                              symmetry=symmetric)
     if options.get("certify"):

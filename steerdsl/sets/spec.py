@@ -76,8 +76,9 @@ OUTER = "outer: relaxation"
 PROVES = {INNER: "member", OUTER: "excluded"}
 """The verdict each side proves; a membership result with it gets ``details["proved_by"] = side``."""
 
-RUNNER_OPTIONS = ("max_sdp_size", "max_sdp_memory", "noise_value", "against")
-"""Options the runner itself adds (size limits, the resolved noise assemblage, the visibility's set);
+RUNNER_OPTIONS = ("max_sdp_size", "max_sdp_memory", "noise_value", "against", "no_symmetry")
+"""Options the runner itself adds (size limits, the resolved noise assemblage, the visibility's set,
+``--no-symmetry``);
 never reported as untaken."""
 
 
