@@ -14,7 +14,9 @@ Werner & Wolf, QIC 1, 1 (2001)).
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+import copy
+from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 import numpy as np
 import picos
@@ -149,3 +151,26 @@ def best_channel(G: np.ndarray, din: int, dout: int, solver: str | None) -> np.n
 def _hermitian(m: np.ndarray) -> np.ndarray:
     m = np.atleast_2d(np.asarray(m, dtype=complex))
     return (m + m.conj().T) / 2
+
+
+R = TypeVar("R")
+
+
+def ascend(real: R, sweep: Callable[[R], None], value_of: Callable[[R], float], iterations: int,
+           tol: float = 1e-10) -> tuple[R, float]:
+    """The see-saw's outer loop: ``sweep(real)`` (each block replaced by its best response, in place) until a
+    sweep gains less than ``tol`` or ``iterations`` run out; the best realisation met (a copy) and its value
+    recomputed by ``value_of``.  Each sweep can only raise β up to solver accuracy, so keeping the best
+    guards against a last step that lost a little."""
+    real = copy.deepcopy(real)
+    best_real, best = copy.deepcopy(real), value_of(real)
+    value = best
+    for _ in range(iterations):
+        sweep(real)
+        new = value_of(real)
+        if new > best:
+            best, best_real = new, copy.deepcopy(real)
+        if new - value < tol:
+            break
+        value = new
+    return best_real, best

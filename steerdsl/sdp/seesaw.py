@@ -11,7 +11,6 @@ lower bound on the quantum maximum — the inner side of a bracket whose outer s
 
 from __future__ import annotations
 
-import copy
 import time
 
 import numpy as np
@@ -74,10 +73,8 @@ def climb(real: Realisation, terms: dict[Key, np.ndarray], iterations: int = 200
     """Optimise one block at a time (state, each Alice's POVMs, each channel) until a sweep gains less than
     ``tol``; the best realisation met and its recomputed value."""
     shape = real.shape
-    real = copy.deepcopy(real)
-    best_real, best = copy.deepcopy(real), joint_value(real, terms)
-    value = best
-    for _ in range(iterations):
+
+    def sweep(real: Realisation) -> None:
         pulled = steps.pulled_back(shape, terms, real.channels)
         real.state = steps.best_state(steps.state_operator(real, pulled))
         for j, slot in enumerate(shape.scenario.slots):
@@ -87,13 +84,8 @@ def climb(real: Realisation, terms: dict[Key, np.ndarray], iterations: int = 200
             grads = steps.channel_gradient(shape, terms, base_assemblage(real))
             for c, g in grads.items():
                 real.channels[c] = steps.best_channel(g, shape.internal_dim, shape.scenario.dim, solver)
-        new = joint_value(real, terms)
-        if new > best:
-            best, best_real = new, copy.deepcopy(real)
-        if new - value < tol:
-            break
-        value = new
-    return best_real, best
+
+    return steps.ascend(real, sweep, lambda r: joint_value(r, terms), iterations, tol)
 
 
 CLASSICAL_START_LIMIT = 4096

@@ -23,7 +23,6 @@ so the quantum set searched is the whole no-signalling set of the kind.
 
 from __future__ import annotations
 
-import copy
 import time
 from dataclasses import dataclass
 
@@ -193,19 +192,9 @@ def classical_start(scenario: Scenario, dims: tuple[int, int, int], terms: Terms
 
 def climb(real: InstrumentRealisation, terms: Terms, iterations: int, solver: str | None,
           tol: float = 1e-10) -> tuple[InstrumentRealisation, float]:
-    """Sweeps (:func:`sweep`) until one gains less than ``tol``; the best realisation met and its recomputed
-    value."""
-    best_real, best = copy.deepcopy(real), value_of(real, terms)
-    value = best
-    for _ in range(iterations):
-        sweep(real, terms, solver)
-        new = value_of(real, terms)
-        if new > best:
-            best, best_real = new, copy.deepcopy(real)
-        if new - value < tol:
-            break
-        value = new
-    return best_real, best
+    """Sweeps (:func:`sweep`) until one gains less than ``tol`` (:func:`steerdsl.inner.steps.ascend`); the best
+    realisation met and its recomputed value."""
+    return steps.ascend(real, lambda r: sweep(r, terms, solver), lambda r: value_of(r, terms), iterations, tol)
 
 
 def sequential_seesaw(functional: Functional, sense: str = "max", dims: tuple[int, ...] | None = None,
