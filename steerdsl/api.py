@@ -114,10 +114,13 @@ def steering_weight(sigma: Any, *, solver: str | None = None, tol: float | None 
 
 
 def visibility(sigma: Any, *, against: str = "lhs", noise: str | Any = "white", solver: str | None = None,
-               tol: float | None = None, bob_inputs: bool = False) -> Answer:
+               tol: float | None = None, bob_inputs: bool = False, symmetry: bool = True) -> Answer:
     """The largest ``v`` with ``vσ + (1 − v)N`` in the set ``against`` (``lhs``, ``almost_quantum``,
-    ``quantum``, …), for noise ``white``, ``ghz``, ``w`` or an assemblage (physics.md §5)."""
+    ``quantum``, …), for noise ``white``, ``ghz``, ``w`` or an assemblage (physics.md §5).
+    ``symmetry=False`` turns off the reduction by the symmetries of σ and N (``npa`` set)."""
     options: dict[str, Any] = {"against": against}
+    if not symmetry:
+        options["symmetry"] = False
     if isinstance(noise, str):
         options["noise"] = noise
     else:
@@ -126,12 +129,16 @@ def visibility(sigma: Any, *, against: str = "lhs", noise: str | Any = "white", 
 
 
 def membership(sigma: Any, set: str = "almost_quantum", *, level: str | int | None = None,
-               solver: str | None = None, tol: float | None = None, bob_inputs: bool = False) -> Answer:
+               solver: str | None = None, tol: float | None = None, bob_inputs: bool = False,
+               symmetry: bool = True) -> Answer:
     """Membership of σ in ``set`` decided robustly (physics.md §4.1): the same task as
     ``solve sigma : SET [level L]`` in a model.  ``set`` is any name of the registry
     (:mod:`steerdsl.sets.registry`, docs/sets.md); a ``level`` the set does not take raises
-    :class:`~steerdsl.diagnostics.Refusal` E370, a set that does not apply to σ's scenario kind E371."""
+    :class:`~steerdsl.diagnostics.Refusal` E370, a set that does not apply to σ's scenario kind E371.
+    ``symmetry=False`` turns off the reduction by the symmetries of σ (``npa`` set)."""
     options: dict[str, Any] = {} if level is None else {"level": str(level)}
+    if not symmetry:
+        options["symmetry"] = False
     return _solve(sigma, set, options, solver, tol, bob_inputs)
 
 

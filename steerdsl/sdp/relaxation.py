@@ -33,6 +33,7 @@ from steerdsl.sdp.npa_words import EMPTY, level_words
 from steerdsl.sdp.result import SDPResult, verdict_from_margin
 from steerdsl.sdp.solve import run
 from steerdsl.sdp.symmetry import Symmetry
+from steerdsl.sdp.symmetry_data import reduce_data
 from steerdsl.sdp.symmetry_reduction import reduce as reduce_symmetry
 
 TOLERANCE = 1e-6
@@ -58,16 +59,20 @@ def white_marginal(scenario: Scenario, w) -> np.ndarray:
 
 
 def membership(sigma: Assemblage, level: str | int = "1+AB", solver: str | None = None,
-               tolerance: float = TOLERANCE, noise: Assemblage | None = None) -> SDPResult:
+               tolerance: float = TOLERANCE, noise: Assemblage | None = None, symmetry: bool = False) -> SDPResult:
     """Is σ in the relaxation of ``level``?  ``value`` is the white-noise robustness t*; the verdict
-    reads ``margin = t*`` with ``tolerance``; the witness F (bound 0) has ``β_F(σ) = t*``."""
-    return _mixed_membership(sigma, level, solver, tolerance, noise, ROBUSTNESS)
+    reads ``margin = t*`` with ``tolerance``; the witness F (bound 0) has ``β_F(σ) = t*``.  ``symmetry``:
+    pose the SDP on the moment matrices invariant under the stabiliser of σ and the noise
+    (:mod:`steerdsl.sdp.symmetry_data`; same optimum, the witness averaged over the group; the LMI dual
+    for certificates, ``details["dual_matrix"]``, only unreduced)."""
+    return _mixed_membership(sigma, level, solver, tolerance, noise, ROBUSTNESS, symmetry)
 
 
 def _mixed_membership(sigma: Assemblage, level, solver, tolerance, noise: Assemblage | None,
-                      mixing: Mixing) -> SDPResult:
+                      mixing: Mixing, symmetry: bool = False) -> SDPResult:
     """Solve ``Γ(base + s·direction) ⪰ 0`` with ``mixing``'s objective; verdict on its margin, and the
-    witness from the LMI dual scaled so that its bound is 0 and ``β_F(σ) =`` the margin."""
+    witness from the LMI dual scaled so that its bound is 0 and ``β_F(σ) =`` the margin.  ``symmetry``: the
+    free blocks restricted to the invariant ones, Γ split into symmetry-adapted blocks."""
     _check_kind(sigma)
     start = time.perf_counter()
     sc = sigma.scenario
@@ -80,17 +85,26 @@ def _mixed_membership(sigma: Assemblage, level, solver, tolerance, noise: Assemb
     else:
         noise_values = {w: white_marginal(sc, w) for w in values}
     real = all(np.allclose(v.imag, 0) for v in list(values.values()) + list(noise_values.values()))
-    s = picos.RealVariable("v" if mixing.visibility else "t")
     parts = {w: mixing.parts(values[w], noise_values[w]) for w in values}
+    if real:
+        parts = {w: (base.real, direction.real) for w, (base, direction) in parts.items()}
+    reduced = None
+    if symmetry:
+        reduced = reduce_data(sc, words, sigma, noise if noise is not None else noise_assemblage(sc, "white"),
+                              parts, real)
+    reduction, lift = reduced if reduced is not None else (None, None)
+    s = picos.RealVariable("v" if mixing.visibility else "t") if reduction is None else reduction.variable[0]
 
     def data(w):
         base, direction = parts[w]
-        base, direction = (base.real, direction.real) if real else (base, direction)
         return picos.Constant(base) + s * picos.Constant(direction)
 
-    mm = build(words, sc.dim, data, real)
+    mm = build(words, sc.dim, data, real, free=None if reduction is None else reduction.blocks.get)
     problem = picos.Problem()
-    lmi = problem.add_constraint(mm.expression >> 0)
+    if reduction is None:
+        lmis = [problem.add_constraint(mm.expression >> 0)]
+    else:
+        lmis = [problem.add_constraint(b >> 0) for b in reduction.psd_constraints(mm.expression, mm.size, real)]
     mixing.pose(problem, s)
     compiled = time.perf_counter() - start
     what = "visibility" if mixing.visibility else "membership"
@@ -100,22 +114,29 @@ def _mixed_membership(sigma: Assemblage, level, solver, tolerance, noise: Assemb
                        compile_seconds=compiled, solve_seconds=outcome.seconds,
                        details={"moment_matrix_size": mm.size, "variables": len(mm.variables),
                                 "level": str(level)})
+    if reduction is not None:
+        result.details.update(reduction.describe())
+        result.details["symmetry_note"] = reduction.summary()
     if outcome.value is None:
         result.verdict = "undecided"
         return result
     result.margin = mixing.margin(outcome.value)
     result.details.update(mixing.describe(outcome.value))
     result.verdict = verdict_from_margin(result.margin, tolerance)
-    dual = np.asarray(lmi.dual, dtype=complex) if lmi.dual is not None else None
-    if dual is not None and np.isfinite(result.margin):
-        zmat = _dual_matrix(dual, real)
-        result.details["dual_matrix"], result.details["words"] = zmat, words  # for steerdsl.sdp.certify
-        blocks = dual_blocks(mm, zmat)
-        terms = {word_key(sc, w): -_hermitian_part(blocks[w]) for w in values if w in blocks}
+    if all(c.dual is not None for c in lmis) and np.isfinite(result.margin):
+        duals = [_dual_matrix(np.asarray(c.dual, dtype=complex), real) for c in lmis]
+        if reduction is None:
+            zmat = duals[0]
+            result.details["dual_matrix"], result.details["words"] = zmat, words  # for steerdsl.sdp.certify
+            blocks = dual_blocks(mm, zmat)
+            per_word = {w: -_hermitian_part(blocks[w]) for w in values if w in blocks}
+            terms = {word_key(sc, w): op for w, op in per_word.items()}
+        else:  # the reduced dual, made a witness on full keys by the Reynolds average (symmetry_data.Lift)
+            terms = lift.witness(dual_blocks(mm, reduction.full_dual(duals)))
+            per_word = _per_word(Functional(sc, terms, exact=False))
 
         def beta(vals: dict) -> float:
-            return float(sum(np.trace(terms[word_key(sc, w)] @ vals[w]).real
-                             for w in vals if word_key(sc, w) in terms))
+            return float(sum(np.trace(per_word[w] @ vals[w]).real for w in vals if w in per_word))
 
         if mixing.visibility:
             # β(N + v*(σ − N)) = 0 at the optimum, so β(σ) = c(1 − v*) with c = β(σ) − β(N); rescale to
@@ -124,6 +145,7 @@ def _mixed_membership(sigma: Assemblage, level, solver, tolerance, noise: Assemb
             if abs(scale) < 1e-12:
                 return result
             terms = {k: op / scale for k, op in terms.items()}
+            per_word = {w: op / scale for w, op in per_word.items()}
         result.witness = Functional(sc, terms, exact=False, name=f"F_{sigma.name}")
         result.bound = 0.0
         result.witness_value = beta(values)
@@ -131,14 +153,15 @@ def _mixed_membership(sigma: Assemblage, level, solver, tolerance, noise: Assemb
 
 
 def noise_visibility(sigma: Assemblage, level: str | int = "1+AB", noise: str | Assemblage = "white",
-                     solver: str | None = None, tolerance: float = TOLERANCE) -> SDPResult:
+                     solver: str | None = None, tolerance: float = TOLERANCE, symmetry: bool = False) -> SDPResult:
     """Robustness to noise against the relaxation of ``level`` (physics.md §5; Sainz 2026 §6): the
     largest ``v`` with ``vσ + (1 − v)N`` in the relaxation, i.e. the least noise fraction ``r = 1 − v``.
     ``N`` is ``white``, ``ghz``, ``w`` (quantum, so ``v > 1`` proves membership) or a user assemblage
-    (then only exclusion is proved).  ``value`` is ``v``; margin ``(1 − v)/v``; witness with bound 0."""
+    (then only exclusion is proved).  ``value`` is ``v``; margin ``(1 − v)/v``; witness with bound 0.
+    ``symmetry``: reduced by the stabiliser of σ and ``N`` (:func:`membership`)."""
     named = isinstance(noise, str)
     noise_asm = noise_assemblage(sigma.scenario, noise)
-    result = _mixed_membership(sigma, level, solver, tolerance, noise_asm, VISIBILITY)
+    result = _mixed_membership(sigma, level, solver, tolerance, noise_asm, VISIBILITY, symmetry)
     result.task = f"visibility against level {level}"
     result.details["noise"] = noise_asm.name
     if result.value is None:

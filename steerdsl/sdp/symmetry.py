@@ -170,7 +170,7 @@ def invariant_basis(constraints: sp.spmatrix) -> sp.csc_matrix:
         if sub.shape[0] == 0:
             kernel = np.eye(len(cols))
         else:
-            _, s, vt = np.linalg.svd(sub)
+            _, s, vt = np.linalg.svd(sub, full_matrices=sub.shape[0] < sub.shape[1])  # no U for tall rows
             rank = int(np.sum(s > NULL_TOLERANCE * max(1.0, s[0])))
             kernel = vt[rank:].T
         if kernel.shape[1]:

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import functools
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 from sympy.combinatorics import Permutation, PermutationGroup
 
 from steerdsl.model.assemblage import Functional
@@ -80,8 +82,12 @@ def canonical_terms(scenario: Scenario, per_word: dict[Word, np.ndarray]) -> tup
     for w, op in per_word.items():
         g[row[w]] = np.asarray(op, dtype=complex).reshape(d, d)
     terms = np.einsum("kw,wij->kij", np.linalg.pinv(expansion), g)
-    letters = [tuple((j, x, a) for j, (a, x) in enumerate(zip(key[0], key[1], strict=True))) for key in keys]
-    return letters, terms
+    return key_letters(scenario), terms
+
+
+def key_letters(scenario: Scenario) -> list[Letters]:
+    """Every full key ``(a, x, ())`` as its letters ``((j, x_j, a_j), …)``, in the order of ``scenario.keys()``."""
+    return [tuple((j, x, a) for j, (a, x) in enumerate(zip(key[0], key[1], strict=True))) for key in scenario.keys()]
 
 
 def _tables(letters: list[Letters], terms: np.ndarray, slots: int) -> dict[Letters, np.ndarray]:
@@ -202,6 +208,16 @@ def detect(scenario: Scenario, reps: list[Word], per_word: dict[Word, np.ndarray
     small generating set chosen greedily (an element joins when it is not yet generated), each generator
     verified on the moment action (``c A_g = c``; the level's word set closed under it)."""
     letters, terms = canonical_terms(scenario, per_word)
+    return stabiliser(scenario, reps, letters, terms, lambda g, matrix: invariant(objective, matrix))
+
+
+def stabiliser(scenario: Scenario, reps: list[Word], letters: list[Letters], terms: np.ndarray,
+               accept: Callable[[Symmetry, sp.spmatrix], bool]) -> DetectedGroup:
+    """The relabellings × Bob unitaries ``g`` with ``T_{g(k)} = U† T_k U`` on every full key (``terms``, shape
+    ``(keys, d, d)``, on the keys ``letters``), found by the pruned backtracking of the module docstring, as a
+    small generating set chosen greedily; a candidate generator joins only when ``accept(g, A_g)`` holds for
+    its moment action ``A_g`` (the level's word set closed under ``g``).  The objective of a bound
+    (:func:`detect`) and the data of a membership (:mod:`steerdsl.sdp.symmetry_data`) both use it."""
     scale = max(1.0, float(np.abs(terms).max(initial=0.0)))
     tolerance = NULL_TOLERANCE * scale * 10
     tables = _tables(letters, terms, len(scenario.slots))
@@ -225,7 +241,7 @@ def detect(scenario: Scenario, reps: list[Word], per_word: dict[Word, np.ndarray
             matrix = action_matrix(scenario, reps, g)
         except ValueError:  # the level's word set is not closed under g
             continue
-        if invariant(objective, matrix):
+        if accept(g, matrix):
             generators.append(g)
             group = PermutationGroup(group.generators + [perm])
     return DetectedGroup(int(group.order()), generators, cut)

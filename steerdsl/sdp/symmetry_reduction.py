@@ -72,6 +72,7 @@ class Reduction:
     scalars_before: int
     scalars_after: int
     psd_blocks: list[int] = field(default_factory=list)
+    bases: list[np.ndarray] = field(default_factory=list)
 
     def describe(self) -> dict:
         """The result details: group order, generators, scalar variables before and after, PSD block sizes."""
@@ -87,19 +88,45 @@ class Reduction:
                 f"{len(sizes)} PSD block{'s' if len(sizes) != 1 else ''} ({shown})")
 
     def psd_constraints(self, gamma: object, size: int, real: bool) -> list[object]:
-        """Γ (an affine expression in :attr:`variable` only) as its diagonal blocks ``Q_c† Γ Q_c`` in a
-        symmetry-adapted basis (:func:`steerdsl.sdp.symmetry_blocks.decompose`): ``Γ ⪰ 0`` iff each is;
-        ``[Γ]`` itself when splitting does not pay."""
-        coefs = gamma._coefs[(self.variable,)]  # picos' coefficient matrix (vec Γ = C z), as in moment_matrix
-        coo = cvxopt.sparse(coefs)
-        matrix = sp.csc_matrix((np.array(coo.V).ravel(), (np.array(coo.I).ravel(), np.array(coo.J).ravel())),
-                               shape=coo.size)
-        bases = decompose(matrix, size)
+        """Γ (an affine expression ``C₀ + Σ_k z_k A_k`` in :attr:`variable` only, ``C₀`` the substituted
+        data of a membership) as its diagonal blocks ``Q_c† Γ Q_c`` in a symmetry-adapted basis of all of
+        ``C₀, A_k`` (:func:`steerdsl.sdp.symmetry_blocks.decompose`): ``Γ ⪰ 0`` iff each is; ``[Γ]`` itself
+        when splitting does not pay."""
+        matrix = _sparse(gamma._coefs[(self.variable,)])  # picos' coefficients (vec Γ = C₀ + C z)
+        constant = gamma._coefs.get(())
+        offset = None if constant is None else _sparse(constant)
+        bases = decompose(matrix if offset is None else sp.hstack([offset, matrix]).tocsc(), size)
+        self.bases = [q.real if real else q for q in bases]
         if not bases:
             self.psd_blocks = [size]
             return [gamma]
         self.psd_blocks = [q.shape[1] for q in bases]
-        return block_expressions(matrix, size, self.variable, bases, real)
+        blocks = block_expressions(matrix, size, self.variable, bases, real)
+        if offset is None:
+            return blocks
+        c0 = offset.toarray().reshape(size, size, order="F")
+        out = []
+        for block, q in zip(blocks, self.bases, strict=True):
+            part = q.conj().T @ c0 @ q
+            part = (part + part.conj().T) / 2
+            out.append(block + picos.Constant(part.real if real else part))
+        return out
+
+
+    def full_dual(self, duals: list[np.ndarray]) -> np.ndarray:
+        """The dual matrix of the whole Γ from those of the blocks :meth:`psd_constraints` returned:
+        ``Z = Σ_c Q_c Z_c Q_c†``, so ``tr(ZΓ) = Σ_c tr(Z_c Q_c† Γ Q_c)`` (``Z`` itself for one block)."""
+        if not self.bases:
+            return duals[0]
+        return sum(q @ np.reshape(z, (q.shape[1],) * 2) @ q.conj().T  # a 1×1 block's dual is a scalar
+                   for q, z in zip(self.bases, duals, strict=True))
+
+
+def _sparse(coefs: object) -> sp.csc_matrix:
+    """A cvxopt (dense or sparse) coefficient matrix as scipy CSC."""
+    coo = cvxopt.sparse(coefs)
+    return sp.csc_matrix((np.array(coo.V).ravel(), (np.array(coo.I).ravel(), np.array(coo.J).ravel())),
+                         shape=coo.size)
 
 
 def reduce(scenario: Scenario, words: list[Word], per_word: dict[Word, np.ndarray], real: bool,

@@ -21,7 +21,8 @@ from steerdsl.sets.spec import DIMS, NOISE, OUTER, SEED, Option, Question, SetSp
 
 KINDS = ("standard", "multipartite", "bell")
 LEVEL = Option("level", "int | words", "1+AB", "the moment level: n, or a word set such as 1+AB, unions 1+AB+AAB")
-SYMMETRY = Option("symmetry", "bool", True, "reduce the bound's SDP by the functional's detected symmetries")
+SYMMETRY = Option("symmetry", "bool", True,
+                  "reduce the SDP by the detected symmetries of the functional (bound) or of σ and the noise")
 
 
 def _size(scenario: Scenario, options: dict[str, Any]) -> sdp_size.SDPSize:
@@ -32,25 +33,33 @@ def _outer_bound_size(scenario: Scenario, options: dict[str, Any]) -> sdp_size.S
     return sdp_size.moment_size(scenario, options["level"], scenario.dim, task="NPA bound")
 
 
+def _symmetric(options: dict[str, Any]) -> bool:
+    """Reduce by symmetry: the ``symmetry`` option (on by default), off when certifying (certificates need the
+    unreduced LMI dual) and under ``--no-symmetry`` (runner option ``no_symmetry``, which wins over the line)."""
+    return bool(options.get("symmetry", True)) and not options.get("certify") and not options.get("no_symmetry")
+
+
 def membership(sigma: Assemblage, options: dict[str, Any]) -> SDPResult:
-    """σ in the relaxation of ``level`` (:func:`steerdsl.sdp.relaxation.membership`); ``certify``: an exact
-    certificate of an exclusion (:func:`steerdsl.sdp.certify.certify_membership`)."""
-    result = relaxation.membership(sigma, level=str(options["level"]), solver=options["solver"])
+    """σ in the relaxation of ``level`` (:func:`steerdsl.sdp.relaxation.membership`), reduced by the
+    stabiliser of σ unless ``symmetry off``; ``certify``: an exact certificate of an exclusion
+    (:func:`steerdsl.sdp.certify.certify_membership`, on the unreduced problem)."""
+    result = relaxation.membership(sigma, level=str(options["level"]), solver=options["solver"],
+                                   symmetry=_symmetric(options))
     return certify.certify_membership(sigma, result) if options.get("certify") else result
 
 
 def visibility(sigma: Assemblage, noise: Any, options: dict[str, Any]) -> SDPResult:
-    """The largest ``v`` with ``vσ + (1 − v)N`` in the relaxation (:func:`steerdsl.sdp.relaxation.noise_visibility`)."""
-    return relaxation.noise_visibility(sigma, level=str(options["level"]), noise=noise, solver=options["solver"])
+    """The largest ``v`` with ``vσ + (1 − v)N`` in the relaxation (:func:`steerdsl.sdp.relaxation.noise_visibility`),
+    reduced by the stabiliser of σ and ``N`` unless ``symmetry off``."""
+    return relaxation.noise_visibility(sigma, level=str(options["level"]), noise=noise, solver=options["solver"],
+                                       symmetry=_symmetric(options))
 
 
 def bound(functional: Functional, sense: str, options: dict[str, Any]) -> SDPResult:
     """The outer bound over the relaxation (:func:`steerdsl.sdp.relaxation.bound`), certified with ``certify``;
     with ``dims`` also the see-saw inner bound, as ``details["bracket"]`` (lower ≤ upper)."""
-    # certificates need the unreduced dual; --no-symmetry (runner option no_symmetry) wins over the line
-    symmetric = bool(options.get("symmetry", True)) and not options.get("certify") and not options.get("no_symmetry")
     outer = relaxation.bound(functional, sense=sense, level=str(options["level"]), solver=options["solver"],
-                             symmetry=symmetric)
+                             symmetry=_symmetric(options))
     if options.get("certify"):
         outer = certify.certify_bound(functional, sense, outer)
     return seesaw.with_inner_bound(outer, functional, sense, options)
@@ -67,8 +76,8 @@ def steering_negativity(sigma: Assemblage, options: dict[str, Any]) -> SDPResult
 SET = SetSpec(
     "npa", KINDS, aliases=("moments",), doc="moment-matrix relaxation of level n (one Bob without input)",
     questions={
-        "membership": Question("membership", membership, (LEVEL,), size=_size),
-        "visibility": Question("visibility", visibility, (LEVEL, NOISE), size=_size),
+        "membership": Question("membership", membership, (LEVEL, SYMMETRY), size=_size),
+        "visibility": Question("visibility", visibility, (LEVEL, NOISE, SYMMETRY), size=_size),
         "bound": Question("bound", bound, (LEVEL, *seesaw.INNER_OPTIONS, SYMMETRY),
                           size=seesaw.bracket_size(_outer_bound_size)),
         "negativity": Question("negativity", steering_negativity,
