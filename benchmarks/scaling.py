@@ -1,12 +1,14 @@
 """``python -m benchmarks.scaling [--only AXIS] [--report] [--docs DIR]``: time and peak memory of the
-almost-quantum bound along five axes.
+almost-quantum bound along five axes, and of a symmetric variant with symmetry on and off.
 
 From the base point (2 Alices, 2 inputs, 2 outcomes, a qubit Bob, level "1+AB"), one parameter at a time
 goes over its range: Alices 1–3, inputs 2–4, outcomes 2–3, Bob's dimension 2–4, level 1, 1+AB, 2.  Each
 point maximises the random functional of :func:`benchmarks.aq_cases.prepare` over the level (steerdsl's
 :func:`steerdsl.sdp.relaxation.bound`, default solver choice) and, with two Alices, over toqito's operator
 NPA constraints with the adjoint identifications toqito misses (:func:`benchmarks.aq_cases.toqito_bound`,
-Clarabel through cvxpy), in the same run.  Every side runs in its own spawned worker
+Clarabel through cvxpy), in the same run; and the point's symmetric variant (:func:`prepare_symmetric`: the
+functional and σ averaged over a relabelling group), its bound and its visibility each with the symmetry
+reduction on and off (four more sides).  Every side runs in its own spawned worker
 (:func:`benchmarks.harness.run_side`: one warm-up and one timed call unless the warm-up took more than
 :data:`MAX_SECONDS` / 2, the harness's address-space cap) and is stopped after :data:`TIMEOUT` seconds.
 Next to steerdsl's peak memory stands the size guard's estimate (:meth:`steerdsl.sdp.size.SDPSize.memory_for`
@@ -41,8 +43,6 @@ BASE = {"alices": 2, "inputs": 2, "outputs": 2, "d": 2, "level": "1+AB"}
 AXES: dict[str, list] = {"alices": [1, 2, 3], "inputs": [2, 3, 4], "outputs": [2, 3], "d": [2, 3, 4],
                          "level": ["1", "1+AB", "2"]}
 NOT_IN_GRID = [
-    "the symmetry-reduced solve (`symmetry on`): the random functional here has no symmetry; the reduction "
-    "has its own benchmark (`python -m benchmarks.symmetry`)",
     "two parameters raised together (2 Alices × 3 inputs × 3 outcomes: minutes and 5 GiB at d = 4, issue 20; "
     "toqito passed 19 GiB at d = 2), and 3 Alices × 3 × 3 (a 686×686 matrix): beyond the 120 s cap",
     "a hand-written picos peer: the benchmarks have one for the LHS and parent-state SDPs only",
@@ -50,6 +50,58 @@ NOT_IN_GRID = [
 """Points left out of the grid, and why (printed under the table)."""
 OURS = "steerdsl"
 TOQITO = "toqito+cvxpy (Clarabel)"
+SYMMETRIC = {"bound on": "steerdsl bound, symmetry on", "bound off": "steerdsl bound, symmetry off",
+             "visibility on": "steerdsl visibility, symmetry on", "visibility off": "steerdsl visibility, symmetry off"}
+"""The sides of each point's symmetric variant (:func:`prepare_symmetric`), same run."""
+
+
+def prepare_symmetric(alices: int, inputs: int, outputs: int, d: int, level: str) -> dict:
+    """The point's symmetric variant: the random functional and the half-quantum, half-box σ of
+    :func:`benchmarks.aq_cases.prepare`, each averaged over the combined relabellings of
+    :func:`benchmarks.symmetry.relabelling_generators` (outcome shift and reversal, input shift, slot shift)."""
+    from benchmarks.aq_cases import prepare
+    from benchmarks.symmetry import symmetric_assemblage, symmetric_functional
+
+    state = prepare(alices, inputs, outputs, d, level=level)
+    return {**state, "functional": symmetric_functional(state["functional"].scenario, 7),
+            "sigma": symmetric_assemblage(state["sigma"])}
+
+
+def _symmetric_side(result, symmetry: bool) -> dict:
+    from steerdsl.sdp.solve import scalar_variables
+
+    info = result.details.get("symmetry", {})
+    return {"value": result.value, "compile": result.compile_seconds, "solve": result.solve_seconds,
+            "sdp": {"variables": scalar_variables(result.problem), "solver": result.solver, "symmetry": symmetry,
+                    "group_order": info.get("group_order"), "blocks": info.get("blocks")}}
+
+
+def bound_on(state) -> dict:
+    """The symmetric functional's bound, reduced (group detected in the timed call)."""
+    from steerdsl.sdp import relaxation
+
+    return _symmetric_side(relaxation.bound(state["functional"], "max", state["level"], symmetry=True), True)
+
+
+def bound_off(state) -> dict:
+    """The symmetric functional's bound, unreduced."""
+    from steerdsl.sdp import relaxation
+
+    return _symmetric_side(relaxation.bound(state["functional"], "max", state["level"], symmetry=False), False)
+
+
+def visibility_on(state) -> dict:
+    """The symmetric σ's white-noise visibility, reduced by its stabiliser (detected in the timed call)."""
+    from steerdsl.sdp import relaxation
+
+    return _symmetric_side(relaxation.noise_visibility(state["sigma"], state["level"], symmetry=True), True)
+
+
+def visibility_off(state) -> dict:
+    """The symmetric σ's white-noise visibility, unreduced."""
+    from steerdsl.sdp import relaxation
+
+    return _symmetric_side(relaxation.noise_visibility(state["sigma"], state["level"], symmetry=False), False)
 
 
 def ours_bound(state) -> dict:
@@ -93,8 +145,12 @@ def measure(only: str | None = None, log=None) -> list[dict]:
             sides.append(Side("benchmarks.aq_cases:toqito_bound", TOQITO))
         else:
             row["skipped"] = "toqito's NPA has two measuring parties only"
-        for side in sides:
-            case = Case("scaling", name, "benchmarks.aq_cases:prepare", params, side)
+        prepares = ["benchmarks.aq_cases:prepare"] * len(sides)
+        for key, label in SYMMETRIC.items():
+            sides.append(Side(f"benchmarks.scaling:{key.replace(' ', '_')}", label))
+            prepares.append("benchmarks.scaling:prepare_symmetric")
+        for side, prepare in zip(sides, prepares, strict=True):
+            case = Case("scaling", name, prepare, params, side)
             start = time.perf_counter()
             row["sides"][side.label] = run_side(case, side, 1, MAX_SECONDS, TIMEOUT)
             if log:
@@ -158,6 +214,7 @@ def section(rows: list[dict], meta: dict) -> str:
         peer_time = _time(peer) if peer is not None else f"– ({row.get('skipped', '')})"
         lines.append(f"| {row['axis']} = {value} | {point} | {sdp_cells}| {_time(ours)} | {est_cells} | "
                      f"{peer_time} | {_mib(peer)} | {time_ratio} | {diff} |")
+    lines += ["", *symmetry_table(rows)]
     flagged = [r for r in rows if (ratio(r["sides"][OURS]) or 0) > FLAG_RATIO]
     failed = [f"{r['axis']} = {r['params'][r['axis']]} ({label}: {s['error']})" for r in rows
               for label, s in r["sides"].items() if "error" in s]
@@ -169,6 +226,47 @@ def section(rows: list[dict], meta: dict) -> str:
         lines += ["", f"![scaling](benchmarks/{meta['plot']})"]
     lines.append(END)
     return "\n".join(lines) + "\n"
+
+
+def _pair(row: dict, what: str) -> str:
+    """``on | off | off/on | |Δ|`` cells of one question of a row's symmetric variant."""
+    on, off = row["sides"].get(SYMMETRIC[f"{what} on"]), row["sides"].get(SYMMETRIC[f"{what} off"])
+    if on is None or off is None:
+        return "– | – | – | –"
+    both = "error" not in on and "error" not in off
+    speed = f"{off['total'] / on['total']:.1f}×" if both else "–"
+    diff = f"{abs(on['value'] - off['value']):.1e}" if both and None not in (on["value"], off["value"]) else "–"
+    return f"{_time(on)} | {_time(off)} | {speed} | {diff}"
+
+
+def symmetry_table(rows: list[dict]) -> list[str]:
+    """The symmetric variant of every point: bound and visibility with symmetry on and off (same run)."""
+    out = ["### Symmetry on versus off (same run)", "",
+           "Each point's symmetric variant (`prepare_symmetric`): the functional and σ averaged over the combined "
+           "relabellings of every slot at once (outcome shift and reversal, input shift, slot shift); *on* detects "
+           "the group in the timed call (the functional's stabiliser for the bound, σ's and the white noise's for "
+           "the visibility), *off* solves the plain problem. *n* is the real scalar count of the built problem "
+           "(on / off), *group* the order of the group used.", "",
+           "| axis | point | group (bound / vis.) | n bound on / off | bound on | bound off | off/on | |Δ| | "
+           "n vis. on / off | visibility on | visibility off | off/on | |Δ| |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for row in rows:
+        sides = row["sides"]
+        if SYMMETRIC["bound on"] not in sides:
+            continue
+        value = row["params"][row["axis"]]
+        point = ", ".join(f"{k}={v}" for k, v in row["params"].items() if k != row["axis"])
+
+        def sdp(label: str, key: str, sides: dict = sides):
+            side = sides.get(label, {})
+            return side.get("sdp", {}).get(key, "–") if "error" not in side else "–"
+
+        groups = f"{sdp(SYMMETRIC['bound on'], 'group_order')} / {sdp(SYMMETRIC['visibility on'], 'group_order')}"
+        n_bound = f"{sdp(SYMMETRIC['bound on'], 'variables')} / {sdp(SYMMETRIC['bound off'], 'variables')}"
+        n_vis = f"{sdp(SYMMETRIC['visibility on'], 'variables')} / {sdp(SYMMETRIC['visibility off'], 'variables')}"
+        out.append(f"| {row['axis']} = {value} | {point} | {groups} | {n_bound} | {_pair(row, 'bound')} | {n_vis} | "
+                   f"{_pair(row, 'visibility')} |")
+    return out
 
 
 def plot(rows: list[dict], path: Path) -> bool:
@@ -184,7 +282,9 @@ def plot(rows: list[dict], path: Path) -> bool:
     for j, axis in enumerate(AXES):
         along = [r for r in rows if all(r["params"][k] == v for k, v in BASE.items() if k != axis)]
         labels = [str(v) for v in AXES[axis]]
-        for label, style in ((OURS, "o-"), (TOQITO, "s--")):
+        for label, style in ((OURS, "o-"), (TOQITO, "s--"), (SYMMETRIC["bound on"], "^-"),
+                             (SYMMETRIC["bound off"], "v:"), (SYMMETRIC["visibility on"], "D-"),
+                             (SYMMETRIC["visibility off"], "x:")):
             pts = [(labels.index(str(r["params"][axis])), r["sides"][label]) for r in along
                    if label in r["sides"] and "error" not in r["sides"][label]]
             pts.sort(key=lambda p: p[0])

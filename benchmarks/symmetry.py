@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from steerdsl.model.assemblage import Functional
+from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.scenario import Alice, Bob, Scenario
 from steerdsl.sdp.relaxation import bound
 from steerdsl.sdp.symmetry import Symmetry
@@ -54,6 +54,15 @@ def symmetric_functional(sc: Scenario, seed: int) -> Functional:
 
     return orbit_average(Functional(sc, {key: herm() for key in sc.keys()}, exact=False, name="F_sym"),
                          relabelling_generators(sc))
+
+
+def symmetric_assemblage(sigma: Assemblage) -> Assemblage:
+    """σ averaged over :func:`relabelling_generators`' group: ``σ'_k = (1/|G|) Σ_g σ_{g(k)}`` (a quantum
+    assemblage stays quantum under relabellings, so the average of one is quantum; of a post-quantum mixture,
+    symmetric with the same kind)."""
+    terms = Functional(sigma.scenario, dict(sigma.to_numeric().elements), exact=False, name=sigma.name)
+    averaged = orbit_average(terms, relabelling_generators(sigma.scenario))
+    return Assemblage(sigma.scenario, dict(averaged.terms), exact=False, name=f"{sigma.name}_sym")
 
 
 def cases(large: bool) -> list[tuple[str, Scenario]]:

@@ -169,6 +169,8 @@ def test_exact_check_refuses_a_symmetry_broken_below_the_float_tolerance():
 
 
 def test_question_line_and_api_switch():
+    """``symmetry off`` on a question line and ``symmetry=False`` in Python turn the reduction off; a small
+    problem (the PR box: 180 scalar variables, below npa.SYMMETRY_MIN_VARIABLES) is not reduced at all."""
     import steerdsl as sd
     from steerdsl.run import run_model
 
@@ -177,14 +179,18 @@ def test_question_line_and_api_switch():
                  "solve sigma : visibility against almost_quantum expect ≈ 0.70710678 tol 1e-6\n")
     report = run_model(sd.loads(text))
     assert report.ok
-    sigma = _pr_box()
+    assert "symmetry" not in sd.membership(_pr_box(), "almost_quantum").result.details
+    wide = Scenario((Alice("A", 3, (2, 2, 2)), Alice("C", 3, (2, 2, 2))), (Bob("B", 2),))
+    sigma = _symmetric(wide, 5, 0.9)  # 544 scalar variables
     on = sd.membership(sigma, "almost_quantum")
     off = sd.membership(sigma, "almost_quantum", symmetry=False)
     assert on.result.details["symmetry"]["scalars_after"] < on.result.details["symmetry"]["scalars_before"]
     assert "symmetry" not in off.result.details
     assert on.value == pytest.approx(off.value, abs=1e-7)
-    vis = sd.visibility(sigma, against="almost_quantum", symmetry=False)
-    assert "symmetry" not in vis.result.details
+    vis = sd.visibility(sigma, against="almost_quantum")
+    vis_off = sd.visibility(sigma, against="almost_quantum", symmetry=False)
+    assert "symmetry" in vis.result.details and "symmetry" not in vis_off.result.details
+    assert vis.value == pytest.approx(vis_off.value, abs=1e-7)
 
 
 def test_the_random_cases_cover_both_verdicts():

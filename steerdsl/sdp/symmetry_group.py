@@ -195,10 +195,20 @@ def _unitaries_for(key_index: dict[Letters, int], letters: list[Letters], terms:
     return out
 
 
+@functools.lru_cache(maxsize=64)
+def _pauli_images(unitary: bytes | None) -> tuple[int, ...] | None:
+    """:func:`steerdsl.sdp.symmetry.pauli_permutation` of a qubit unitary given by its bytes, cached: the
+    enumeration meets the same 24 Cliffords hundreds of times."""
+    u = None if unitary is None else np.frombuffer(unitary, dtype=complex).reshape(2, 2)
+    perm = pauli_permutation(u)
+    return None if perm is None else tuple(perm)
+
+
 def _faithful(scenario: Scenario, g: Symmetry) -> Permutation:
     """``g`` on letters and (qubit) on ``±X, ±Y, ±Z``: a faithful permutation for the group computations."""
     letters = letter_permutation(scenario, g)
-    bob = pauli_permutation(g.unitary) if scenario.dim == 2 else []
+    u = None if g.unitary is None else np.asarray(g.unitary, dtype=complex).tobytes()
+    bob = list(_pauli_images(u)) if scenario.dim == 2 else []
     return Permutation(letters + [len(letters) + i for i in bob])
 
 

@@ -22,7 +22,8 @@ from steerdsl.sets.spec import DIMS, NOISE, OUTER, SEED, Option, Question, SetSp
 KINDS = ("standard", "multipartite", "bell")
 LEVEL = Option("level", "int | words", "1+AB", "the moment level: n, or a word set such as 1+AB, unions 1+AB+AAB")
 SYMMETRY = Option("symmetry", "bool", True,
-                  "reduce the SDP by the detected symmetries of the functional (bound) or of σ and the noise")
+                  "reduce the SDP by the detected symmetries of the functional (bound) or of σ and the noise "
+                  "(membership, visibility: from 300 scalar variables)")
 
 
 def _size(scenario: Scenario, options: dict[str, Any]) -> sdp_size.SDPSize:
@@ -33,6 +34,17 @@ def _outer_bound_size(scenario: Scenario, options: dict[str, Any]) -> sdp_size.S
     return sdp_size.moment_size(scenario, options["level"], scenario.dim, task="NPA bound")
 
 
+SYMMETRY_MIN_VARIABLES = 300
+"""A membership or visibility is reduced only when its unreduced SDP has at least this many scalar variables
+(the size guard's count): below, it solves in milliseconds and finding σ's group (with qubit Cliffords, up to
+a second) would cost more than it saves."""
+
+
+def _worth_reducing(sigma: Assemblage, options: dict[str, Any]) -> bool:
+    """:func:`_symmetric`, and the problem is large enough (:data:`SYMMETRY_MIN_VARIABLES`)."""
+    return _symmetric(options) and _size(sigma.scenario, options).variables >= SYMMETRY_MIN_VARIABLES
+
+
 def _symmetric(options: dict[str, Any]) -> bool:
     """Reduce by symmetry: the ``symmetry`` option (on by default), off when certifying (certificates need the
     unreduced LMI dual) and under ``--no-symmetry`` (runner option ``no_symmetry``, which wins over the line)."""
@@ -41,18 +53,18 @@ def _symmetric(options: dict[str, Any]) -> bool:
 
 def membership(sigma: Assemblage, options: dict[str, Any]) -> SDPResult:
     """σ in the relaxation of ``level`` (:func:`steerdsl.sdp.relaxation.membership`), reduced by the
-    stabiliser of σ unless ``symmetry off``; ``certify``: an exact certificate of an exclusion
-    (:func:`steerdsl.sdp.certify.certify_membership`, on the unreduced problem)."""
+    stabiliser of σ unless ``symmetry off`` or small (:func:`_worth_reducing`); ``certify``: an exact
+    certificate of an exclusion (:func:`steerdsl.sdp.certify.certify_membership`, on the unreduced problem)."""
     result = relaxation.membership(sigma, level=str(options["level"]), solver=options["solver"],
-                                   symmetry=_symmetric(options))
+                                   symmetry=_worth_reducing(sigma, options))
     return certify.certify_membership(sigma, result) if options.get("certify") else result
 
 
 def visibility(sigma: Assemblage, noise: Any, options: dict[str, Any]) -> SDPResult:
     """The largest ``v`` with ``vσ + (1 − v)N`` in the relaxation (:func:`steerdsl.sdp.relaxation.noise_visibility`),
-    reduced by the stabiliser of σ and ``N`` unless ``symmetry off``."""
+    reduced by the stabiliser of σ and ``N`` unless ``symmetry off`` or small (:func:`_worth_reducing`)."""
     return relaxation.noise_visibility(sigma, level=str(options["level"]), noise=noise, solver=options["solver"],
-                                       symmetry=_symmetric(options))
+                                       symmetry=_worth_reducing(sigma, options))
 
 
 def bound(functional: Functional, sense: str, options: dict[str, Any]) -> SDPResult:
