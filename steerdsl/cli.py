@@ -514,7 +514,8 @@ def build_parser() -> argparse.ArgumentParser:
         add_shared_options(command, top=False)
     for top, command in ((True, p), (False, r), (False, t)):  # before or after run/test and their files
         command.add_argument("--no-symmetry", action="store_true", default=False if top else argparse.SUPPRESS,
-                             help="no symmetry reduction of moment-matrix bounds: as 'symmetry off' on every line")
+                             help="no symmetry reduction of moment-matrix bounds, memberships and visibilities: as "
+                                  "'symmetry off' on every line")
     return p
 
 

@@ -199,3 +199,20 @@ def test_the_random_cases_cover_both_verdicts():
     sc = SCENARIOS["multipartite"]
     assert relaxation.membership(_symmetric(sc, 7, 0.3)).verdict == "member"
     assert relaxation.membership(_symmetric(sc, 7, 0.9)).verdict == "excluded"
+
+
+def test_a_failed_reduction_falls_back_to_the_plain_problem(monkeypatch):
+    """If the data were not invariant to the tolerance (ArithmeticError), the plain problem is solved and
+    the note says so: never a wrong value, never a traceback."""
+    from steerdsl.sdp import relaxation as module
+
+    def refuse(*args, **kwargs):
+        raise ArithmeticError("the data are not invariant under the detected group")
+
+    sigma = _symmetric(SCENARIOS["multipartite"], 7, 0.9)
+    plain = relaxation.membership(sigma, symmetry=False)
+    monkeypatch.setattr(module, "reduce_data", refuse)
+    result = relaxation.membership(sigma, symmetry=True)
+    assert "symmetry" not in result.details
+    assert result.details["symmetry_note"].startswith("symmetry: not reduced")
+    assert result.value == pytest.approx(plain.value, abs=1e-9) and result.witness is not None

@@ -88,10 +88,13 @@ def _mixed_membership(sigma: Assemblage, level, solver, tolerance, noise: Assemb
     parts = {w: mixing.parts(values[w], noise_values[w]) for w in values}
     if real:
         parts = {w: (base.real, direction.real) for w, (base, direction) in parts.items()}
-    reduced = None
+    reduced, fallback = None, None
     if symmetry:
-        reduced = reduce_data(sc, words, sigma, noise if noise is not None else noise_assemblage(sc, "white"),
-                              parts, real)
+        try:
+            reduced = reduce_data(sc, words, sigma, noise if noise is not None else noise_assemblage(sc, "white"),
+                                  parts, real)
+        except ArithmeticError as exc:  # never wrong: the plain problem
+            fallback = f"symmetry: not reduced ({exc})"
     reduction, lift = reduced if reduced is not None else (None, None)
     s = picos.RealVariable("v" if mixing.visibility else "t") if reduction is None else reduction.variable[0]
 
@@ -117,6 +120,8 @@ def _mixed_membership(sigma: Assemblage, level, solver, tolerance, noise: Assemb
     if reduction is not None:
         result.details.update(reduction.describe())
         result.details["symmetry_note"] = reduction.summary()
+    elif fallback is not None:
+        result.details["symmetry_note"] = fallback
     if outcome.value is None:
         result.verdict = "undecided"
         return result

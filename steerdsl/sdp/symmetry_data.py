@@ -25,6 +25,7 @@ from fractions import Fraction
 import numpy as np
 import picos
 import scipy.sparse as sp
+from threadpoolctl import threadpool_limits
 
 from steerdsl.exact.cyclotomic import Cyclo
 from steerdsl.exact.linalg import dagger, matmul
@@ -133,12 +134,20 @@ def data_group(scenario: Scenario, reps: list[Word], sigma: Assemblage, noise: A
 
 def reduce_data(scenario: Scenario, words: list[Word], sigma: Assemblage, noise: Assemblage,
                 parts: dict[Word, tuple[np.ndarray, np.ndarray]], real: bool) -> tuple[Reduction, Lift] | None:
+    """:func:`_reduce_data` with one BLAS thread: its many small SVDs were measured 5–10× slower with a
+    threaded BLAS on a loaded machine (threads spinning against the other jobs)."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _reduce_data(scenario, words, sigma, noise, parts, real)
+
+
+def _reduce_data(scenario: Scenario, words: list[Word], sigma: Assemblage, noise: Assemblage,
+                 parts: dict[Word, tuple[np.ndarray, np.ndarray]], real: bool) -> tuple[Reduction, Lift] | None:
     """The free (non-data) blocks of Γ(words) as affine expressions in one real variable ``u``: ``u₀ = s``
     (the mixing scalar) and one scalar per invariant direction that leaves the data unchanged, for the data
     blocks ``parts[w] = (base, direction)`` (module docstring: ``y_free = B_f(z_b + u₀ z_d + K u₁…)``).
     With the :class:`Lift` that makes a witness of the reduced dual; None when the stabiliser of σ and the
-    noise is trivial.  Raises ArithmeticError when the data are not
-    in the invariant subspace to the tolerance (they are by construction of the group)."""
+    noise is trivial.  Raises ArithmeticError when the data are not in the invariant subspace to the
+    tolerance (they are by construction of the group; the caller then solves unreduced)."""
     reps = classes(words)
     dim = scenario.dim
     data = [w for w in reps if is_data_word(w) and w in parts]
@@ -153,7 +162,7 @@ def reduce_data(scenario: Scenario, words: list[Word], sigma: Assemblage, noise:
     touching[np.unique(sp.csc_matrix(basis[rows]).nonzero()[1])] = True
     active, passive = basis[:, np.flatnonzero(touching)], basis[:, np.flatnonzero(~touching)]
     b_data = active[rows].toarray()
-    left, sv, vt = np.linalg.svd(b_data, full_matrices=True)
+    left, sv, vt = np.linalg.svd(b_data, full_matrices=b_data.shape[0] < b_data.shape[1])  # vt complete
     rank = int(np.sum(sv > NULL_TOLERANCE * max(1.0, sv[0] if len(sv) else 0.0)))
     pinv = vt[:rank].T @ (left[:, :rank].T / sv[:rank, None])  # B_d⁺
     keep = sp.diags(np.where(on_data, 0.0, 1.0))  # the free rows
@@ -205,9 +214,14 @@ class Lift:
         Bob unitarily: an orthogonal action).  Then ``β_F̄(τ) = β_F*(Rτ) = W'(Rτ) ≤ 0`` for every τ in the
         relaxation (Rτ is in it, by convexity) and ``β_F̄(σ) = W'(σ)`` for invariant σ: the same margin
         as the unreduced witness (Gatermann & Parrilo 2004, §3)."""
+        with threadpool_limits(limits=1, user_api="blas"):  # small SVDs: see reduce_data
+            return self._witness(blocks)
+
+    def _witness(self, blocks: dict[Word, np.ndarray]) -> dict[Key, np.ndarray]:
         sc, dim = self.scenario, self.scenario.dim
         n = 2 * dim * dim
-        c = objective_vector({w: g for w, g in blocks.items() if w in set(self.reps)}, self.reps, dim)
+        known = set(self.reps)
+        c = objective_vector({w: g for w, g in blocks.items() if w in known}, self.reps, dim)
         rows = np.flatnonzero(self.on_data)
         c[rows] += self.pinv.T @ (self.free_active.T @ c)
         per_word = {}
