@@ -117,11 +117,11 @@ def rates(kind: str, seeds: range) -> tuple[float, float]:
     return member / len(seeds), certified / len(seeds)
 
 
-ROUNDED = {"standard", "bwi", "instrumental"}
-"""Kinds where these data get certified at least once in the seeds below.  Several Bobs: the exact parent
-states of these random states are found but their GHJW factor needs four-square decompositions of numbers
-too large to factor, so nothing is certified (and nothing is claimed); instrumental: the mixed channel's
-rounded Choi matrix is often not exactly PSD (a boundary channel), so only some seeds are certified."""
+ROUNDED = {"standard", "bwi", "instrumental", "several_bobs"}
+"""Kinds where these data get certified at least once in the seeds below.  Several Bobs: the GHJW factor of
+the exact parent states needs four-square decompositions of 150–250-digit numbers, found without factoring
+(:mod:`steerdsl.exact.squares`); instrumental: the mixed channel's rounded Choi matrix is often not exactly
+PSD (a boundary channel), so only some seeds are certified."""
 
 
 @pytest.mark.parametrize("kind", KINDS)
