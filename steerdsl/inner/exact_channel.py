@@ -31,20 +31,25 @@ def identity_choi(d: int) -> np.ndarray:
     return J
 
 
-def exact_channel(pairs: list[tuple[np.ndarray, np.ndarray]], din: int, dout: int
+def exact_channel(pairs: list[tuple[np.ndarray, np.ndarray]], din: int, dout: int,
+                  candidates: list[np.ndarray] | None = None, denominators: tuple[int, ...] = (10**3, DENOMINATOR)
                   ) -> tuple[np.ndarray | None, str | None]:
-    """An exact CPTP Choi matrix J with ``E_J(τ) = T`` for every exact pair ``(τ, T)``, rounded from a
-    numeric fit (the one deepest in the PSD cone, then the nearest one; denominators up to 10³, then
-    :data:`DENOMINATOR`); ``(None, reason)`` when no rounding gives one."""
+    """An exact CPTP Choi matrix J with ``E_J(τ) = T`` for every exact pair ``(τ, T)`` (τ need not be a
+    state: any Hermitian matrix), rounded from numeric Choi matrices: ``candidates`` when given, else the fit
+    deepest in the PSD cone, then the nearest one (rationals of each of ``denominators`` in turn);
+    ``(None, reason)`` when no rounding gives one."""
     from steerdsl.inner.channel_fit import fit_channel, interior_channel
 
     numeric_pairs = [(alg.to_numeric(t).astype(complex), alg.to_numeric(s).astype(complex)) for t, s in pairs]
-    interior = interior_channel(numeric_pairs, din, dout)
-    fits = ([interior[0]] if interior is not None else []) + [fit_channel(numeric_pairs, din, dout)]
+    if candidates is not None:
+        fits = candidates
+    else:
+        interior = interior_channel(numeric_pairs, din, dout)
+        fits = ([interior[0]] if interior is not None else []) + [fit_channel(numeric_pairs, din, dout)]
     A, b = _channel_equations(pairs, din, dout)
     why = "no numeric fit"
     for numeric in fits:
-        for denominator in (10**3, DENOMINATOR):
+        for denominator in denominators:
             J, why = _rounded_channel(numeric, denominator, A, b, pairs, din, dout)
             if J is not None:
                 return J, None
