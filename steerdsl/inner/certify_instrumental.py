@@ -20,81 +20,29 @@ recomputed and compared with σ.  Every realisation in which one of Bob's channe
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from fractions import Fraction
 from itertools import product
 
 import numpy as np
-import picos
 
 from steerdsl.exact import linalg
 from steerdsl.exact.cyclotomic import Cyclo, NotExact
-from steerdsl.inner.channel_fit import fit_channel, interior_channel
+from steerdsl.inner.channel_fit import interior_channel
 from steerdsl.inner.exact_channel import exact_channel, identity_choi
-from steerdsl.inner.instrumental_polish import polish
-from steerdsl.inner.realisation import apply_channel
+from steerdsl.inner.instrumental_numeric import numeric_pairs, numeric_reduced_state
 from steerdsl.inner.rounding import least_norm_correction, rational
 from steerdsl.model import algebra as alg
 from steerdsl.model.assemblage import Assemblage
 from steerdsl.model.constructs import apply_choi, contract_party
 from steerdsl.model.scenario import Bob, Scenario
-from steerdsl.sdp.solve import SolverError, run
 
-ROUNDS = 15
-"""Alternations of the two convex fits."""
-TOWARD_INTERIOR = (0.0, 0.01, 0.1, 0.5)
+TOWARD_INTERIOR = (0.0, 0.01, 0.1, 0.5, 1.0)
 """Weights ε of the most interior channel in ``(1 − ε) E + ε E_int``, tried in turn before rounding (0 first:
 the numeric channel itself when it is already inside)."""
 DENOMINATORS = (10**4, 10**6, 10**9)
 """Rounding denominators of the channel, coarse first (smaller numbers in ρ_B and GHJW's factor); ρ_B is solved
 through the channel, so an ill-conditioned one needs a finer one."""
-
-
-def _reduced_state(sig: dict, E: np.ndarray, d: int, solver: str | None) -> np.ndarray | None:
-    """``argmin Σ_x ‖E(ρ − σ_{c|x}) − σ_{c̄|x}‖_F`` over ``tr ρ = 1``, ``ρ ⪰ σ_{c|x} + 10⁻⁴ I``."""
-    rho = picos.HermitianVariable("rhoB", d)
-    problem = picos.Problem()
-    problem.add_constraint(picos.trace(rho).real == 1)
-    image = ((rho.T @ picos.Constant(np.eye(d))) * picos.Constant(E)).partial_trace(0, dimensions=(d, d))
-    gaps = []
-    for own, other in sig.values():
-        problem.add_constraint(rho - picos.Constant(own + 1e-4 * np.eye(d)) >> 0)
-        gaps.append(abs(image - picos.Constant(apply_channel(E, d, own) + other)))
-    problem.set_objective("min", picos.sum(gaps))
-    try:
-        outcome = run(problem, "certify: instrumental reduced state", solver=solver)
-    except SolverError:
-        return None
-    if outcome.status != "optimal":
-        return None
-    value = np.atleast_2d(np.asarray(rho.value, dtype=complex))
-    return (value + value.conj().T) / 2
-
-
-def numeric_reduced_state(sigma: Assemblage, c: int, solver: str | None = None
-                          ) -> tuple[np.ndarray, np.ndarray] | None:
-    """Alternate the channel fit and :func:`_reduced_state` (:data:`ROUNDS` times) from ``ρ_B`` the most
-    mixed state above every ``σ_{c|x}``, then polish the pair to machine precision
-    (:func:`steerdsl.inner.instrumental_polish.polish`); the ρ_B and channel reached (None when a fit fails)."""
-    d = sigma.scenario.dim
-    sig = _numeric_pairs(sigma, c)
-    rho = sum(own for own, _ in sig.values()) / len(sig)
-    rho = rho + (1 - np.trace(rho).real) * np.eye(d) / d
-    for _ in range(ROUNDS):
-        E = fit_channel([(rho - own, other) for own, other in sig.values()], d, d, solver)
-        new = _reduced_state(sig, E, d, solver)
-        if new is None:
-            return None
-        rho = new
-    rho, J, _ = polish(list(sig.values()), rho, fit_channel([(rho - own, other) for own, other in sig.values()],
-                                                            d, d, solver))
-    return rho, J
-
-
-def _numeric_pairs(sigma: Assemblage, c: int) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    """``{x: (σ_{c|x}, σ_{c̄|x})}`` as complex arrays."""
-    num = sigma.to_numeric()
-    return {x: (np.atleast_2d(num.elements[((c,), (x,), ())]), np.atleast_2d(num.elements[((1 - c,), (x,), ())]))
-            for x in range(sigma.scenario.slots[0].inputs)}
 
 
 def certify_instrumental(sigma: Assemblage, solver: str | None = None) -> tuple[dict | None, str]:
@@ -119,26 +67,17 @@ def certify_instrumental(sigma: Assemblage, solver: str | None = None) -> tuple[
 
 def _certify_with_identity(sigma: Assemblage, c: int, rho_num: np.ndarray, E_num: np.ndarray,
                            solver: str | None) -> tuple[dict | None, str]:
-    """The exact realisation with ``E_c = id`` from the numeric ``(ρ_B, E_{c̄})`` (module docstring)."""
-    d, inputs = sigma.scenario.dim, sigma.scenario.slots[0].inputs
-    own = {x: sigma.elements[((c,), (x,), ())] for x in range(inputs)}
-    other = {x: sigma.elements[((1 - c,), (x,), ())] for x in range(inputs)}
-    pairs = [(own[x] - own[0], other[0] - other[x]) for x in range(1, inputs)]
-    sig = _numeric_pairs(sigma, c)
-    inner = interior_channel([(sig[x][0] - sig[0][0], sig[0][1] - sig[x][1]) for x in range(1, inputs)], d, d,
-                             solver)
-    weights = TOWARD_INTERIOR if inner is not None else (0.0,)
+    """The exact realisation with ``E_c = id`` from the numeric ``(ρ_B, E_{c̄})`` (module docstring): each
+    exact pair ``(ρ_B, E_{c̄})`` of :func:`_exact_pairs` in turn, ``ρ_B ⪰ σ_{c|x}`` tested exactly, then GHJW
+    and σ recomputed."""
+    d = sigma.scenario.dim
+    own = [sigma.elements[((c,), (x,), ())] for x in range(sigma.scenario.slots[0].inputs)]
     why = "no channel"
-    for eps, denominator in product(weights, DENOMINATORS):
-        start = E_num if eps == 0 else (1 - eps) * E_num + eps * inner[0]
-        J, why = exact_channel(pairs, d, d, [start], (denominator,))
-        if J is None:
-            continue
-        rho, why = _state_through(J, own[0], other[0], rho_num)
+    for rho, J, why in _exact_pairs(sigma, c, rho_num, E_num, solver):
         if rho is None:
             continue
-        if any(linalg.psd(rho - m).decided is not True for m in own.values()):
-            why = f"ρ_B solved from the exact channel is not above every σ_{c}|x exactly"
+        if any(linalg.psd(rho - m).decided is not True for m in own):
+            why = f"ρ_B is not above every σ_{c}|x exactly"
             continue
         try:
             found = _realise(sigma, c, rho, J)
@@ -149,7 +88,35 @@ def _certify_with_identity(sigma: Assemblage, c: int, rho_num: np.ndarray, E_num
             return found, (f"exact realisation: GHJW state on C^{found['dims'][0]} ⊗ C^{d}, E_{c} = id, E_{1 - c} "
                            "a rational Choi matrix checked PSD and trace preserving; σ recomputed exactly")
         why = "the exact realisation does not reproduce σ"
-    return None, why or "no channel"
+    return None, why
+
+
+def _exact_pairs(sigma: Assemblage, c: int, rho_num: np.ndarray, E_num: np.ndarray, solver: str | None
+                 ) -> Iterator[tuple[np.ndarray | None, np.ndarray | None, str]]:
+    """Exact candidates ``(ρ_B, E_{c̄}, "")`` (or ``(None, None, reason)``) satisfying every channel equation:
+    first the channel rounded on the ρ_B-free equations, moved toward their most interior channel by each ε of
+    :data:`TOWARD_INTERIOR`, and ρ_B solved through it; then ρ_B rounded to rationals (trace 1) and the channel
+    rounded through ``(ρ_B − σ_{c|x}, σ_{c̄|x})`` — the way when the ρ_B-free set's only channels lie on an
+    irrational face (two unitary channels and two inputs: measured)."""
+    d, inputs = sigma.scenario.dim, sigma.scenario.slots[0].inputs
+    own = {x: sigma.elements[((c,), (x,), ())] for x in range(inputs)}
+    other = {x: sigma.elements[((1 - c,), (x,), ())] for x in range(inputs)}
+    pairs = [(own[x] - own[0], other[0] - other[x]) for x in range(1, inputs)]
+    sig = numeric_pairs(sigma, c)
+    inner = interior_channel([(sig[x][0] - sig[0][0], sig[0][1] - sig[x][1]) for x in range(1, inputs)], d, d,
+                             solver)
+    for eps, denominator in product(TOWARD_INTERIOR if inner is not None else (0.0,), DENOMINATORS):
+        start = E_num if eps == 0 else (1 - eps) * E_num + eps * inner[0]
+        J, why = exact_channel(pairs, d, d, [start], (denominator,))
+        if J is None:
+            yield None, None, why
+            continue
+        rho, why = _state_through(J, own[0], other[0], rho_num)
+        yield rho, J, why
+    for denominator in DENOMINATORS:
+        rho = _rational_state(rho_num, denominator)
+        J, why = exact_channel([(rho - own[x], other[x]) for x in range(inputs)], d, d)
+        yield (rho, J, "") if J is not None else (None, None, why)
 
 
 def _state_through(J: np.ndarray, own0: np.ndarray, other0: np.ndarray, rho_num: np.ndarray
@@ -196,3 +163,18 @@ def _realise(sigma: Assemblage, c: int, rho: np.ndarray, J: np.ndarray) -> dict 
            for (a, x, _), target in sigma.elements.items()):
         return {"state": real.psi, "dims": real.dims, "povms": real.povms, "channels": channels}
     return None
+
+
+def _rational_state(numeric: np.ndarray, denominator: int) -> np.ndarray:
+    """A Hermitian matrix of rationals near ``numeric`` with trace exactly 1 (the trace defect on the
+    diagonal, spread evenly)."""
+    d = numeric.shape[0]
+    m = alg.zeros(d, d)
+    for i in range(d):
+        for j in range(i, d):
+            m[i, j] = rational(complex(numeric[i, j]) if i != j else complex(numeric[i, i].real), denominator)
+            m[j, i] = m[i, j].conjugate()
+    defect = (Cyclo(1) - alg.trace(m)) / Cyclo(d)
+    for i in range(d):
+        m[i, i] = m[i, i] + defect
+    return m
