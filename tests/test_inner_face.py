@@ -1,6 +1,8 @@
-"""Face reduction for exact rounding (:mod:`steerdsl.inner.face`): the kernel of a rank-deficient numeric
-Choi matrix is recovered exactly when it is rational, and a Bob-with-input assemblage whose second channel
-is a rank-2 Choi matrix fixed by the data (on the boundary of the PSD cone) is certified through it."""
+"""Exact channels on the boundary: the kernel of a rank-deficient numeric Choi matrix is recovered exactly
+when it is rational (:mod:`steerdsl.inner.face`), so a Bob-with-input assemblage whose second channel is a
+rank-2 Choi matrix fixed by the data is certified; a rational rotation gives an exact unitary channel
+(:mod:`steerdsl.inner.rotation_channel`), so an instrumental assemblage with two unitary channels is too.
+"""
 
 from __future__ import annotations
 
@@ -47,5 +49,30 @@ def test_boundary_channel_is_certified_through_its_face():
     """Seed 102 of the property test's Bob-with-input family: its second channel is rank 2 and fixed by the
     data; it was not certified before face reduction (the rounded Choi matrix was not PSD exactly)."""
     sigma, result = searched("bwi", 102)
+    assert result.exactness == "certified"
+    assert recheck(sigma, result.details["exact_realisation"])
+
+
+def test_rational_rotation_maps_each_vector_and_gives_a_unitary_channel():
+    """``Rδ = δ'`` exactly for rational vectors of equal length (|(1, 2, 2)| = |(3, 0, 0)| = 3), and the
+    Choi matrix is rank 1, PSD and trace preserving (checked exactly inside rotation_choi)."""
+    from steerdsl.inner.rotation_channel import rational_rotation, rotation_choi
+
+    C = Cyclo
+    d, e = (C(1), C(2), C(2)), (C(3), C(0), C(0))
+    R = rational_rotation([(d, e)])
+    assert R is not None
+    image = linalg.matmul(R, np.array([[c] for c in d], dtype=object))
+    assert all(alg.equal(image[i, 0], e[i]) for i in range(3))
+    assert alg.equal(linalg.matmul(R.T, R), alg.identity(3))
+    J = rotation_choi(R)
+    assert J is not None and np.linalg.matrix_rank(alg.to_numeric(J).astype(complex)) == 1
+    assert rational_rotation([(d, (C(1), C(0), C(0)))]) is None  # lengths differ: no rotation
+
+
+def test_instrumental_with_two_unitary_channels_is_certified():
+    """Seed 114 of the property test's instrumental family: both channels unitary, two inputs — the
+    realisations form a continuum whose numeric point is irrational; the rotation route certifies it."""
+    sigma, result = searched("instrumental", 114)
     assert result.exactness == "certified"
     assert recheck(sigma, result.details["exact_realisation"])

@@ -4,18 +4,20 @@ the identity (physics.md §8; PRL 125, 050404 (2020)).
 ``σ_{a|x} = E_a(τ_{a|x})`` with τ a valid standard assemblage.  Fix ``E_{c} = id`` for one outcome c: then
 ``τ_{c|x} = σ_{c|x}`` and, with two outcomes, ``τ_{c̄|x} = ρ_B − σ_{c|x}``, so the realisation is decided by
 Bob's reduced state ``ρ_B ⪰ σ_{c|x}`` and the other channel ``E = E_{c̄}`` with
-``E(ρ_B − σ_{c|x}) = σ_{c̄|x}`` for every x.  Numerically: alternate the convex fits of E (ρ_B fixed) and of
-``ρ_B`` (E fixed, ``ρ_B ⪰ σ_{c|x} + εI``).
+``E(ρ_B − σ_{c|x}) = σ_{c̄|x}`` for every x.  Numerically (:mod:`steerdsl.inner.instrumental_numeric`):
+alternating convex fits, linearised joint steps, a polish.
 
-Exactly, ρ_B is not rounded: those equations are ``E(σ_{c|x} − σ_{c|0}) = σ_{c̄|0} − σ_{c̄|x}`` (x ≥ 1), which
-do not involve ρ_B, and ``E(ρ_B) = σ_{c̄|0} + E(σ_{c|0})``.  E is rounded on the first set alone
-(:func:`steerdsl.inner.exact_channel.exact_channel`), a set of CPTP maps larger than the one through a fixed
-ρ_B, so its interior is usually not empty even where the true channel is on the boundary (a rank-deficient
+Exactly, ρ_B is not rounded first: those equations are ``E(σ_{c|x} − σ_{c|0}) = σ_{c̄|0} − σ_{c̄|x}`` (x ≥ 1),
+which do not involve ρ_B, and ``E(ρ_B) = σ_{c̄|0} + E(σ_{c|0})``.  E is made exact on the first set alone — a
+unitary channel from a rational rotation for a qubit Bob, else rounded
+(:func:`steerdsl.inner.exact_channel.exact_channel`) on a set of CPTP maps larger than the one through a fixed
+ρ_B, whose interior is usually not empty even where the true channel is on the boundary (a rank-deficient
 Choi matrix): the numeric channel is moved a little toward the most interior one of that set before
 rounding.  ρ_B is then solved exactly from the last equation (least-norm correction from the numeric ρ_B,
-trace 1), ``ρ_B − σ_{c|x} ⪰ 0`` tested exactly, τ realised by exact GHJW and every ``E_a(τ_{a|x})``
-recomputed and compared with σ.  Every realisation in which one of Bob's channels is unitary is of this form
-(the unitary absorbed into the state), none other is tried.
+trace 1); rounding ρ_B first is the last resort (:func:`_exact_pairs`).  ``ρ_B − σ_{c|x} ⪰ 0`` is tested
+exactly, τ realised by exact GHJW and every ``E_a(τ_{a|x})`` recomputed and compared with σ.  Every
+realisation in which one of Bob's channels is unitary is of this form (the unitary absorbed into the state),
+none other is tried.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from steerdsl.exact.cyclotomic import Cyclo, NotExact
 from steerdsl.inner.channel_fit import interior_channel
 from steerdsl.inner.exact_channel import exact_channel, identity_choi
 from steerdsl.inner.instrumental_numeric import numeric_pairs, numeric_reduced_state
+from steerdsl.inner.rotation_channel import bloch, rational_rotation, rotation_choi
 from steerdsl.inner.rounding import least_norm_correction, rational
 from steerdsl.model import algebra as alg
 from steerdsl.model.assemblage import Assemblage
@@ -93,15 +96,26 @@ def _certify_with_identity(sigma: Assemblage, c: int, rho_num: np.ndarray, E_num
 
 def _exact_pairs(sigma: Assemblage, c: int, rho_num: np.ndarray, E_num: np.ndarray, solver: str | None
                  ) -> Iterator[tuple[np.ndarray | None, np.ndarray | None, str]]:
-    """Exact candidates ``(ρ_B, E_{c̄}, "")`` (or ``(None, None, reason)``) satisfying every channel equation:
-    first the channel rounded on the ρ_B-free equations, moved toward their most interior channel by each ε of
-    :data:`TOWARD_INTERIOR`, and ρ_B solved through it; then ρ_B rounded to rationals (trace 1) and the channel
-    rounded through ``(ρ_B − σ_{c|x}, σ_{c̄|x})`` — the way when the ρ_B-free set's only channels lie on an
-    irrational face (two unitary channels and two inputs: measured)."""
+    """Exact candidates ``(ρ_B, E_{c̄}, "")`` (or ``(None, None, reason)``) satisfying every channel equation,
+    in turn:
+
+    1. for a qubit Bob, a unitary channel, from a rational rotation of the Bloch vectors of the ρ_B-free pairs
+       (:mod:`steerdsl.inner.rotation_channel`); with two inputs any such rotation W gives
+       ``ρ_B − σ_{c|x} = W†σ_{c̄|x}W ⪰ 0``, so the continuum of realisations left when both channels are
+       unitary (an irrational face of the ρ_B-free set) is no obstacle;
+    2. the channel rounded on the ρ_B-free equations, moved toward their most interior channel by each ε of
+       :data:`TOWARD_INTERIOR`, and ρ_B solved through it;
+    3. ρ_B rounded to rationals (trace 1) and the channel rounded through ``(ρ_B − σ_{c|x}, σ_{c̄|x})``."""
     d, inputs = sigma.scenario.dim, sigma.scenario.slots[0].inputs
     own = {x: sigma.elements[((c,), (x,), ())] for x in range(inputs)}
     other = {x: sigma.elements[((1 - c,), (x,), ())] for x in range(inputs)}
     pairs = [(own[x] - own[0], other[0] - other[x]) for x in range(1, inputs)]
+    if d == 2:  # a unitary channel through the pairs: a rational rotation of the Bloch vectors
+        R = rational_rotation([(bloch(t), bloch(u)) for t, u in pairs])
+        J = rotation_choi(R) if R is not None else None
+        if J is not None:
+            rho, why = _state_through(J, own[0], other[0], rho_num)
+            yield rho, J, why
     sig = numeric_pairs(sigma, c)
     inner = interior_channel([(sig[x][0] - sig[0][0], sig[0][1] - sig[x][1]) for x in range(1, inputs)], d, d,
                              solver)
