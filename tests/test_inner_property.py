@@ -7,6 +7,8 @@ states, POVMs, channels in every kind) is in test_inner_search.py."""
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -83,11 +85,19 @@ def exact_model(kind: str, seed: int) -> str:
 
 def recheck(sigma: sd.Assemblage, data: dict) -> bool:
     """``σ_key = E_c(tr_A[(M_{a|x} ⊗ I) ΨΨ†])`` exactly (``c = y`` with Bob's input, ``c = a`` instrumental;
-    each Bob's marginal with several), every channel's Choi matrix PSD and trace preserving exactly."""
+    each Bob's marginal with several), every ``{M_{a|x}}_a`` PSD summing to I and every channel's Choi matrix
+    PSD and trace preserving, exactly.  (The POVM check matters: a change of M inside the kernel of Alice's
+    reduced state leaves every σ_key as it is.)"""
     sc = sigma.scenario
     state = data["state"] @ alg.dagger(data["state"])
     for J in data.get("channels", {}).values():
         if linalg.psd(J).decided is not True or not alg.equal(linalg.partial_trace(J, (2, 2), [1]), alg.identity(2)):
+            return False
+    m = data["dims"][0]
+    for x in {x for _, x in data["povms"]}:
+        elements = [M for (_, xx), M in data["povms"].items() if xx == x]
+        if (not alg.equal(sum(elements[1:], elements[0]), alg.identity(m))
+                or any(linalg.psd(M).decided is not True for M in elements)):
             return False
     for (a, x, y), target in sigma.elements.items():
         tau = contract_party(state, data["dims"], 0, data["povms"][(a[0], x[0])])
@@ -101,14 +111,21 @@ def recheck(sigma: sd.Assemblage, data: dict) -> bool:
     return True
 
 
+@functools.cache
+def searched(kind: str, seed: int) -> tuple[sd.Assemblage, object]:
+    """σ of :func:`exact_model` and its realisation search with ``certify`` (cached: the tampering test reuses
+    the default test's certificates; callers copy before changing anything)."""
+    sigma = sd.loads(exact_model(kind, seed))["sigma"]
+    assert sigma.exact
+    return sigma, sd.realisation(sigma, seed=seed, certify=True)
+
+
 def rates(kind: str, seeds: range) -> tuple[float, float]:
     """(fraction found ``member``, fraction ``certified``); asserts on the way that nothing is ``excluded``
     and that every certified verdict re-checks exactly."""
     member = certified = 0
     for seed in seeds:
-        sigma = sd.loads(exact_model(kind, seed))["sigma"]
-        assert sigma.exact
-        result = sd.realisation(sigma, seed=seed, certify=True)
+        sigma, result = searched(kind, seed)
         assert result.verdict in ("member", "undecided")
         member += result.verdict == "member"
         if result.exactness == "certified":
@@ -117,22 +134,57 @@ def rates(kind: str, seeds: range) -> tuple[float, float]:
     return member / len(seeds), certified / len(seeds)
 
 
-ROUNDED = {"standard", "bwi", "instrumental"}
-"""Kinds where these data get certified at least once in the seeds below.  Several Bobs: the exact parent
-states of these random states are found but their GHJW factor needs four-square decompositions of numbers
-too large to factor, so nothing is certified (and nothing is claimed); instrumental: the mixed channel's
-rounded Choi matrix is often not exactly PSD (a boundary channel), so only some seeds are certified."""
+TARGET = 0.8
+"""Certified fraction required in every kind (issue 16, certification rates): measured on seeds 100–124,
+100 % in every kind (before: standard 100 %, Bob with input 88 %, instrumental 8 %, several Bobs 0 %;
+docs/benchmarks.md)."""
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_random_exact_assemblages_are_found_and_certificates_recheck(kind):
-    """3 seeds per kind in the default suite: all found member (≥ 95 % of 3)."""
+def test_random_exact_assemblages_are_found_and_certified(kind):
+    """3 seeds per kind in the default suite: all found member, at least 80 % certified (so all three), every
+    certificate re-checked exactly."""
     found, certified = rates(kind, range(3))
-    assert found == 1.0 and (certified > 0 or kind not in ROUNDED)
+    assert found == 1.0 and certified >= TARGET
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", KINDS)
 def test_random_exact_assemblages_many_seeds(kind):
     found, certified = rates(kind, range(100, 125))
-    assert found >= 0.95 and (certified > 0 or kind not in ROUNDED)
+    assert found >= 0.95 and certified >= TARGET
+
+
+def _tampered(data: dict) -> list[tuple[str, dict]]:
+    """Copies of a certificate with one entry changed by 1/1000: the state's first entry, a diagonal entry
+    of Alice's first POVM element, a diagonal entry of each channel's Choi matrix (diagonal entries keep
+    the matrices Hermitian, so every check runs)."""
+    from fractions import Fraction
+
+    from steerdsl.exact.cyclotomic import Cyclo
+
+    bump = Cyclo(Fraction(1, 1000))
+    out = []
+    state = data["state"].copy()
+    state[0, 0] = state[0, 0] + bump
+    out.append(("state", {**data, "state": state}))
+    key = next(iter(data["povms"]))
+    M = data["povms"][key].copy()
+    M[0, 0] = M[0, 0] + bump
+    out.append((f"POVM {key}", {**data, "povms": {**data["povms"], key: M}}))
+    for c, J in data.get("channels", {}).items():
+        J = J.copy()
+        J[0, 0] = J[0, 0] + bump
+        out.append((f"channel {c}", {**data, "channels": {**data["channels"], c: J}}))
+    return out
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_tampered_certificate_is_rejected(kind):
+    """The independent re-check accepts the certificate as produced and rejects every copy with one entry
+    changed."""
+    sigma, result = searched(kind, 0)
+    assert result.exactness == "certified"
+    assert recheck(sigma, result.details["exact_realisation"])
+    for what, data in _tampered(result.details["exact_realisation"]):
+        assert not recheck(sigma, data), what

@@ -30,6 +30,7 @@ import numpy as np
 
 from steerdsl.exact import linalg
 from steerdsl.exact.cyclotomic import Cyclo, NotExact
+from steerdsl.exact.squares import four_squares
 from steerdsl.model import algebra as alg
 from steerdsl.model.assemblage import Assemblage
 from steerdsl.model.constructs import contract_party
@@ -47,9 +48,15 @@ class Realisation:
     residual: float = 0.0
 
 
-MAX_SQUARES_BITS = 133
-"""Largest ``numerator·denominator`` (about 40 digits) written as a sum of squares: sympy factors it,
-measured under 0.25 s at 40 digits; a 1000-digit number (``1e999`` in a state) would not finish."""
+MAX_FACTORED_BITS = 133
+"""Largest ``numerator·denominator`` (about 40 digits) written as a sum of squares by sympy, which factors
+it (measured under 0.25 s at 40 digits); above, the factoring-free Rabin–Shallit search
+(:func:`steerdsl.exact.squares.four_squares`)."""
+
+MAX_SQUARES_BITS = 2048
+"""Largest ``numerator·denominator`` (about 616 digits) written as a sum of squares at all: the Rabin–Shallit
+search took at most 0.05 s at 250 digits and 0.9 s at 616 (10 random numbers each); a 2000-digit number
+(``1e999`` in a state) is refused (undecided)."""
 
 
 MAX_TWO_SQUARES_BITS = 32
@@ -57,16 +64,23 @@ MAX_TWO_SQUARES_BITS = 32
 
 
 def rational_squares(q: Fraction) -> list[Fraction]:
-    """Rationals ``c_j`` (at most four) with ``Σ c_j² = q`` for ``q > 0`` (Lagrange's four-square theorem)."""
+    """Rationals ``c_j`` (at most four) with ``Σ c_j² = q`` for ``q > 0`` (Lagrange's four-square theorem):
+    ``q = n / den²`` with ``n = num·den`` written as integer squares — by sympy up to
+    :data:`MAX_FACTORED_BITS`, by Rabin–Shallit (:func:`steerdsl.exact.squares.four_squares`) above."""
     from sympy.solvers.diophantine.diophantine import sum_of_four_squares, sum_of_squares, sum_of_three_squares
 
     n = q.numerator * q.denominator
     den = q.denominator
     if n.bit_length() > MAX_SQUARES_BITS:
-        raise NotExact(f"a four-square decomposition of a {len(str(n))}-digit number (it needs factoring); "
-                       "use float(·) for a numeric realisation")
+        raise NotExact(f"a four-square decomposition of a {len(str(n))}-digit number (beyond the limit of "
+                       f"{MAX_SQUARES_BITS} bits); use float(·) for a numeric realisation")
     if isqrt(n) ** 2 == n:
         parts: tuple[int, ...] = (isqrt(n),)
+    elif n.bit_length() > MAX_FACTORED_BITS:
+        found = four_squares(n)
+        if found is None:
+            raise NotExact(f"no four-square decomposition of a {len(str(n))}-digit number was found")
+        parts = found
     else:
         # two squares by sympy's search only for small n: 0.3 s at 36 bits, a hang at 64 (found by fuzzing:
         # 4294967296 in E12's state); three or four squares take under a millisecond at 133 bits

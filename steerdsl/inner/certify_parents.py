@@ -93,7 +93,7 @@ def certify_several_bobs(sigma: Assemblage) -> tuple[dict | None, str]:
 
     sc = sigma.scenario
     why = ""
-    for denominator in (10**2, 10**4, 10**6):  # small denominators keep GHJW's sums of squares factorable
+    for denominator in (10**2, 10**4, 10**6):  # small denominators first: smaller numbers in the certificate
         parents, why = exact_parents(sigma, denominator)
         if parents is None:
             continue

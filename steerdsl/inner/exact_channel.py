@@ -3,7 +3,9 @@
 The fit deepest inside the PSD cone (``max t`` with ``J ⪰ tI``, :func:`steerdsl.inner.channel_fit.interior_channel`),
 else the nearest one, is rounded to rationals, moved exactly onto the affine set
 ``{J : tr_out J = I, E_J(τ) = T}`` by the least-norm correction (independent rows), made Hermitian and tested
-PSD exactly; every ``E_J(τ)`` is recomputed exactly.
+PSD exactly; every ``E_J(τ)`` is recomputed exactly.  When the set meets the PSD cone only on its boundary
+(every such J rank-deficient), rounding leaves the cone; then the fit is polished at its rank and its kernel
+kept exactly (face reduction, :func:`_face_reduced`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from steerdsl.model.constructs import apply_choi
 
 DENOMINATOR = 10**6
 """Largest denominator of the rationals a numeric channel is rounded to before the exact correction."""
+KERNEL_DENOMINATORS = (10**2, 10**4, 10**6)
+"""Denominators tried in turn for the exact kernel of a rank-deficient channel (:func:`_face_reduced`)."""
 
 
 def identity_choi(d: int) -> np.ndarray:
@@ -31,23 +35,63 @@ def identity_choi(d: int) -> np.ndarray:
     return J
 
 
-def exact_channel(pairs: list[tuple[np.ndarray, np.ndarray]], din: int, dout: int
+def exact_channel(pairs: list[tuple[np.ndarray, np.ndarray]], din: int, dout: int,
+                  candidates: list[np.ndarray] | None = None, denominators: tuple[int, ...] = (10**3, DENOMINATOR)
                   ) -> tuple[np.ndarray | None, str | None]:
-    """An exact CPTP Choi matrix J with ``E_J(τ) = T`` for every exact pair ``(τ, T)``, rounded from a
-    numeric fit (the one deepest in the PSD cone, then the nearest one; denominators up to 10³, then
-    :data:`DENOMINATOR`); ``(None, reason)`` when no rounding gives one."""
+    """An exact CPTP Choi matrix J with ``E_J(τ) = T`` for every exact pair ``(τ, T)`` (τ need not be a
+    state: any Hermitian matrix), rounded from numeric Choi matrices: ``candidates`` when given, else the fit
+    deepest in the PSD cone, then the nearest one (rationals of each of ``denominators`` in turn);
+    ``(None, reason)`` when no rounding gives one."""
     from steerdsl.inner.channel_fit import fit_channel, interior_channel
 
     numeric_pairs = [(alg.to_numeric(t).astype(complex), alg.to_numeric(s).astype(complex)) for t, s in pairs]
-    interior = interior_channel(numeric_pairs, din, dout)
-    fits = ([interior[0]] if interior is not None else []) + [fit_channel(numeric_pairs, din, dout)]
+    if candidates is not None:
+        fits = candidates
+    else:
+        interior = interior_channel(numeric_pairs, din, dout)
+        fits = ([interior[0]] if interior is not None else []) + [fit_channel(numeric_pairs, din, dout)]
     A, b = _channel_equations(pairs, din, dout)
     why = "no numeric fit"
+    fits = [f for f in fits if np.all(np.isfinite(f))]  # a failed solve leaves NaN
     for numeric in fits:
-        for denominator in (10**3, DENOMINATOR):
+        for denominator in denominators:
             J, why = _rounded_channel(numeric, denominator, A, b, pairs, din, dout)
             if J is not None:
                 return J, None
+    for numeric in fits:
+        J, face_why = _face_reduced(numeric, numeric_pairs, A, b, pairs, din, dout)
+        if J is not None:
+            return J, None
+        why = f"{why}; with its kernel kept: {face_why}"
+    return None, why
+
+
+def _face_reduced(numeric: np.ndarray, numeric_pairs, A: np.ndarray, b: np.ndarray, pairs, din: int, dout: int
+                  ) -> tuple[np.ndarray | None, str]:
+    """A rank-deficient fit rounded on its face: polished at its rank to machine precision
+    (:func:`steerdsl.inner.choi_polish.polish_channel`), its kernel rounded to exact vectors v
+    (:func:`steerdsl.inner.face.rational_kernel`) and ``Jv = 0`` added to the equations before the exact
+    correction (:func:`_rounded_channel`)."""
+    from steerdsl.inner.choi_polish import polish_channel
+    from steerdsl.inner.face import kernel_rows, numeric_rank, rational_kernel
+
+    n = din * dout
+    rank = numeric_rank(numeric)
+    if rank == n:
+        return None, "the fit has full rank"
+    polished, residual = polish_channel(numeric_pairs, numeric, din, dout, rank)
+    if residual > 1e-10:
+        return None, f"no channel of rank {rank} through the pairs (residual {residual:.1e})"
+    why = "its kernel is not a subspace of small rational vectors"
+    for denominator in KERNEL_DENOMINATORS:
+        vectors = rational_kernel(polished, rank, denominator)
+        if vectors is None:
+            continue
+        K, zeros = kernel_rows(vectors, n)
+        J, why = _rounded_channel(polished, DENOMINATOR, np.vstack([A, K]), np.vstack([b, zeros]), pairs, din,
+                                  dout)
+        if J is not None:
+            return J, ""
     return None, why
 
 

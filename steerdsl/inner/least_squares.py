@@ -37,23 +37,26 @@ STALL_WINDOW, STALL_RATIO = 15, 0.5
 
 def levenberg_marquardt(fun: Callable[[np.ndarray], np.ndarray], p: np.ndarray, iterations: int = 200,
                         target: float = 1e-24,
-                        jac: Callable[[np.ndarray], np.ndarray] | None = None) -> tuple[np.ndarray, float]:
+                        jac: Callable[[np.ndarray], np.ndarray] | None = None,
+                        stall: bool = True) -> tuple[np.ndarray, float]:
     """The parameters reached and their cost ``‖r‖²``; stops at ``target``, after ``iterations`` Jacobians,
-    when no damping makes progress, or when progress stalls (:data:`STALL_WINDOW`).  ``jac(p)`` is
-    ``∂r/∂p`` (default: forward differences, :func:`jacobian`, one evaluation of r per parameter)."""
+    when no damping makes progress, or (with ``stall``) when progress stalls (:data:`STALL_WINDOW`; a
+    polish started near a known solution passes ``stall=False``: its slow first steps are not a local
+    minimum).  ``jac(p)`` is ``∂r/∂p`` (default: forward differences, :func:`jacobian`, one evaluation of r
+    per parameter)."""
     with threadpool_limits(limits=1, user_api="blas"):
-        return _descend(fun, p, iterations, target, jac)
+        return _descend(fun, p, iterations, target, jac, STALL_WINDOW if stall else iterations + 1)
 
 
 def _descend(fun: Callable[[np.ndarray], np.ndarray], p: np.ndarray, iterations: int, target: float,
-             jac: Callable[[np.ndarray], np.ndarray] | None) -> tuple[np.ndarray, float]:
+             jac: Callable[[np.ndarray], np.ndarray] | None, window: int) -> tuple[np.ndarray, float]:
     r = fun(p)
     cost = float(r @ r)
     lam = 1e-3
     history = []
     for _ in range(iterations):
         history.append(cost)
-        if cost <= target or (len(history) > STALL_WINDOW and cost > STALL_RATIO * history[-STALL_WINDOW - 1]):
+        if cost <= target or (len(history) > window and cost > STALL_RATIO * history[-window - 1]):
             break
         J = jac(p) if jac is not None else jacobian(fun, p, r)
         d = np.einsum("ki,ki->i", J, J) + 1e-9
