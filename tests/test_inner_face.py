@@ -76,3 +76,18 @@ def test_instrumental_with_two_unitary_channels_is_certified():
     sigma, result = searched("instrumental", 114)
     assert result.exactness == "certified"
     assert recheck(sigma, result.details["exact_realisation"])
+
+
+def test_instrumental_with_the_reduced_state_on_the_boundary_is_certified():
+    """σ_{0|x} = ½|x⟩⟨x|, σ_{1|x} = ½|1−x⟩⟨1−x| (Alice measures Z, relabelled on x = 1; both channels the
+    identity): ``ρ_B ⪰ σ_{0|x}`` for both x with tr ρ_B = 1 leaves only ρ_B = I/2, so no ρ_B lies strictly
+    above them — the numeric stage must not require a margin there."""
+    import steerdsl as sd
+
+    sigma = sd.loads("""scenario { alice A : inputs 2, outputs 2
+  bob B : dim 2, input = outcome of A }
+assemblage flipped[a|x] = 1/2 * proj(ket(x)) if a == 0 else 1/2 * proj(ket(1 - x))
+""")["flipped"]
+    result = sd.realisation(sigma, restarts=1, certify=True)
+    assert result.exactness == "certified", result.details
+    assert recheck(sigma, result.details["exact_realisation"])

@@ -31,14 +31,26 @@ MARGIN = 1e-4
 """``ρ ⪰ σ_{c|x} + MARGIN·I`` in the numeric steps."""
 
 def _reduced_state(sig: dict, E: np.ndarray, d: int, solver: str | None) -> np.ndarray | None:
-    """``argmin Σ_x ‖E(ρ − σ_{c|x}) − σ_{c̄|x}‖_F`` over ``tr ρ = 1``, ``ρ ⪰ σ_{c|x} + MARGIN·I``."""
+    """``argmin Σ_x ‖E(ρ − σ_{c|x}) − σ_{c̄|x}‖_F`` over ``tr ρ = 1``, ``ρ ⪰ σ_{c|x} + MARGIN·I``; without the
+    margin when that is infeasible (ρ_B forced onto the boundary, e.g. ``σ_{c|x} = ½|x⟩⟨x|`` leaves only
+    ``ρ_B = I/2``, with ``ρ_B − σ_{c|x}`` of rank one)."""
+    for margin in (MARGIN, 0.0):
+        rho = _reduced_state_with(sig, E, d, solver, margin)
+        if rho is not None:
+            return rho
+    return None
+
+
+def _reduced_state_with(sig: dict, E: np.ndarray, d: int, solver: str | None, margin: float
+                        ) -> np.ndarray | None:
+    """:func:`_reduced_state` with the given margin (None when infeasible or the solver fails)."""
     rho = picos.HermitianVariable("rhoB", d)
     problem = picos.Problem()
     problem.add_constraint(picos.trace(rho).real == 1)
     image = ((rho.T @ picos.Constant(np.eye(d))) * picos.Constant(E)).partial_trace(0, dimensions=(d, d))
     gaps = []
     for own, other in sig.values():
-        problem.add_constraint(rho - picos.Constant(own + MARGIN * np.eye(d)) >> 0)
+        problem.add_constraint(rho - picos.Constant(own + margin * np.eye(d)) >> 0)
         gaps.append(abs(image - picos.Constant(apply_channel(E, d, own) + other)))
     problem.set_objective("min", picos.sum(gaps))
     try:
