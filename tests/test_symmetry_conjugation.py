@@ -198,3 +198,15 @@ def test_row_map_of_an_outcome_swap():
     m = row_map(sc, words, Symmetry((0,), ((0,),), (((1, 0),),)))
     assert words == [(), ((0, 0, 0),)]
     assert np.array_equal(m, np.array([[1.0, 0.0], [1.0, -1.0]]))
+
+
+def test_real_form_that_would_not_fit_falls_back_to_the_complex_reduction(monkeypatch):
+    """Beyond the projection budget the complex reduction is kept: no real form claimed, same optimum."""
+    from steerdsl.sdp import symmetry_conjugation
+
+    sc = SCENARIOS["standard"]
+    F, _ = _conjugation_symmetric(sc, 17, None)
+    monkeypatch.setattr(symmetry_conjugation, "PROJECTION_ENTRIES", 0)
+    r = bound(F, "max", "1+AB", symmetry=True)
+    assert r.details["symmetry"]["real_form"] is False and _complex_lmis(r) >= 1
+    assert r.value == pytest.approx(bound(F, "max", "1+AB", symmetry=False).value, abs=1e-7)

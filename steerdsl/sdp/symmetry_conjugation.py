@@ -33,6 +33,11 @@ from steerdsl.sdp.symmetry import REYNOLDS_LIMIT, Symmetry, word_image
 REAL_FORM_TOLERANCE = 1e-9
 """Relative size of an imaginary part (or a defect of ``W̃ conj(W̃) = I``) still counted as zero."""
 
+PROJECTION_ENTRIES = 2 ** 25
+"""The real form is used when the dense coefficients of its largest block, ``b² × K`` complex entries (about
+twice that in memory while projecting, :func:`steerdsl.sdp.symmetry_blocks.block_expressions`), stay below
+this (512 MiB); otherwise the complex reduction is kept (a split that failed leaves one dense block of side n)."""
+
 Element = tuple[np.ndarray, np.ndarray, bool]
 """A group element on the rows: ``(M, U, conjugate)``, acting by ``Γ ↦ W conj^c(Γ) W†``, ``W = M ⊗ U``."""
 
@@ -145,3 +150,9 @@ def is_real_form(coefs: sp.spmatrix, size: int, congruence: np.ndarray, seed: in
     image = congruence.conj().T @ a @ congruence
     scale = max(1.0, float(np.abs(image).max(initial=0.0)))
     return bool(np.abs(image.imag).max(initial=0.0) <= 1e3 * REAL_FORM_TOLERANCE * scale)
+
+
+def projection_fits(sizes: list[int], terms: int) -> bool:
+    """Whether projecting ``terms`` coefficient matrices on blocks of these sizes stays within
+    :data:`PROJECTION_ENTRIES` (``max b² × terms``)."""
+    return max(sizes, default=0) ** 2 * terms <= PROJECTION_ENTRIES

@@ -28,7 +28,7 @@ from steerdsl.sdp.symmetry import (
     scalar_count,
 )
 from steerdsl.sdp.symmetry_blocks import block_expressions, decompose
-from steerdsl.sdp.symmetry_conjugation import is_real_form, real_congruence
+from steerdsl.sdp.symmetry_conjugation import is_real_form, projection_fits, real_congruence
 from steerdsl.sdp.symmetry_group import detect
 
 
@@ -97,7 +97,8 @@ class Reduction:
         symmetry-adapted basis (:func:`steerdsl.sdp.symmetry_blocks.decompose`): ``Γ ⪰ 0`` iff each is;
         ``[Γ]`` itself when splitting does not pay.  With complex data and a real form (:attr:`congruence`,
         checked by :func:`steerdsl.sdp.symmetry_conjugation.is_real_form`): the real symmetric blocks
-        ``(S Q_c)† Γ (S Q_c)`` (:attr:`real_form` set), always split since they are projected anyway."""
+        ``(S Q_c)† Γ (S Q_c)`` (:attr:`real_form` set), always split since they are projected anyway (unless
+        the projection would not fit, :func:`steerdsl.sdp.symmetry_conjugation.projection_fits`)."""
         coefs = gamma._coefs[(self.variable,)]  # picos' coefficient matrix (vec Γ = C z), as in moment_matrix
         coo = cvxopt.sparse(coefs)
         matrix = sp.csc_matrix((np.array(coo.V).ravel(), (np.array(coo.I).ravel(), np.array(coo.J).ravel())),
@@ -105,8 +106,9 @@ class Reduction:
         s = self.congruence
         if not real and s is not None and is_real_form(matrix, size, s):
             bases = [s @ q for q in decompose(matrix, size, worth=1.0, congruence=s)]
-            self.psd_blocks, self.real_form = [q.shape[1] for q in bases], True
-            return block_expressions(matrix, size, self.variable, bases, True)
+            if projection_fits([q.shape[1] for q in bases], matrix.shape[1]):
+                self.psd_blocks, self.real_form = [q.shape[1] for q in bases], True
+                return block_expressions(matrix, size, self.variable, bases, True)
         bases = decompose(matrix, size)
         if not bases:
             self.psd_blocks = [size]
