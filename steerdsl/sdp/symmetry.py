@@ -113,8 +113,8 @@ def _maps(dim: int, unitary: np.ndarray | None, conjugate: bool = False) -> tupl
 def action_matrix(scenario: Scenario, reps: list[Word], g: Symmetry) -> sp.csr_matrix:
     """``A_g`` on the real coordinates ``y`` (``2d²`` per class, in the order of ``reps``):
     ``X'_w = U_g (Σ_v c_{w,v} X̃_v) U_g†`` with ``X̃_v = X_v`` or ``X_{v†}†`` (``conj(X̃_v)`` for an
-    antiunitary ``g``).  Raises ValueError when the
-    image leaves the word set (the level is not closed under ``g``)."""
+    antiunitary ``g``).  Raises ValueError when the image leaves the word set (the level is not closed
+    under ``g``)."""
     d = scenario.dim
     m = 2 * d * d
     index = {w: i for i, w in enumerate(reps)}
