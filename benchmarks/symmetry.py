@@ -1,7 +1,9 @@
 """Symmetry reduction on versus off (issue 20), same run: almost-quantum bounds of relabelling-invariant functionals.
 
 ``python -m benchmarks.symmetry`` measures the 2-Alice 3×3 qubit case; ``--large`` adds the d = 4 case and
-three Alices (minutes and GiB unreduced).  The table lands between the ``<!-- symmetry -->`` markers of
+three Alices (minutes and GiB unreduced).  A second table does the same for complex data with an antiunitary
+symmetry (complex conjugation with an outcome reversal), whose reduced problem is real (issue 20 item 3), and
+the same reduction with the real form withheld.  The tables land between the ``<!-- symmetry -->`` markers of
 ``docs/benchmarks.md``.
 """
 
@@ -12,6 +14,7 @@ import platform
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 
@@ -19,7 +22,7 @@ from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.scenario import Alice, Bob, Scenario
 from steerdsl.sdp.relaxation import bound
 from steerdsl.sdp.symmetry import Symmetry
-from steerdsl.sdp.symmetry_group import orbit_average
+from steerdsl.sdp.symmetry_group import key_image, orbit_average
 
 ROOT = Path(__file__).resolve().parent.parent
 START, END = "<!-- symmetry -->", "<!-- /symmetry -->"
@@ -42,17 +45,19 @@ def relabelling_generators(sc: Scenario) -> list[Symmetry]:
             Symmetry(tuple((j + 1) % n for j in range(n)), same[1], ident)]
 
 
+def _hermitian(rng: np.random.Generator, d: int) -> np.ndarray:
+    """A random d×d Hermitian matrix (Gaussian real and imaginary parts, symmetrised)."""
+    m = rng.normal(size=(d, d)) + 1j * rng.normal(size=(d, d))
+    return (m + m.conj().T) / 2
+
+
 def symmetric_functional(sc: Scenario, seed: int) -> Functional:
     """A random Hermitian functional averaged over :func:`relabelling_generators`' group (invariant by
     construction; the detection finds that group or a larger one)."""
     rng = np.random.default_rng(seed)
     d = sc.dim
 
-    def herm():
-        m = rng.normal(size=(d, d)) + 1j * rng.normal(size=(d, d))
-        return (m + m.conj().T) / 2
-
-    return orbit_average(Functional(sc, {key: herm() for key in sc.keys()}, exact=False, name="F_sym"),
+    return orbit_average(Functional(sc, {key: _hermitian(rng, d) for key in sc.keys()}, exact=False, name="F_sym"),
                          relabelling_generators(sc))
 
 
@@ -63,6 +68,20 @@ def symmetric_assemblage(sigma: Assemblage) -> Assemblage:
     terms = Functional(sigma.scenario, dict(sigma.to_numeric().elements), exact=False, name=sigma.name)
     averaged = orbit_average(terms, relabelling_generators(sigma.scenario))
     return Assemblage(sigma.scenario, dict(averaged.terms), exact=False, name=f"{sigma.name}_sym")
+
+
+def conjugation_symmetric_functional(sc: Scenario, seed: int) -> Functional:
+    """Random Hermitian operators averaged over :func:`relabelling_generators` without the outcome reversal
+    ``r`` (outcome shift, input shift, slot shift), then ``F'_k = (F_k + conj(F_{r(k)}))/2``: ``r`` normalises
+    that group, so ``F'`` keeps it and gains the antiunitary ``conj ∘ r`` (``F'_{r(k)} = conj(F'_k)``), of real
+    type (``r² = 1``), while staying complex."""
+    rng = np.random.default_rng(seed)
+    d = sc.dim
+
+    shift, reverse, *rest = relabelling_generators(sc)
+    f = orbit_average(Functional(sc, {key: _hermitian(rng, d) for key in sc.keys()}, exact=False, name="F"), [shift] + rest)
+    return Functional(sc, {k: (op + f.terms[key_image(reverse, k)].conj()) / 2 for k, op in f.terms.items()},
+                      exact=False, name="F_conj")
 
 
 def cases(large: bool) -> list[tuple[str, Scenario]]:
@@ -96,6 +115,34 @@ def run(large: bool = False) -> list[str]:
     return rows
 
 
+def run_real_form(large: bool = False) -> list[str]:
+    """One table row per case (the first two of :func:`cases`): :func:`conjugation_symmetric_functional` with
+    symmetry on (real form), on with the real form withheld (the same group and blocks, complex; the congruence
+    patched to None), and off."""
+    rows = ["| case | group order | PSD blocks (largest) | on, real form (s) | on, complex (s) | off (s) | "
+            "real form vs complex | on vs off | abs(on − off) |", "|---|---|---|---|---|---|---|---|---|"]
+    for label, sc in cases(large)[:2]:
+        F = conjugation_symmetric_functional(sc, 7)
+        t = time.perf_counter()
+        on = bound(F, "max", "1+AB", symmetry=True)
+        t_on = time.perf_counter() - t
+        with mock.patch("steerdsl.sdp.symmetry_reduction.real_congruence", return_value=None):
+            t = time.perf_counter()
+            plain = bound(F, "max", "1+AB", symmetry=True)
+            t_plain = time.perf_counter() - t
+        t = time.perf_counter()
+        off = bound(F, "max", "1+AB", symmetry=False)
+        t_off = time.perf_counter() - t
+        info = on.details.get("symmetry", {})
+        blocks = info.get("blocks", [])
+        form = "" if info.get("real_form") else " (no real form)"
+        rows.append(f"| {label}{form} | {info.get('group_order')} | {len(blocks)} ({max(blocks, default=0)}) | "
+                    f"{t_on:.1f} (solve {on.solve_seconds:.1f}) | {t_plain:.1f} (solve {plain.solve_seconds:.1f}) | "
+                    f"{t_off:.1f} | {t_plain / t_on:.1f}× (solve {plain.solve_seconds / on.solve_seconds:.1f}×) | "
+                    f"{t_off / t_on:.1f}× | {max(abs(on.value - off.value), abs(plain.value - off.value)):.1e} |")
+    return rows
+
+
 def section(lines: list[str]) -> str:
     """The page section between the markers."""
     when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -112,7 +159,13 @@ def section(lines: list[str]) -> str:
 def main() -> int:
     path = ROOT / "docs" / "benchmarks.md"
     text = path.read_text()
-    new = section(run("--large" in sys.argv))
+    large = "--large" in sys.argv
+    real = ["", "Complex data with an antiunitary symmetry (real form, issue 20 item 3): "
+            "`conjugation_symmetric_functional` (seed 7; the group above without the outcome reversal, and the "
+            "reversal combined with complex conjugation). The reduced problem is posed with real PSD blocks; "
+            "'complex' is the same group and reduction with the real form withheld; abs is the larger deviation "
+            "of the two from off.", ""] + run_real_form(large)
+    new = section(run(large) + real)
     old = text[text.index(START): text.index(END) + len(END)] + "\n" if START in text and END in text else ""
     text = text.replace(old, new) if old else text.rstrip("\n") + "\n\n" + new
     path.write_text(text)

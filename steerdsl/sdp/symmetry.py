@@ -17,6 +17,7 @@ coordinates, computed per orbit of coordinates (:func:`fixed_space`); the group 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -35,12 +36,14 @@ NULL_TOLERANCE = 1e-9
 @dataclass(frozen=True)
 class Symmetry:
     """One group element: ``slots[j] = π_j``, ``inputs[j][x] = τ_j(x)``, ``outcomes[j][x][a] = σ_{j,x}(a)``,
-    ``unitary`` Bob's ``U_g`` (None: the identity)."""
+    ``unitary`` Bob's ``U_g`` (None: the identity); ``conjugate``: the element is antiunitary, acting on the
+    blocks by ``X ↦ U_g conj(X) U_g†`` (complex conjugation, then ``U_g``; real-linear on the coordinates)."""
 
     slots: tuple[int, ...]
     inputs: tuple[tuple[int, ...], ...]
     outcomes: tuple[tuple[tuple[int, ...], ...], ...]
     unitary: np.ndarray | None = None
+    conjugate: bool = False
 
 
 def identity(scenario: Scenario) -> Symmetry:
@@ -91,12 +94,15 @@ def _complex_to_real(m: np.ndarray) -> np.ndarray:
     return np.block([[m.real, -m.imag], [m.imag, m.real]])
 
 
-def _maps(dim: int, unitary: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+def _maps(dim: int, unitary: np.ndarray | None, conjugate: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Real matrices on a block's coordinates ``[Re vec X; Im vec X]`` (vec column-major): ``X ↦ UXU†`` and
-    ``X ↦ UX†U†`` (``vec(UXU†) = (Ū ⊗ U) vec X``, ``vec(X†) = conj(K vec X)``)."""
+    ``X ↦ UX†U†`` (``vec(UXU†) = (Ū ⊗ U) vec X``, ``vec(X†) = conj(K vec X)``); with ``conjugate``
+    ``X ↦ U conj(X) U†`` and ``X ↦ U conj(X†) U†`` (``conj`` is ``diag(I, −I)`` on the coordinates)."""
     u = np.eye(dim) if unitary is None else np.asarray(unitary, dtype=complex)
-    conj_map = _complex_to_real(np.kron(u.conj(), u))
     n = dim * dim
+    conj_map = _complex_to_real(np.kron(u.conj(), u))
+    if conjugate:
+        conj_map = conj_map @ np.diag(np.r_[np.ones(n), -np.ones(n)])
     perm = np.zeros((n, n))
     for r in range(dim):
         for c in range(dim):
@@ -107,12 +113,13 @@ def _maps(dim: int, unitary: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]
 
 def action_matrix(scenario: Scenario, reps: list[Word], g: Symmetry) -> sp.csr_matrix:
     """``A_g`` on the real coordinates ``y`` (``2d²`` per class, in the order of ``reps``):
-    ``X'_w = U_g (Σ_v c_{w,v} X̃_v) U_g†`` with ``X̃_v = X_v`` or ``X_{v†}†``.  Raises ValueError when the
-    image leaves the word set (the level is not closed under ``g``)."""
+    ``X'_w = U_g (Σ_v c_{w,v} X̃_v) U_g†`` with ``X̃_v = X_v`` or ``X_{v†}†`` (``conj(X̃_v)`` for an
+    antiunitary ``g``).  Raises ValueError when the image leaves the word set (the level is not closed
+    under ``g``)."""
     d = scenario.dim
     m = 2 * d * d
     index = {w: i for i, w in enumerate(reps)}
-    plain, daggered = _maps(d, g.unitary)
+    plain, daggered = _maps(d, g.unitary, g.conjugate)
     rows, cols, vals = [], [], []
     local = np.arange(m)
     for i, w in enumerate(reps):
@@ -331,14 +338,16 @@ def letter_permutation(scenario: Scenario, g: Symmetry) -> list[int]:
     return [index[(g.slots[j], g.inputs[j][x], g.outcomes[j][x][a])] for j, x, a in full]
 
 
-def pauli_permutation(unitary: np.ndarray | None) -> list[int] | None:
-    """A qubit unitary's conjugation on ``±X, ±Y, ±Z`` as a permutation of six points (identity if None)."""
-    if unitary is None:
+def pauli_permutation(unitary: np.ndarray | None, conjugate: bool = False) -> list[int] | None:
+    """A qubit unitary's conjugation on ``±X, ±Y, ±Z`` as a permutation of six points (identity if None);
+    with ``conjugate`` the antiunitary ``P ↦ U conj(P) U†`` (``conj`` flips ``Y``)."""
+    if unitary is None and not conjugate:
         return list(range(6))
+    u = np.eye(2) if unitary is None else unitary
     points = [s * p for p in PAULIS for s in (1, -1)]
     out = []
     for p in points:
-        image = unitary @ p @ unitary.conj().T
+        image = u @ (p.conj() if conjugate else p) @ u.conj().T
         match = [i for i, q in enumerate(points) if np.allclose(image, q)]
         if not match:
             return None
@@ -346,21 +355,36 @@ def pauli_permutation(unitary: np.ndarray | None) -> list[int] | None:
     return out
 
 
+@functools.lru_cache(maxsize=128)
+def _pauli_images(unitary: bytes | None, conjugate: bool) -> tuple[int, ...] | None:
+    """:func:`pauli_permutation` of a qubit unitary given by its bytes, cached: the group search meets the
+    same 24 Cliffords (and their conjugates) hundreds of times."""
+    u = None if unitary is None else np.frombuffer(unitary, dtype=complex).reshape(2, 2)
+    perm = pauli_permutation(u, conjugate)
+    return None if perm is None else tuple(perm)
+
+
+def faithful_permutation(scenario: Scenario, g: Symmetry) -> Permutation | None:
+    """``g`` as a permutation of the (full) letters, for a qubit Bob of ``±X, ±Y, ±Z`` (Bob's conjugation is
+    faithful there up to phase, an antiunitary one included), and of two points swapped iff ``g`` is
+    antiunitary; None when a unitary is neither the identity nor a qubit Pauli/Clifford."""
+    letters = letter_permutation(scenario, g)
+    if g.unitary is not None and scenario.dim != 2:
+        return None
+    u = None if g.unitary is None else np.asarray(g.unitary, dtype=complex).tobytes()
+    bob = _pauli_images(u, g.conjugate) if scenario.dim == 2 else []
+    if bob is None:
+        return None
+    n = len(letters) + len(bob)
+    return Permutation(letters + [len(letters) + i for i in bob] + ([n + 1, n] if g.conjugate else [n, n + 1]))
+
+
 def group_order(scenario: Scenario, generators: list[Symmetry]) -> int | None:
-    """The order of the group generated (Schreier–Sims, sympy), acting on letters and, for a qubit Bob with
-    Pauli unitaries, on ``±X, ±Y, ±Z`` (Bob's conjugation is faithful there up to phase); None when a
-    unitary is neither the identity nor a qubit Pauli/Clifford."""
+    """The order of the group generated (Schreier–Sims, sympy) in its faithful permutation action
+    (:func:`faithful_permutation`); None when one is not available."""
     if not generators:
         return 1
-    perms = []
-    for g in generators:
-        letters = letter_permutation(scenario, g)
-        if g.unitary is not None and scenario.dim != 2:
-            return None
-        bob = pauli_permutation(g.unitary) if scenario.dim == 2 else []
-        if bob is None:
-            return None
-        perms.append(Permutation(letters + [len(letters) + i for i in bob]))
+    perms = [faithful_permutation(scenario, g) for g in generators]
+    if any(p is None for p in perms):
+        return None
     return int(PermutationGroup(perms).order())
-
-

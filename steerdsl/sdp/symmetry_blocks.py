@@ -35,12 +35,17 @@ def _combination(coefs: sp.csc_matrix, size: int, rng: np.random.Generator) -> n
     return (a + a.conj().T) / 2
 
 
-def decompose(coefs: sp.spmatrix, size: int, seed: int = 0, worth: float = WORTH) -> list[np.ndarray]:
+def decompose(coefs: sp.spmatrix, size: int, seed: int = 0, worth: float = WORTH,
+              congruence: np.ndarray | None = None) -> list[np.ndarray]:
     """Orthonormal column blocks ``Q_c`` (their columns together a unitary) with every ``Q_c† A_k Q_d = 0``
-    for ``c ≠ d``, from the coefficient matrix ``coefs`` (``size²`` × K, columns ``vec A_k``)."""
+    for ``c ≠ d``, from the coefficient matrix ``coefs`` (``size²`` × K, columns ``vec A_k``); with a
+    ``congruence`` ``S`` making every ``S† A_k S`` real (:mod:`steerdsl.sdp.symmetry_conjugation`), the real
+    orthogonal blocks of the ``S† A_k S`` instead."""
     coefs = sp.csc_matrix(coefs)
     rng = np.random.default_rng(seed)
     first, second, check = (_combination(coefs, size, rng) for _ in range(3))
+    if congruence is not None:
+        first, second, check = ((congruence.conj().T @ a @ congruence).real for a in (first, second, check))
     values, vectors = np.linalg.eigh(first)
     scale = max(1.0, float(np.abs(values).max(initial=0.0)))
     cuts = np.flatnonzero(np.diff(values) > CLUSTER_TOLERANCE * scale) + 1
@@ -72,7 +77,8 @@ def decompose(coefs: sp.spmatrix, size: int, seed: int = 0, worth: float = WORTH
 def block_expressions(coefs: sp.spmatrix, size: int, variable: picos.RealVariable, blocks: list[np.ndarray],
                       real: bool) -> list[object]:
     """``Q_c† Γ(z) Q_c`` for every block, as picos affine expressions in ``variable`` (exactly Hermitian:
-    the coefficients are averaged with their adjoint's)."""
+    the coefficients are averaged with their adjoint's); ``real``: real symmetric ones (the data are real, or
+    the ``Q_c`` make a real form, their products' imaginary parts being rounding)."""
     coefs = sp.coo_matrix(coefs)
     k = coefs.shape[1]
     # A_all = [A_1 | … | A_K]: entry (r, s) of A_k at (r, k·size + s); vec index = r + s·size
@@ -81,8 +87,6 @@ def block_expressions(coefs: sp.spmatrix, size: int, variable: picos.RealVariabl
     out = []
     for index, q in enumerate(blocks):
         b = q.shape[1]
-        if real:
-            q = q.real
         parts = []
         step = max(1, CHUNK // max(1, b * size))
         for start in range(0, k, step):

@@ -1,4 +1,5 @@
-"""The symmetry group of a bound's objective: every relabelling combined with a Bob unitary that leaves it invariant.
+"""The symmetry group of a bound's objective: every relabelling combined with a Bob unitary that leaves it invariant
+(and, for complex data, with a Bob antiunitary ``X ↦ U conj(X) U†``).
 
 The objective ``Σ_w Re tr(G_w X_w)`` on Collins–Gisin words is written on the full keys ``k = (a, x)`` in
 its one relabelling-covariant form: the least-norm ``F*`` with ``E F* = G`` (``E`` the Collins–Gisin
@@ -9,7 +10,8 @@ objective invariant iff ``F*_{g(k)} = U† F*_k U`` for every full key (in the c
 :func:`steerdsl.sdp.symmetry.action_matrix`).  The stabiliser is enumerated by backtracking over
 ``(π_j, τ_j(x), σ_{j,x})`` slot by slot and input by input, pruned by the unitarily invariant sums
 ``Σ (tr F*_k, tr F*_k²)`` over the keys extending each partial assignment of a subset of slots (McKay-style
-refinement by invariants; the candidate unitaries, qubit Cliffords modulo phase, are tried on the leaves).
+refinement by invariants, unchanged by complex conjugation; the candidate unitaries, qubit Cliffords modulo
+phase, are tried on the leaves, each also combined with conjugation when ``F*`` is not real).
 Every generator returned is checked again on the moment-level action (:func:`steerdsl.sdp.symmetry.invariant`).
 """
 
@@ -32,9 +34,8 @@ from steerdsl.sdp.symmetry import (
     NULL_TOLERANCE,
     Symmetry,
     action_matrix,
+    faithful_permutation,
     invariant,
-    letter_permutation,
-    pauli_permutation,
 )
 
 ELEMENT_LIMIT = 20000
@@ -182,34 +183,21 @@ class DetectedGroup:
 
 
 def _unitaries_for(key_index: dict[Letters, int], letters: list[Letters], terms: np.ndarray,
-                   g: Symmetry, tolerance: float) -> list[np.ndarray | None]:
-    """The candidate unitaries ``U`` with ``F*_{g(k)} = U† F*_k U`` on every full key."""
+                   g: Symmetry, tolerance: float) -> list[tuple[np.ndarray | None, bool]]:
+    """The candidate unitaries ``U`` with ``F*_{g(k)} = U† F*_k U`` on every full key, and, when ``F*`` is
+    not real, the antiunitary ones (``conjugate`` True) with ``F*_{g(k)} = conj(U† F*_k U)``: then
+    ``Σ_k Re tr(F*_k U conj(X_{g(k)}) U†) = Σ_k Re tr(conj(U† F*_k U) X_{g(k)})`` is the objective again."""
     image = [key_index[tuple(sorted((g.slots[j], g.inputs[j][x], g.outcomes[j][x][a]) for j, x, a in key))]
              for key in letters]
     moved = terms[image]
+    antiunitary = (False, True) if np.abs(terms.imag).max(initial=0.0) > tolerance else (False,)
     out = []
     for u in unitary_candidates(terms.shape[1]):
         target = terms if u is None else np.einsum("ji,kjl,lm->kim", u.conj(), terms, u)
-        if np.abs(moved - target).max(initial=0.0) <= tolerance:
-            out.append(u)
+        for conjugate in antiunitary:
+            if np.abs(moved - (target.conj() if conjugate else target)).max(initial=0.0) <= tolerance:
+                out.append((u, conjugate))
     return out
-
-
-@functools.lru_cache(maxsize=64)
-def _pauli_images(unitary: bytes | None) -> tuple[int, ...] | None:
-    """:func:`steerdsl.sdp.symmetry.pauli_permutation` of a qubit unitary given by its bytes, cached: the
-    enumeration meets the same 24 Cliffords hundreds of times."""
-    u = None if unitary is None else np.frombuffer(unitary, dtype=complex).reshape(2, 2)
-    perm = pauli_permutation(u)
-    return None if perm is None else tuple(perm)
-
-
-def _faithful(scenario: Scenario, g: Symmetry) -> Permutation:
-    """``g`` on letters and (qubit) on ``±X, ±Y, ±Z``: a faithful permutation for the group computations."""
-    letters = letter_permutation(scenario, g)
-    u = None if g.unitary is None else np.asarray(g.unitary, dtype=complex).tobytes()
-    bob = list(_pauli_images(u)) if scenario.dim == 2 else []
-    return Permutation(letters + [len(letters) + i for i in bob])
 
 
 def detect(scenario: Scenario, reps: list[Word], per_word: dict[Word, np.ndarray],
@@ -237,14 +225,14 @@ def stabiliser(scenario: Scenario, reps: list[Word], letters: list[Letters], ter
     elements = []
     for slots, inputs, outcomes in search.found:
         g = Symmetry(slots, inputs, outcomes)
-        elements += [Symmetry(slots, inputs, outcomes, u) for u in _unitaries_for(key_index, letters, terms, g,
-                                                                                  tolerance)]
+        elements += [Symmetry(slots, inputs, outcomes, u, conjugate)
+                     for u, conjugate in _unitaries_for(key_index, letters, terms, g, tolerance)]
     generators: list[Symmetry] = []
-    group = PermutationGroup([Permutation(list(range(_faithful(scenario, elements[0]).size)))])
+    group = PermutationGroup([Permutation(list(range(faithful_permutation(scenario, elements[0]).size)))])
     for g in elements:
         if group.order() == len(elements):
             break
-        perm = _faithful(scenario, g)
+        perm = faithful_permutation(scenario, g)
         if group.contains(perm):
             continue
         try:
@@ -271,7 +259,7 @@ def key_image(g: Symmetry, key: Key) -> Key:
 
 def orbit_average(functional: Functional, generators: list[Symmetry]) -> Functional:
     """The Reynolds average ``F'_k = (1/|G|) Σ_{g∈G} F_{g(k)}`` over the relabelling group generated by
-    ``generators`` (their unitaries are ignored), on full keys (a marginal key raises ValueError):
+    ``generators`` (their unitaries and conjugations are ignored), on full keys (a marginal key raises ValueError):
     ``F'_{h(k)} = F'_k`` for every ``h ∈ G``, so every relabelling of G leaves ``β_{F'}`` invariant."""
     sc = functional.scenario
     keys = list(sc.keys())

@@ -28,6 +28,7 @@ from steerdsl.sdp.symmetry import (
     scalar_count,
 )
 from steerdsl.sdp.symmetry_blocks import block_expressions, decompose
+from steerdsl.sdp.symmetry_conjugation import is_real_form, projection_fits, real_congruence
 from steerdsl.sdp.symmetry_group import detect
 
 
@@ -73,28 +74,43 @@ class Reduction:
     scalars_after: int
     psd_blocks: list[int] = field(default_factory=list)
     bases: list[np.ndarray] = field(default_factory=list)
+    congruence: np.ndarray | None = None
+    real_form: bool = False
 
     def describe(self) -> dict:
-        """The result details: group order, generators, scalar variables before and after, PSD block sizes."""
+        """The result details: group order, generators, scalar variables before and after, PSD block sizes,
+        and whether the PSD blocks are a real form of complex data."""
         return {"symmetry": {"group_order": self.order, "generators": len(self.generators),
                              "scalars_before": self.scalars_before, "scalars_after": self.scalars_after,
-                             "blocks": list(self.psd_blocks)}}
+                             "blocks": list(self.psd_blocks), "real_form": self.real_form}}
 
     def summary(self) -> str:
-        """One line for the text report: ``symmetry: group order 36, scalars 3844 → 292, blocks 12×…``."""
+        """One line for the text report: ``symmetry: group order 36, scalars 3844 → 292, blocks 12×…`` (and
+        ``, real form`` when an antiunitary symmetry made the complex constraint real)."""
         sizes = sorted(self.psd_blocks, reverse=True)
         shown = ", ".join(str(s) for s in sizes[:6]) + (", …" if len(sizes) > 6 else "")
         return (f"symmetry: group order {self.order}, scalars {self.scalars_before} → {self.scalars_after}, "
-                f"{len(sizes)} PSD block{'s' if len(sizes) != 1 else ''} ({shown})")
+                f"{len(sizes)} PSD block{'s' if len(sizes) != 1 else ''} ({shown})"
+                + (", real form" if self.real_form else ""))
 
     def psd_constraints(self, gamma: object, size: int, real: bool) -> list[object]:
         """Γ (an affine expression ``C₀ + Σ_k z_k A_k`` in :attr:`variable` only, ``C₀`` the substituted
         data of a membership) as its diagonal blocks ``Q_c† Γ Q_c`` in a symmetry-adapted basis of all of
         ``C₀, A_k`` (:func:`steerdsl.sdp.symmetry_blocks.decompose`): ``Γ ⪰ 0`` iff each is; ``[Γ]`` itself
-        when splitting does not pay."""
+        when splitting does not pay.  With complex data, no constant and a real form (:attr:`congruence`,
+        checked by :func:`steerdsl.sdp.symmetry_conjugation.is_real_form`): the real symmetric blocks
+        ``(S Q_c)† Γ (S Q_c)`` (:attr:`real_form` set), always split since they are projected anyway (unless
+        the projection would not fit, :func:`steerdsl.sdp.symmetry_conjugation.projection_fits`)."""
         matrix = _sparse(gamma._coefs[(self.variable,)])  # picos' coefficients (vec Γ = C₀ + C z)
         constant = gamma._coefs.get(())
         offset = None if constant is None else _sparse(constant)
+        s = self.congruence
+        if not real and offset is None and s is not None and is_real_form(matrix, size, s):
+            bases = [s @ q for q in decompose(matrix, size, worth=1.0, congruence=s)]
+            if projection_fits([q.shape[1] for q in bases], matrix.shape[1]):
+                self.bases = bases
+                self.psd_blocks, self.real_form = [q.shape[1] for q in bases], True
+                return block_expressions(matrix, size, self.variable, bases, True)
         bases = decompose(matrix if offset is None else sp.hstack([offset, matrix]).tocsc(), size)
         self.bases = [q.real if real else q for q in bases]
         if not bases:
@@ -150,4 +166,6 @@ def reduce(scenario: Scenario, words: list[Word], per_word: dict[Word, np.ndarra
     basis = fixed_space(scenario, reps, generators, real)
     variable = picos.RealVariable("z", basis.shape[1])
     blocks = reduced_blocks(reps, basis, scenario.dim, real, variable)
-    return Reduction(blocks, variable, generators, order, scalar_count(reps, scenario.dim, real), basis.shape[1])
+    congruence = None if real else real_congruence(scenario, words, generators)
+    return Reduction(blocks, variable, generators, order, scalar_count(reps, scenario.dim, real), basis.shape[1],
+                     congruence=congruence)
