@@ -79,7 +79,8 @@ def conjugation_symmetric_functional(sc: Scenario, seed: int) -> Functional:
     d = sc.dim
 
     shift, reverse, *rest = relabelling_generators(sc)
-    f = orbit_average(Functional(sc, {key: _hermitian(rng, d) for key in sc.keys()}, exact=False, name="F"), [shift] + rest)
+    terms = {key: _hermitian(rng, d) for key in sc.keys()}
+    f = orbit_average(Functional(sc, terms, exact=False, name="F"), [shift] + rest)
     return Functional(sc, {k: (op + f.terms[key_image(reverse, k)].conj()) / 2 for k, op in f.terms.items()},
                       exact=False, name="F_conj")
 
