@@ -195,17 +195,18 @@ def bound(functional: Functional, sense: str = "max", level: str | int = "1+AB",
     if symmetry is not False and set(data_words(sc)) <= set(words):
         reduction = reduce_symmetry(sc, words, per_word, real, None if symmetry is True else symmetry)
     if reduction is not None:
-        mm = build(words, sc.dim, reduction.blocks.get, real, name="S", free=reduction.blocks.get)
+        gamma, size = reduction.moment_expression(words, sc.dim, real)
         blocks = dict(reduction.blocks)
     else:
         mm = build(words, sc.dim, lambda w: None, real, name="S")
+        gamma, size = mm.expression, mm.size
         blocks = dict(mm.variables)
     problem = picos.Problem()
     if reduction is not None:  # Γ ⪰ 0 as its blocks in a symmetry-adapted basis
         lmi = None
-        problem.add_list_of_constraints([b >> 0 for b in reduction.psd_constraints(mm.expression, mm.size, real)])
+        problem.add_list_of_constraints([b >> 0 for b in reduction.psd_constraints(gamma, size, real)])
     else:
-        lmi = problem.add_constraint(mm.expression >> 0)
+        lmi = problem.add_constraint(gamma >> 0)
     problem.add_constraint(picos.trace(blocks[EMPTY]) == 1)
     for k, w in enumerate(w for w in data_words(sc) if w not in blocks):  # products beyond the level
         blocks[w] = (picos.SymmetricVariable if real else picos.HermitianVariable)(f"E{k}", sc.dim)
@@ -219,7 +220,7 @@ def bound(functional: Functional, sense: str = "max", level: str | int = "1+AB",
     compiled = time.perf_counter() - start
     outcome = run(problem, f"{sense} of {functional.name} over level {level}", solver=solver)
     value = None if outcome.value is None else outcome.value + complex(functional.constant).real
-    details = {"moment_matrix_size": mm.size, "level": str(level)}
+    details = {"moment_matrix_size": size, "level": str(level)}
     if reduction is not None:
         details.update(reduction.describe())
         details["symmetry_note"] = reduction.summary()

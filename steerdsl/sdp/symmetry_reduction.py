@@ -16,8 +16,11 @@ import picos
 import scipy.sparse as sp
 
 from steerdsl.model.scenario import Scenario
-from steerdsl.sdp.npa_words import Word, adjoint
+from steerdsl.sdp.centred_moments import collins_gisin_rows, gamma_coefficients
+from steerdsl.sdp.moment_matrix import build
+from steerdsl.sdp.npa_words import Word, adjoint, is_data_word
 from steerdsl.sdp.symmetry import (
+    REYNOLDS_LIMIT,
     Symmetry,
     action_matrix,
     classes,
@@ -29,6 +32,7 @@ from steerdsl.sdp.symmetry import (
 )
 from steerdsl.sdp.symmetry_blocks import block_expressions, decompose
 from steerdsl.sdp.symmetry_group import detect
+from steerdsl.sdp.symmetry_orbits import orbit_fixed_space
 
 
 def reduced_blocks(reps: list[Word], basis: sp.spmatrix, dim: int, real: bool,
@@ -72,6 +76,17 @@ class Reduction:
     scalars_before: int
     scalars_after: int
     psd_blocks: list[int] = field(default_factory=list)
+    gamma: object | None = None
+    """Γ' = TΓT† in the centred basis (:mod:`steerdsl.sdp.centred_moments`), None when :attr:`blocks` holds
+    every class (then Γ is built from them)."""
+
+    def moment_expression(self, words: list[Word], dim: int, real: bool) -> tuple[object, int]:
+        """The matrix whose positivity is ``Γ ⪰ 0`` (``Γ'``, congruent to it, or ``Γ`` from the reduced
+        blocks), and its side."""
+        if self.gamma is not None:
+            return self.gamma, len(words) * dim
+        mm = build(words, dim, self.blocks.get, real, name="S", free=self.blocks.get)
+        return mm.expression, mm.size
 
     def describe(self) -> dict:
         """The result details: group order, generators, scalar variables before and after, PSD block sizes."""
@@ -120,7 +135,38 @@ def reduce(scenario: Scenario, words: list[Word], per_word: dict[Word, np.ndarra
         order = group_order(scenario, generators)
     if not generators:
         return None
-    basis = fixed_space(scenario, reps, generators, real)
+    before = scalar_count(reps, scenario.dim, real)
+    basis = orbit_fixed_space(scenario, reps, generators, real, REYNOLDS_LIMIT)
+    if basis is not None:
+        try:
+            coefs = gamma_coefficients(scenario, words, reps, basis)
+        except KeyError:  # a centred product outside the classes: the word set is not closed enough
+            basis = None
+    if basis is None:
+        basis = fixed_space(scenario, reps, generators, real)
+        variable = picos.RealVariable("z", basis.shape[1])
+        blocks = reduced_blocks(reps, basis, scenario.dim, real, variable)
+        return Reduction(blocks, variable, generators, order, before, basis.shape[1])
     variable = picos.RealVariable("z", basis.shape[1])
-    blocks = reduced_blocks(reps, basis, scenario.dim, real, variable)
-    return Reduction(blocks, variable, generators, order, scalar_count(reps, scenario.dim, real), basis.shape[1])
+    data = [w for w in reps if is_data_word(w)]
+    blocks = reduced_blocks(data, collins_gisin_rows(scenario, data, reps, basis), scenario.dim, real, variable)
+    gamma = _expression(coefs, len(words) * scenario.dim, real, variable)
+    return Reduction(blocks, variable, generators, order, before, basis.shape[1], gamma=gamma)
+
+
+def _expression(coefs: sp.spmatrix, size: int, real: bool, variable: picos.RealVariable) -> object:
+    """The picos affine expression ``vec Γ = C z`` (column-major), made exactly Hermitian (``C`` averaged
+    with its adjoint's rows) as picos requires for ``Γ ⪰ 0``."""
+    swap = np.arange(size * size).reshape(size, size).T.ravel()
+    c = sp.coo_matrix(coefs)
+    c = sp.coo_matrix((np.r_[c.data, c.data.conj()] / 2, (np.r_[c.row, swap[c.row]], np.r_[c.col, c.col])),
+                      shape=c.shape).tocsr().tocoo()  # C averaged with its transposed-position conjugate
+    keep = np.abs(c.data) > 1e-14
+    rows, cols = cvxopt.matrix(c.row[keep].astype(np.int64)), cvxopt.matrix(c.col[keep].astype(np.int64))
+    values = c.data[keep]
+    shape = (size * size, variable.dim)
+    if real:
+        matrix = cvxopt.spmatrix(cvxopt.matrix(np.ascontiguousarray(values.real)), rows, cols, shape, "d")
+        return picos.expressions.AffineExpression("Γ'", (size, size), {(variable,): matrix})
+    matrix = cvxopt.spmatrix(cvxopt.matrix(values.astype(complex)), rows, cols, shape, "z")
+    return picos.expressions.ComplexAffineExpression("Γ'", (size, size), {(variable,): matrix})
