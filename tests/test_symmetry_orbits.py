@@ -15,7 +15,9 @@ from steerdsl.sdp import symmetry, symmetry_orbits
 from steerdsl.sdp.centred_moments import centred_product, closed_under_subwords
 from steerdsl.sdp.npa_words import level_words
 from steerdsl.sdp.relaxation import _per_word, bound
+from steerdsl.sdp.size import DATA_BYTES_PER_ENTRY, SDPSize, SDPTooLarge, moment_size, reduced_size
 from steerdsl.sdp.symmetry_reduction import reduce
+from steerdsl.sets import registry
 
 
 def _scenario(alices: int, inputs: int, outcomes: int, d: int) -> Scenario:
@@ -119,3 +121,35 @@ def test_three_alices_reduced_bound_uses_the_centred_path_and_equals_unreduced()
     off = bound(F, "max", "1+AB", symmetry=False)
     assert on.details["symmetry"]["scalars_after"] == reduction.scalars_after
     assert on.value == pytest.approx(off.value, abs=1e-7)
+
+
+def test_size_guard_takes_the_reduced_problem():
+    """A symmetric bound above the variable limit unreduced but below it reduced is answered; the same bound
+    with symmetry off is refused before building (E182's SDPTooLarge), and a limit below the reduced size
+    refuses it with the reduced estimate."""
+    sc = _scenario(3, 2, 2, 2)
+    F = symmetric_functional(sc, 7)
+    plain = moment_size(sc, "1+AB", sc.dim, task="NPA bound")
+    reduced = reduce(sc, level_words(sc, "1+AB"), _per_word(F), False).scalars_after
+    limit = {"max_sdp_size": plain.variables // 4}
+    assert reduced < limit["max_sdp_size"]
+    answer = registry.ask("bound", "npa", F, dict(limit), sense="max")
+    assert answer.details["symmetry"]["scalars_after"] == reduced
+    assert answer.value == pytest.approx(bound(F, "max", "1+AB").value, abs=1e-7)
+    with pytest.raises(SDPTooLarge) as refused:
+        registry.ask("bound", "npa", F, dict(limit, symmetry=False), sense="max")
+    assert refused.value.size.variables == plain.variables
+    with pytest.raises(SDPTooLarge) as refused:
+        registry.ask("bound", "npa", F, {"max_sdp_size": reduced - 1}, sense="max")
+    assert refused.value.size.variables == reduced
+    assert refused.value.size.data_entries > 0
+
+
+def test_reduced_size_counts_dense_block_data():
+    """The reduced estimate charges every block coefficient (dense after the symmetry-adapted basis) to
+    memory, for either solver."""
+    size = reduced_size(1000, [40, 40, 20])
+    assert size.block_entries == 3600 and size.data_entries == 4 * 1000 * 3600
+    bare = SDPSize("t", 3, 40, 1000, 3600)
+    for solver in ("cvxopt", "qics"):
+        assert size.memory_for(solver) - bare.memory_for(solver) == DATA_BYTES_PER_ENTRY * size.data_entries

@@ -8,6 +8,7 @@ Parrilo, J. Pure Appl. Algebra 192, 95 (2004)); the PSD blocks from :mod:`steerd
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import cvxopt
@@ -19,6 +20,7 @@ from steerdsl.model.scenario import Scenario
 from steerdsl.sdp.centred_moments import collins_gisin_rows, gamma_coefficients
 from steerdsl.sdp.moment_matrix import build
 from steerdsl.sdp.npa_words import Word, adjoint, is_data_word
+from steerdsl.sdp.size import SDPSize, reduced_size
 from steerdsl.sdp.symmetry import (
     REYNOLDS_LIMIT,
     Symmetry,
@@ -101,19 +103,23 @@ class Reduction:
         return (f"symmetry: group order {self.order}, scalars {self.scalars_before} → {self.scalars_after}, "
                 f"{len(sizes)} PSD block{'s' if len(sizes) != 1 else ''} ({shown})")
 
-    def psd_constraints(self, gamma: object, size: int, real: bool) -> list[object]:
+    def psd_constraints(self, gamma: object, size: int, real: bool,
+                        guard: Callable[[SDPSize], object] | None = None) -> list[object]:
         """Γ (an affine expression in :attr:`variable` only) as its diagonal blocks ``Q_c† Γ Q_c`` in a
         symmetry-adapted basis (:func:`steerdsl.sdp.symmetry_blocks.decompose`): ``Γ ⪰ 0`` iff each is;
-        ``[Γ]`` itself when splitting does not pay."""
+        ``[Γ]`` itself when splitting does not pay.  ``guard`` is called on the reduced problem's size
+        (:func:`steerdsl.sdp.size.reduced_size`) once the blocks are known, before their coefficients are
+        built, and may raise."""
         coefs = gamma._coefs[(self.variable,)]  # picos' coefficient matrix (vec Γ = C z), as in moment_matrix
         coo = cvxopt.sparse(coefs)
         matrix = sp.csc_matrix((np.array(coo.V).ravel(), (np.array(coo.I).ravel(), np.array(coo.J).ravel())),
                                shape=coo.size)
         bases = decompose(matrix, size)
+        self.psd_blocks = [q.shape[1] for q in bases] if bases else [size]
+        if guard is not None:
+            guard(reduced_size(self.scalars_after, self.psd_blocks, "symmetry-reduced bound"))
         if not bases:
-            self.psd_blocks = [size]
             return [gamma]
-        self.psd_blocks = [q.shape[1] for q in bases]
         return block_expressions(matrix, size, self.variable, bases, real)
 
 
