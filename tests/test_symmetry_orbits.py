@@ -107,6 +107,10 @@ def test_group_elements_close():
     gens = relabelling_generators(sc)
     assert len(symmetry_orbits.elements(sc, gens, 5000)) == symmetry.group_order(sc, gens) == 36
     assert symmetry_orbits.elements(sc, gens, 10) is None
+    ident = symmetry.identity(sc)
+    h = np.array([[1, 1], [1, -1]]) / np.sqrt(2)
+    cliffords = [symmetry.Symmetry(ident.slots, ident.inputs, ident.outcomes, u) for u in (h, np.diag([1, 1j]))]
+    assert len(symmetry_orbits.elements(sc, cliffords, 5000)) == symmetry.group_order(sc, cliffords) == 24
 
 
 def test_three_alices_reduced_bound_uses_the_centred_path_and_equals_unreduced():

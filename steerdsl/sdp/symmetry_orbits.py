@@ -52,7 +52,9 @@ def _unit(unitary: np.ndarray | None) -> np.ndarray | None:
     if unitary is None:
         return None
     u = np.asarray(unitary, dtype=complex)
-    u = u / (u.flat[np.argmax(np.abs(u))] / abs(u.flat[np.argmax(np.abs(u))]))
+    size = np.abs(u).ravel()
+    first = u.flat[np.flatnonzero(size > size.max() - 1e-6)[0]]  # the first of the largest entries: stable
+    u = u / (first / abs(first))
     return None if np.allclose(u, np.eye(len(u)) * u[0, 0]) else u
 
 
@@ -96,7 +98,7 @@ def inverse(g: Symmetry) -> Symmetry:
 
 
 def _key(scenario: Scenario, g: Symmetry) -> tuple:
-    u = b"" if g.unitary is None else np.round(g.unitary, 8).tobytes()
+    u = b"" if g.unitary is None else (np.round(g.unitary, 8) + 0.0).tobytes()  # + 0.0: no negative zeros
     return tuple(letter_permutation(scenario, g)), u
 
 
