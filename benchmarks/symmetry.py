@@ -65,12 +65,13 @@ def symmetric_functional(sc: Scenario, seed: int) -> Functional:
 
 
 def cases(large: bool) -> list[tuple[str, Scenario]]:
-    """The benchmark's scenarios: 2 Alices 3×3 with a qubit Bob, and with ``large`` d = 4 and 3 Alices."""
+    """The benchmark's scenarios: 2 Alices 3×3 with a qubit Bob, and with ``large`` 3 Alices and d = 4 (the
+    longest, the unreduced d = 4 solve, last)."""
     alice = [Alice(name, 3, (3, 3, 3)) for name in "ACD"]
     out = [("2 Alices 3×3, d = 2", Scenario(tuple(alice[:2]), (Bob("B", 2),)))]
     if large:
-        out += [("2 Alices 3×3, d = 4", Scenario(tuple(alice[:2]), (Bob("B", 4),))),
-                ("3 Alices 3×3, d = 2", Scenario(tuple(alice), (Bob("B", 2),)))]
+        out += [("3 Alices 3×3, d = 2", Scenario(tuple(alice), (Bob("B", 2),))),
+                ("2 Alices 3×3, d = 4", Scenario(tuple(alice[:2]), (Bob("B", 4),)))]
     return out
 
 
