@@ -2,8 +2,11 @@
 split into the blocks of a symmetry-adapted basis.
 
 The group is detected (:mod:`steerdsl.sdp.symmetry_group`) or given; the invariant subspace of the moment
-blocks comes from :mod:`steerdsl.sdp.symmetry` (Reynolds argument: some optimum is invariant, Gatermann &
-Parrilo, J. Pure Appl. Algebra 192, 95 (2004)); the PSD blocks from :mod:`steerdsl.sdp.symmetry_blocks`.
+blocks (Reynolds argument: some optimum is invariant, Gatermann & Parrilo, J. Pure Appl. Algebra 192, 95
+(2004)) comes orbit by orbit in the centred basis (:mod:`steerdsl.sdp.symmetry_orbits`; Γ is then posed as
+the congruent ``Γ' = TΓT†`` of :mod:`steerdsl.sdp.centred_moments`), or, when the word set is not closed
+under subwords, from the Collins–Gisin action of :mod:`steerdsl.sdp.symmetry`; the PSD blocks from
+:mod:`steerdsl.sdp.symmetry_blocks`.
 """
 
 from __future__ import annotations
@@ -128,7 +131,8 @@ def reduce(scenario: Scenario, words: list[Word], per_word: dict[Word, np.ndarra
     """Reduce a bound ``max Σ_w Re tr(G_w X_w)`` over Γ(words) ⪰ 0: the given ``generators`` (checked to
     leave the objective invariant; ValueError otherwise) or the detected group
     (:func:`steerdsl.sdp.symmetry_group.detect`).  None when the group is trivial (the caller builds the
-    unreduced problem)."""
+    unreduced problem).  The centred path (:attr:`Reduction.gamma` set, :attr:`Reduction.blocks` the data
+    words' Collins–Gisin blocks) when the classes allow it, else every class block in Collins–Gisin form."""
     reps = classes(words)
     objective = objective_vector(per_word, reps, scenario.dim)
     if generators is None:
