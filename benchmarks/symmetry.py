@@ -20,9 +20,17 @@ import numpy as np
 
 from steerdsl.model.assemblage import Assemblage, Functional
 from steerdsl.model.scenario import Alice, Bob, Scenario
-from steerdsl.sdp.relaxation import bound
+from steerdsl.sdp.npa_words import level_words
+from steerdsl.sdp.relaxation import _per_word, bound
+from steerdsl.sdp.size import SDPTooLarge, check_size, moment_size
 from steerdsl.sdp.symmetry import Symmetry
 from steerdsl.sdp.symmetry_group import key_image, orbit_average
+from steerdsl.sdp.symmetry_reduction import reduce
+
+from .harness import MEMORY_LIMIT_GIB, Case, Side, run_side
+
+TIMEOUT = 3600.0
+"""Seconds one side may take (the unreduced 2-Alice 3×3 d = 4 solve takes 6–8 min alone, more when shared)."""
 
 ROOT = Path(__file__).resolve().parent.parent
 START, END = "<!-- symmetry -->", "<!-- /symmetry -->"
@@ -86,43 +94,98 @@ def conjugation_symmetric_functional(sc: Scenario, seed: int) -> Functional:
 
 
 def cases(large: bool) -> list[tuple[str, Scenario]]:
-    """The benchmark's scenarios: 2 Alices 3×3 with a qubit Bob, and with ``large`` d = 4 and 3 Alices."""
+    """The benchmark's scenarios: 2 Alices 3×3 with a qubit Bob, and with ``large`` 3 Alices and d = 4 (the
+    longest, the unreduced d = 4 solve, last)."""
     alice = [Alice(name, 3, (3, 3, 3)) for name in "ACD"]
     out = [("2 Alices 3×3, d = 2", Scenario(tuple(alice[:2]), (Bob("B", 2),)))]
     if large:
-        out += [("2 Alices 3×3, d = 4", Scenario(tuple(alice[:2]), (Bob("B", 4),))),
-                ("3 Alices 3×3, d = 2", Scenario(tuple(alice), (Bob("B", 2),)))]
+        out += [("3 Alices 3×3, d = 2", Scenario(tuple(alice), (Bob("B", 2),))),
+                ("2 Alices 3×3, d = 4", Scenario(tuple(alice[:2]), (Bob("B", 4),)))]
     return out
 
 
+def prepare(index: int, large: bool) -> Functional:
+    """The functional of case ``index`` of :func:`cases` (untimed, in the worker)."""
+    return symmetric_functional(cases(large)[index][1], 7)
+
+
+def solve_on(F: Functional) -> dict:
+    """The bound with symmetry: detection, invariant subspace, block split, solve."""
+    r = bound(F, "max", "1+AB", symmetry=True)
+    return {"value": r.value, "compile": r.compile_seconds, "solve": r.solve_seconds, "status": r.status,
+            "sdp": dict(r.details.get("symmetry", {}), side=r.details["moment_matrix_size"])}
+
+
+def solve_off(F: Functional) -> dict:
+    """The plain problem."""
+    r = bound(F, "max", "1+AB", symmetry=False)
+    return {"value": r.value, "compile": r.compile_seconds, "solve": r.solve_seconds, "status": r.status}
+
+
+def reduce_only(F: Functional) -> dict:
+    """Detection and reduction alone (invariant subspace, Γ' and the data blocks), no block split or solve."""
+    sc = F.scenario
+    words = level_words(sc, "1+AB")
+    start = time.perf_counter()
+    reduce(sc, words, _per_word(F), False)
+    return {"value": None, "compile": time.perf_counter() - start, "solve": 0.0}
+
+
+def _within_limits(sc: Scenario) -> bool:
+    """Whether the plain problem passes the size guard (:func:`steerdsl.sdp.size.check_size`) at the default
+    variable limit and the worker's memory (:data:`benchmarks.harness.MEMORY_LIMIT_GIB`; the unreduced d = 4
+    case needs 5 GiB, above the default 2 GiB, and is the reference of the acceptance)."""
+    try:
+        check_size(moment_size(sc, "1+AB", sc.dim, task="NPA bound"), None, MEMORY_LIMIT_GIB)
+    except SDPTooLarge:
+        return False
+    return True
+
+
+def _side(index: int, large: bool, task: str) -> dict:
+    case = Case("symmetry", task, "benchmarks.symmetry:prepare", {"index": index, "large": large},
+                Side(f"benchmarks.symmetry:{task}", task))
+    return run_side(case, case.ours, repeats=0, max_seconds=0.0, timeout=TIMEOUT)
+
+
+def _cell(side: dict | None) -> tuple[str, str]:
+    if side is None:
+        return "not within limits", "—"
+    if "error" in side:
+        return side["error"], "—"
+    return f"{side['total']:.1f}", f"{side['maxrss_mib'] / 1024:.2f}"
+
+
 def run(large: bool = False) -> list[str]:
-    """One table row per case: time and value with symmetry on and off, group order, scalars."""
-    rows = ["| case | group order | scalars before → after | PSD blocks (largest) | Γ side | on (s) | off (s) | "
-            "speed-up | abs(on − off) |", "|---|---|---|---|---|---|---|---|---|"]
-    for label, sc in cases(large):
-        F = symmetric_functional(sc, 7)
-        t = time.perf_counter()
-        on = bound(F, "max", "1+AB", symmetry=True)
-        t_on = time.perf_counter() - t
-        t = time.perf_counter()
-        off = bound(F, "max", "1+AB", symmetry=False)
-        t_off = time.perf_counter() - t
-        info = on.details.get("symmetry", {})
+    """One table row per case, each side in its own spawned worker (time end to end, peak memory): symmetry
+    on, the reduction alone, and off when the plain problem passes the default size guard."""
+    rows = ["| case | group order | scalars before → after | PSD blocks (largest) | Γ side | reduction alone (s, GiB) "
+            "| on (s) | on peak (GiB) | off (s) | off peak (GiB) | ratio (off/on) | abs(on − off) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for index, (label, sc) in enumerate(cases(large)):
+        alone = _side(index, large, "reduce_only")
+        on = _side(index, large, "solve_on")
+        off = _side(index, large, "solve_off") if _within_limits(sc) else None
+        info = on.get("sdp", {})
         blocks = info.get("blocks", [])
+        ok = "error" not in on and off is not None and "error" not in off
+        ratio = f"{off['total'] / on['total']:.1f}×" if ok else "—"
+        diff = f"{abs(on['value'] - off['value']):.1e}" if ok else "—"
+        alone_cell = "{} s, {} GiB".format(*_cell(alone)) if "error" not in alone else alone["error"]
         rows.append(f"| {label} | {info.get('group_order')} | {info.get('scalars_before')} → "
-                    f"{info.get('scalars_after')} | {len(blocks)} ({max(blocks, default=0)}) | "
-                    f"{off.details['moment_matrix_size']} | {t_on:.1f} | {t_off:.1f} | {t_off / t_on:.1f}× | "
-                    f"{abs(on.value - off.value):.1e} |")
+                    f"{info.get('scalars_after')} | {len(blocks)} ({max(blocks, default=0)}) | {info.get('side')} | "
+                    f"{alone_cell} | {' | '.join(_cell(on))} | {' | '.join(_cell(off))} | {ratio} | {diff} |")
+        print(rows[-1], flush=True)
     return rows
 
 
 def run_real_form(large: bool = False) -> list[str]:
-    """One table row per case (the first two of :func:`cases`): :func:`conjugation_symmetric_functional` with
+    """One table row per 2-Alice case of :func:`cases`: :func:`conjugation_symmetric_functional` with
     symmetry on (real form), on with the real form withheld (the same group and blocks, complex; the congruence
     patched to None), and off."""
     rows = ["| case | group order | PSD blocks (largest) | on, real form (s) | on, complex (s) | off (s) | "
             "real form vs complex | on vs off | abs(on − off) |", "|---|---|---|---|---|---|---|---|---|"]
-    for label, sc in cases(large)[:2]:
+    for label, sc in [c for c in cases(large) if c[0].startswith("2 Alices")]:
         F = conjugation_symmetric_functional(sc, 7)
         t = time.perf_counter()
         on = bound(F, "max", "1+AB", symmetry=True)
@@ -151,7 +214,11 @@ def section(lines: list[str]) -> str:
             f"Generated by `python -m benchmarks.symmetry` on {when} ({platform.machine()}, Python "
             f"{platform.python_version()}); one run per case, wall-clock seconds (compile + solve) on a 2-core "
             "machine shared with other jobs (on: detection, invariant subspace, block split, solve; off: the plain "
-            "problem). Functional: random Hermitian operators (seed 7) averaged over the combined relabellings of "
+            "problem; each side in its own spawned process, peak memory its `ru_maxrss`; *reduction alone*: "
+            "detection and invariant subspace with Γ' and the data blocks, no solve; *not within limits*: the plain "
+            "problem is refused by the size guard at the default variable limit and the worker's 12 GiB). "
+            "Functional: random Hermitian operators (seed 7) "
+            "averaged over the combined relabellings of "
             "`relabelling_generators` (every slot at once: outcome shift and reversal, input shift, slot shift); "
             "the detection finds the group it leaves invariant.", ""]
     return "\n".join(head + lines + [END]) + "\n"

@@ -18,6 +18,7 @@ Acín, NJP 10, 073013 (2008); almost quantum: Navascués et al., Nat. Commun.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numpy as np
 import picos
@@ -31,6 +32,7 @@ from steerdsl.sdp.moment_matrix import build, cg_expansion, data_words, dual_blo
 from steerdsl.sdp.noise import ROBUSTNESS, VISIBILITY, Mixing, noise_assemblage
 from steerdsl.sdp.npa_words import EMPTY, level_words
 from steerdsl.sdp.result import SDPResult, verdict_from_margin
+from steerdsl.sdp.size import SDPSize, moment_size
 from steerdsl.sdp.solve import run
 from steerdsl.sdp.symmetry import Symmetry
 from steerdsl.sdp.symmetry_data import reduce_data
@@ -202,7 +204,8 @@ def _functional_objective(per_word: dict, block_of):
 
 
 def bound(functional: Functional, sense: str = "max", level: str | int = "1+AB",
-          solver: str | None = None, symmetry: bool | list[Symmetry] = False) -> SDPResult:
+          solver: str | None = None, symmetry: bool | list[Symmetry] = False,
+          guard: Callable[[SDPSize], object] | None = None) -> SDPResult:
     """``max`` (or ``min``) of ``β_F(σ) = Σ tr(F_w σ_w) + c`` over the relaxation of ``level``:
     every block of Γ is a variable, ``tr ρ_B = 1``.  An outer bound: every quantum assemblage
     satisfies it (physics.md §4.2).  ``symmetry``: True detects the group of relabellings (combined, of
@@ -211,7 +214,9 @@ def bound(functional: Functional, sense: str = "max", level: str | int = "1+AB",
     (:mod:`steerdsl.sdp.symmetry_reduction`; same optimum), a list gives the generators, False (the default
     here; the ``npa`` set turns it on) builds the unreduced problem.  Reported in ``details["symmetry"]``
     and ``details["symmetry_note"]``; the LMI dual (for certificates) is kept only unreduced, so callers
-    that certify keep the default."""
+    that certify keep the default.  ``guard`` (e.g. :func:`steerdsl.sdp.size.check_size` with the limits),
+    when given, is called on the size of the problem that will be solved before it is built — the reduced
+    one (:func:`steerdsl.sdp.size.reduced_size`, after the reduction) or the plain one — and may raise."""
     sc = functional.scenario
     if sc.kind not in ("standard", "multipartite", "bell"):
         raise ValueError(f"bounds over this relaxation are for one Bob without input, not a {sc.kind} scenario")
@@ -223,17 +228,21 @@ def bound(functional: Functional, sense: str = "max", level: str | int = "1+AB",
     if symmetry is not False and set(data_words(sc)) <= set(words):
         reduction = reduce_symmetry(sc, words, per_word, real, None if symmetry is True else symmetry)
     if reduction is not None:
-        mm = build(words, sc.dim, reduction.blocks.get, real, name="S", free=reduction.blocks.get)
+        gamma, size = reduction.moment_expression(words, sc.dim, real)
         blocks = dict(reduction.blocks)
     else:
+        if guard is not None:
+            guard(moment_size(sc, level, sc.dim, task="NPA bound"))
         mm = build(words, sc.dim, lambda w: None, real, name="S")
+        gamma, size = mm.expression, mm.size
         blocks = dict(mm.variables)
     problem = picos.Problem()
     if reduction is not None:  # Γ ⪰ 0 as its blocks in a symmetry-adapted basis
         lmi = None
-        problem.add_list_of_constraints([b >> 0 for b in reduction.psd_constraints(mm.expression, mm.size, real)])
+        split = reduction.psd_constraints(gamma, size, real, guard)
+        problem.add_list_of_constraints([b >> 0 for b in split])
     else:
-        lmi = problem.add_constraint(mm.expression >> 0)
+        lmi = problem.add_constraint(gamma >> 0)
     problem.add_constraint(picos.trace(blocks[EMPTY]) == 1)
     for k, w in enumerate(w for w in data_words(sc) if w not in blocks):  # products beyond the level
         blocks[w] = (picos.SymmetricVariable if real else picos.HermitianVariable)(f"E{k}", sc.dim)
@@ -247,7 +256,7 @@ def bound(functional: Functional, sense: str = "max", level: str | int = "1+AB",
     compiled = time.perf_counter() - start
     outcome = run(problem, f"{sense} of {functional.name} over level {level}", solver=solver)
     value = None if outcome.value is None else outcome.value + complex(functional.constant).real
-    details = {"moment_matrix_size": mm.size, "level": str(level)}
+    details = {"moment_matrix_size": size, "level": str(level)}
     if reduction is not None:
         details.update(reduction.describe())
         details["symmetry_note"] = reduction.summary()

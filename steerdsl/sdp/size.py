@@ -70,6 +70,14 @@ CVXOPT_BYTES_PER_VARIABLE_PAIR = 16
 QICS_BYTES_PER_VARIABLE_PAIR = 24
 """Bytes per n²: qics' Schur complement, a cone's term of it and the factored copy."""
 
+DATA_BYTES_PER_ENTRY = 48
+"""Bytes per dense constraint-data entry: the complex coefficient and its indices as built (cvxopt ``spmatrix``,
+16 + 8 bytes), and the real copy the solver interface makes (values and indices, 16 + 8 bytes)."""
+
+REDUCIBLE_VARIABLES = 250_000
+"""Largest unreduced estimate (:func:`moment_size`) of a bound that may be symmetry-reduced before it is
+guarded on its reduced size (the 3-Alice 3×3 qubit almost-quantum bound: 235,984 by that estimate)."""
+
 MODELLED_SOLVERS = ("cvxopt", "qics")
 """The solvers whose memory is modelled; for any other the estimate is that of the default choice."""
 
@@ -103,7 +111,8 @@ def _gib(n: float) -> str:
 class SDPSize:
     """An SDP's size: PSD ``blocks`` of side up to ``block_dim``, ``variables`` real unknowns, and
     ``block_entries`` = Σ_b N_b² over the blocks' complex sides (None: ``blocks · block_dim²``);
-    ``chosen`` the solver asked for (None: the one :func:`~steerdsl.sdp.solve.qics_first` would pick)."""
+    ``chosen`` the solver asked for (None: the one :func:`~steerdsl.sdp.solve.qics_first` would pick);
+    ``data_entries`` the dense constraint data's nonzeros (:data:`DATA_BYTES_PER_ENTRY` each)."""
 
     task: str
     blocks: int
@@ -111,6 +120,9 @@ class SDPSize:
     variables: int
     block_entries: int | None = None
     chosen: str | None = None
+    data_entries: int | None = None
+    """Nonzeros of the constraint data when they are dense (a symmetry-reduced problem, where every block's
+    coefficients are full); None: sparse, inside the base memory."""
 
     @property
     def real_entries(self) -> int:
@@ -134,12 +146,14 @@ class SDPSize:
 
     def memory_for(self, solver: str) -> int:
         """Peak bytes of solving it with ``solver`` (module docstring): cvxopt
-        ``B_c + 8 n S + 16 n²``, qics ``B_q + 24 n²``."""
+        ``B_c + 8 n S + 16 n²``, qics ``B_q + 24 n²``, each plus :data:`DATA_BYTES_PER_ENTRY` per dense
+        data entry."""
         n = self.variables
+        data = DATA_BYTES_PER_ENTRY * (self.data_entries or 0)
         if solver == "qics":
-            return QICS_BASE_MEMORY + QICS_BYTES_PER_VARIABLE_PAIR * n * n
+            return QICS_BASE_MEMORY + QICS_BYTES_PER_VARIABLE_PAIR * n * n + data
         return (CVXOPT_BASE_MEMORY + CVXOPT_BYTES_PER_ENTRY * n * self.real_entries
-                + CVXOPT_BYTES_PER_VARIABLE_PAIR * n * n)
+                + CVXOPT_BYTES_PER_VARIABLE_PAIR * n * n + data)
 
     @property
     def memory_bytes(self) -> int:
@@ -224,6 +238,13 @@ def quantum_size(scenario: Scenario, test: str, options: dict) -> SDPSize:
     if test == "parent_states":
         return parents_size(scenario, None)
     return parents_size(scenario, str(level or "1+AB"))
+
+
+def reduced_size(variables: int, blocks: list[int], task: str = "symmetry-reduced") -> SDPSize:
+    """A symmetry-reduced SDP as built: ``variables`` scalars, PSD blocks of the complex sides ``blocks``
+    whose coefficients are dense (``n · Σ_b (2N_b)²`` data entries at most, complex data as real)."""
+    entries = sum(b * b for b in blocks)
+    return SDPSize(task, len(blocks), max(blocks, default=0), variables, entries, data_entries=4 * variables * entries)
 
 
 def too_large_diagnostic(exc: SDPTooLarge, span: Span | None) -> Diagnostic:

@@ -111,19 +111,24 @@ def _maps(dim: int, unitary: np.ndarray | None, conjugate: bool = False) -> tupl
     return conj_map, conj_map @ dagger
 
 
-def action_matrix(scenario: Scenario, reps: list[Word], g: Symmetry) -> sp.csr_matrix:
+def action_matrix(scenario: Scenario, reps: list[Word], g: Symmetry, image=word_image,
+                  rows_of: list[int] | None = None, index: dict[Word, int] | None = None) -> sp.csr_matrix:
     """``A_g`` on the real coordinates ``y`` (``2d²`` per class, in the order of ``reps``):
     ``X'_w = U_g (Σ_v c_{w,v} X̃_v) U_g†`` with ``X̃_v = X_v`` or ``X_{v†}†`` (``conj(X̃_v)`` for an
-    antiunitary ``g``).  Raises ValueError when the image leaves the word set (the level is not closed
-    under ``g``)."""
+    antiunitary ``g``) and ``g(w) = Σ_v c_{w,v} v``
+    given by ``image`` (:func:`word_image`; another basis of the same words, e.g. the centred one of
+    :mod:`steerdsl.sdp.symmetry_orbits`), only the rows of the classes ``rows_of`` when given (in that order);
+    ``index`` the position of each class in ``reps``, when already at hand.  Raises ValueError when the
+    image leaves the word set (the level is not closed under ``g``)."""
     d = scenario.dim
     m = 2 * d * d
-    index = {w: i for i, w in enumerate(reps)}
+    index = {w: i for i, w in enumerate(reps)} if index is None else index
     plain, daggered = _maps(d, g.unitary, g.conjugate)
     rows, cols, vals = [], [], []
     local = np.arange(m)
-    for i, w in enumerate(reps):
-        for v, c in word_image(scenario, g, w).items():
+    selected = range(len(reps)) if rows_of is None else rows_of
+    for i, w in enumerate(reps[r] for r in selected):
+        for v, c in image(scenario, g, w).items():
             rep = min(v, adjoint(v))
             if rep not in index:
                 raise ValueError(f"the word set is not closed under the symmetry (image word {v})")
@@ -133,7 +138,10 @@ def action_matrix(scenario: Scenario, reps: list[Word], g: Symmetry) -> sp.csr_m
             cols.append(index[rep] * m + local[cc])
             vals.append(block[r, cc])
     n = m * len(reps)
-    return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
+    shape = (n if rows_of is None else m * len(rows_of), n)
+    if not vals:
+        return sp.csr_matrix(shape)
+    return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=shape)
 
 
 def structure_rows(reps: list[Word], dim: int, real: bool) -> sp.csr_matrix:

@@ -100,10 +100,11 @@ def block_expressions(coefs: sp.spmatrix, size: int, variable: picos.RealVariabl
         coef[np.abs(coef) < 1e-13] = 0
         rows, cols = np.nonzero(coef)
         values = coef[rows, cols]
+        rows, cols = cvxopt.matrix(rows.astype(np.int64)), cvxopt.matrix(cols.astype(np.int64))  # no lists
         if real:
-            matrix = cvxopt.spmatrix(values.real.tolist(), rows.tolist(), cols.tolist(), (b * b, k), "d")
+            matrix = cvxopt.spmatrix(cvxopt.matrix(np.ascontiguousarray(values.real)), rows, cols, (b * b, k), "d")
             out.append(picos.expressions.AffineExpression(f"Γ{index}", (b, b), {(variable,): matrix}))
         else:
-            matrix = cvxopt.spmatrix(values.astype(complex).tolist(), rows.tolist(), cols.tolist(), (b * b, k), "z")
+            matrix = cvxopt.spmatrix(cvxopt.matrix(values.astype(complex)), rows, cols, (b * b, k), "z")
             out.append(picos.expressions.ComplexAffineExpression(f"Γ{index}", (b, b), {(variable,): matrix}))
     return out

@@ -30,8 +30,18 @@ def _size(scenario: Scenario, options: dict[str, Any]) -> sdp_size.SDPSize:
     return sdp_size.quantum_size(scenario, "npa", options)
 
 
-def _outer_bound_size(scenario: Scenario, options: dict[str, Any]) -> sdp_size.SDPSize:
-    return sdp_size.moment_size(scenario, options["level"], scenario.dim, task="NPA bound")
+def _symmetric(options: dict[str, Any]) -> bool:
+    """Whether the bound is symmetry-reduced: on by default; certificates need the unreduced dual, and
+    --no-symmetry (runner option no_symmetry) wins over the line."""
+    return bool(options.get("symmetry", True)) and not options.get("certify") and not options.get("no_symmetry")
+
+
+def _outer_bound_size(scenario: Scenario, options: dict[str, Any]) -> sdp_size.SDPSize | None:
+    """The plain problem's estimate; None for a symmetric bound that may be reduced (below
+    :data:`~steerdsl.sdp.size.REDUCIBLE_VARIABLES`): :func:`bound` guards the reduced problem once the
+    reduction has run (its size is known only then)."""
+    plain = sdp_size.moment_size(scenario, options["level"], scenario.dim, task="NPA bound")
+    return None if _symmetric(options) and plain.variables <= sdp_size.REDUCIBLE_VARIABLES else plain
 
 
 SYMMETRY_MIN_VARIABLES = 300
@@ -43,12 +53,6 @@ a second) would cost more than it saves."""
 def _worth_reducing(sigma: Assemblage, options: dict[str, Any]) -> bool:
     """:func:`_symmetric`, and the problem is large enough (:data:`SYMMETRY_MIN_VARIABLES`)."""
     return _symmetric(options) and _size(sigma.scenario, options).variables >= SYMMETRY_MIN_VARIABLES
-
-
-def _symmetric(options: dict[str, Any]) -> bool:
-    """Reduce by symmetry: the ``symmetry`` option (on by default), off when certifying (certificates need the
-    unreduced LMI dual) and under ``--no-symmetry`` (runner option ``no_symmetry``, which wins over the line)."""
-    return bool(options.get("symmetry", True)) and not options.get("certify") and not options.get("no_symmetry")
 
 
 def membership(sigma: Assemblage, options: dict[str, Any]) -> SDPResult:
@@ -70,8 +74,13 @@ def visibility(sigma: Assemblage, noise: Any, options: dict[str, Any]) -> SDPRes
 def bound(functional: Functional, sense: str, options: dict[str, Any]) -> SDPResult:
     """The outer bound over the relaxation (:func:`steerdsl.sdp.relaxation.bound`), certified with ``certify``;
     with ``dims`` also the see-saw inner bound, as ``details["bracket"]`` (lower ≤ upper)."""
+    symmetric = _symmetric(options)
+
+    def guard(size: sdp_size.SDPSize) -> None:
+        sdp_size.check_size(size, options.get("max_sdp_size"), options.get("max_sdp_memory"), options.get("solver"))
+
     outer = relaxation.bound(functional, sense=sense, level=str(options["level"]), solver=options["solver"],
-                             symmetry=_symmetric(options))
+                             symmetry=symmetric, guard=guard if symmetric else None)
     if options.get("certify"):
         outer = certify.certify_bound(functional, sense, outer)
     return seesaw.with_inner_bound(outer, functional, sense, options)

@@ -51,12 +51,16 @@ def with_inner_bound(outer: SDPResult, functional: Functional, sense: str, optio
     return outer
 
 
-def bracket_size(outer: Callable[[Scenario, dict[str, Any]], sdp_size.SDPSize]
-                 ) -> Callable[[Scenario, dict[str, Any]], sdp_size.SDPSize]:
-    """The size of a bound that may add a see-saw (``dims``): the larger of the outer SDP and the see-saw's."""
-    def sized(scenario: Scenario, options: dict[str, Any]) -> sdp_size.SDPSize:
+def bracket_size(outer: Callable[[Scenario, dict[str, Any]], sdp_size.SDPSize | None]
+                 ) -> Callable[[Scenario, dict[str, Any]], sdp_size.SDPSize | None]:
+    """The size of a bound that may add a see-saw (``dims``): the larger of the outer SDP and the see-saw's
+    (the see-saw's alone when the outer one is guarded later, None)."""
+    def sized(scenario: Scenario, options: dict[str, Any]) -> sdp_size.SDPSize | None:
         own = outer(scenario, options)
-        return own if options.get("dims") is None else max(own, size(scenario, options), key=lambda s: s.variables)
+        if options.get("dims") is None:
+            return own
+        inner = size(scenario, options)
+        return inner if own is None else max(own, inner, key=lambda s: s.variables)
     return sized
 
 
