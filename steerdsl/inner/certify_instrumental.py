@@ -23,7 +23,6 @@ none other is tried.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from fractions import Fraction
 from itertools import product
 
 import numpy as np
@@ -34,7 +33,7 @@ from steerdsl.inner.channel_fit import interior_channel
 from steerdsl.inner.exact_channel import exact_channel, identity_choi
 from steerdsl.inner.instrumental_numeric import numeric_pairs, numeric_reduced_state
 from steerdsl.inner.rotation_channel import bloch, rational_rotation, rotation_choi
-from steerdsl.inner.rounding import least_norm_correction, rational
+from steerdsl.inner.rounding import hermitian_correction, rational
 from steerdsl.model import algebra as alg
 from steerdsl.model.assemblage import Assemblage
 from steerdsl.model.constructs import apply_choi, contract_party
@@ -146,14 +145,8 @@ def _state_through(J: np.ndarray, own0: np.ndarray, other0: np.ndarray, rho_num:
     A = np.array(rows, dtype=object)
     b = np.array([target[a, cc] for a in range(d) for cc in range(d)] + [Cyclo(1)], dtype=object).reshape(-1, 1)
     start = np.array([rational(complex(v), 10**6) for v in rho_num.ravel()], dtype=object).reshape(-1, 1)
-    t = least_norm_correction(A, b, start)
-    if t is None:
-        return None, "no state ρ_B through the exact channel"
-    rho = t.reshape(d, d)
-    rho = (rho + alg.dagger(rho)) * Cyclo(Fraction(1, 2))
-    if not alg.equal(linalg.matmul(A, rho.reshape(-1, 1)), b):
-        return None, "the Hermitian part of ρ_B does not satisfy the channel equations exactly"
-    return rho, ""
+    rho, why = hermitian_correction(A, b, start, d)
+    return (rho, "") if rho is not None else (None, f"ρ_B through the exact channel: {why}")
 
 
 def _realise(sigma: Assemblage, c: int, rho: np.ndarray, J: np.ndarray) -> dict | None:

@@ -25,8 +25,27 @@ def fit_channel(pairs: list[tuple[np.ndarray, np.ndarray]], din: int, dout: int,
               for tau, _ in pairs]
     problem.set_objective("min", picos.sum([abs(img - picos.Constant(t)) for img, (_, t) in zip(images, pairs)]))
     run(problem, "realisation search: channel fit", solver=solver)
-    J = np.atleast_2d(np.asarray(J.value, dtype=complex))
-    return (J + J.conj().T) / 2
+    return hermitian_value(J)
+
+
+def hermitian_value(variable: object) -> np.ndarray:
+    """A solved picos matrix variable's value as its Hermitian part ``(V + V†)/2`` (the solver's value is
+    Hermitian only to its tolerance)."""
+    value = np.atleast_2d(np.asarray(variable.value, dtype=complex))
+    return (value + value.conj().T) / 2
+
+
+def solved_hermitian(problem: picos.Problem, label: str, solver: str | None,
+                     *variables: object) -> list[np.ndarray] | None:
+    """:func:`hermitian_value` of each variable at the optimum of ``problem``
+    (:func:`steerdsl.sdp.solve.run`); None when the solver fails or the status is not optimal."""
+    try:
+        outcome = run(problem, label, solver=solver)
+    except SolverError:
+        return None
+    if outcome.status != "optimal":
+        return None
+    return [hermitian_value(v) for v in variables]
 
 
 def interior_channel(pairs: list[tuple[np.ndarray, np.ndarray]], din: int, dout: int,
@@ -44,14 +63,8 @@ def interior_channel(pairs: list[tuple[np.ndarray, np.ndarray]], din: int, dout:
         problem.add_list_of_constraints(hermitian_equals(image, target))
     problem.add_constraint(t <= 1)
     problem.set_objective("max", t)
-    try:
-        outcome = run(problem, "certify: interior channel", solver=solver)
-    except SolverError:
-        return None
-    if outcome.status != "optimal":
-        return None
-    J = np.atleast_2d(np.asarray(J.value, dtype=complex))
-    return (J + J.conj().T) / 2, float(t.value)
+    solved = solved_hermitian(problem, "certify: interior channel", solver, J)
+    return None if solved is None else (solved[0], float(t.value))
 
 
 def refit_channels(real, target: dict, solver: str | None = None) -> None:

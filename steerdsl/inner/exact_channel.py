@@ -10,13 +10,11 @@ kept exactly (face reduction, :func:`_face_reduced`).
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import numpy as np
 
 from steerdsl.exact import linalg
 from steerdsl.exact.cyclotomic import Cyclo
-from steerdsl.inner.rounding import least_norm_correction, rational
+from steerdsl.inner.rounding import hermitian_correction, rational
 from steerdsl.model import algebra as alg
 from steerdsl.model.constructs import apply_choi
 
@@ -99,13 +97,9 @@ def _rounded_channel(numeric: np.ndarray, denominator: int, A: np.ndarray, b: np
                      dout: int) -> tuple[np.ndarray | None, str | None]:
     n = din * dout
     j = np.array([rational(v, denominator) for v in numeric.ravel()], dtype=object).reshape(-1, 1)
-    j = least_norm_correction(A, b, j)
-    if j is None:
-        return None, "the channel equations have no exact solution"
-    J = j.reshape(n, n)
-    J = (J + alg.dagger(J)) * Cyclo(Fraction(1, 2))
-    if not alg.equal(linalg.matmul(A, J.reshape(-1, 1)), b):
-        return None, "the corrected channel does not satisfy the equations exactly"
+    J, why = hermitian_correction(A, b, j, n)
+    if J is None:
+        return None, f"the channel: {why}"
     if linalg.psd(J).decided is not True:
         return None, "the rounded channel is not completely positive (its Choi matrix is not PSD exactly)"
     for tau, target in pairs:

@@ -16,12 +16,11 @@ from __future__ import annotations
 import numpy as np
 import picos
 
-from steerdsl.inner.channel_fit import fit_channel
+from steerdsl.inner.channel_fit import fit_channel, solved_hermitian
 from steerdsl.inner.choi_polish import polish
 from steerdsl.inner.realisation import apply_channel
 from steerdsl.inner.steps import channel_variable
 from steerdsl.model.assemblage import Assemblage
-from steerdsl.sdp.solve import SolverError, run
 
 ROUNDS = 15
 """Alternations of the two convex fits."""
@@ -53,14 +52,8 @@ def _reduced_state_with(sig: dict, E: np.ndarray, d: int, solver: str | None, ma
         problem.add_constraint(rho - picos.Constant(own + margin * np.eye(d)) >> 0)
         gaps.append(abs(image - picos.Constant(apply_channel(E, d, own) + other)))
     problem.set_objective("min", picos.sum(gaps))
-    try:
-        outcome = run(problem, "certify: instrumental reduced state", solver=solver)
-    except SolverError:
-        return None
-    if outcome.status != "optimal":
-        return None
-    value = np.atleast_2d(np.asarray(rho.value, dtype=complex))
-    return (value + value.conj().T) / 2
+    solved = solved_hermitian(problem, "certify: instrumental reduced state", solver, rho)
+    return None if solved is None else solved[0]
 
 
 def numeric_reduced_state(sigma: Assemblage, c: int, solver: str | None = None
@@ -127,15 +120,8 @@ def _joint_step(sig: dict, rho_k: np.ndarray, E_k: np.ndarray, d: int, radius: f
         image = (picos.Constant(np.kron((rho_k - own).T, np.eye(d))) * J).partial_trace(0, dimensions=(d, d))
         gaps.append(abs(image + moved - picos.Constant(apply_channel(E_k, d, rho_k) + other)))
     problem.set_objective("min", picos.sum(gaps))
-    try:
-        outcome = run(problem, "certify: instrumental joint step", solver=solver)
-    except SolverError:
-        return None
-    if outcome.status != "optimal":
-        return None
-    rho_v = np.atleast_2d(np.asarray(rho.value, dtype=complex))
-    J_v = np.atleast_2d(np.asarray(J.value, dtype=complex))
-    return (rho_v + rho_v.conj().T) / 2, (J_v + J_v.conj().T) / 2
+    solved = solved_hermitian(problem, "certify: instrumental joint step", solver, rho, J)
+    return None if solved is None else (solved[0], solved[1])
 
 
 def numeric_pairs(sigma: Assemblage, c: int) -> dict[int, tuple[np.ndarray, np.ndarray]]:

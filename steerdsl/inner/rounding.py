@@ -30,6 +30,20 @@ def least_norm_correction(A: np.ndarray, b: np.ndarray, j: np.ndarray) -> np.nda
     return out if alg.equal(linalg.matmul(A, out), b) else None
 
 
+def hermitian_correction(A: np.ndarray, b: np.ndarray, start: np.ndarray, n: int) -> tuple[np.ndarray | None, str]:
+    """The n×n Hermitian ``X = (Y + Y†)/2`` of the least-norm exact correction ``Y`` of ``start`` with
+    ``A vec Y = b`` (:func:`least_norm_correction`), checked to satisfy ``A vec X = b`` exactly; ``(None,
+    reason)`` when the equations have no exact solution or the Hermitian part leaves them."""
+    y = least_norm_correction(A, b, start)
+    if y is None:
+        return None, "the equations have no exact solution"
+    x = y.reshape(n, n)
+    x = (x + alg.dagger(x)) * Cyclo(Fraction(1, 2))
+    if not alg.equal(linalg.matmul(A, x.reshape(-1, 1)), b):
+        return None, "the Hermitian part does not satisfy the equations exactly"
+    return x, ""
+
+
 def exact_psd_blocks(A: np.ndarray, b: np.ndarray, numeric: list[np.ndarray], denominator: int
                      ) -> tuple[list[np.ndarray] | None, str]:
     """Exact Hermitian PSD blocks ``X_i`` (stacked row-major into one vector ``t``) with ``A t = b``,

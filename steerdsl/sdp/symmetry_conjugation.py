@@ -28,7 +28,7 @@ import scipy.sparse as sp
 
 from steerdsl.model.scenario import Scenario
 from steerdsl.sdp.npa_words import Word
-from steerdsl.sdp.symmetry import REYNOLDS_LIMIT, Symmetry, word_image
+from steerdsl.sdp.symmetry import REYNOLDS_LIMIT, GroupTooLarge, Symmetry, closure, word_image
 
 REAL_FORM_TOLERANCE = 1e-9
 """Relative size of an imaginary part (or a defect of ``W̃ conj(W̃) = I``) still counted as zero."""
@@ -88,26 +88,15 @@ def invariant_metric(generators: list[Element],
     None when the group has more than ``limit`` elements."""
     r, d = len(generators[0][0]), len(generators[0][1])
     start: Element = (np.eye(r), np.eye(d, dtype=complex), False)
-    seen = {_digest(start)}
-    metric = np.eye(r)
+    metric = np.zeros((r, r))
     found: Element | None = None
-    frontier = [start]
-    while frontier:
-        nxt = []
-        for h in frontier:
-            for g in generators:
-                e = compose(g, h)
-                key = _digest(e)
-                if key in seen:
-                    continue
-                seen.add(key)
-                if len(seen) > limit:
-                    return None
-                metric += e[0].T @ e[0]
-                if found is None and _real_type(e):
-                    found = e
-                nxt.append(e)
-        frontier = nxt
+    try:
+        for e in closure(start, generators, compose, _digest, limit):
+            metric += e[0].T @ e[0]
+            if found is None and _real_type(e):
+                found = e
+    except GroupTooLarge:
+        return None
     return metric, found
 
 

@@ -25,8 +25,10 @@ from steerdsl.sdp.centred_moments import closed_under_subwords
 from steerdsl.sdp.npa_words import Word, adjoint
 from steerdsl.sdp.symmetry import (
     NULL_TOLERANCE,
+    GroupTooLarge,
     Symmetry,
     action_matrix,
+    closure,
     letter_permutation,
     structure_projector,
     structure_rows,
@@ -107,21 +109,10 @@ def elements(scenario: Scenario, generators: list[Symmetry], limit: int) -> list
     ident = Symmetry(tuple(range(len(scenario.slots))), tuple(tuple(range(s.inputs)) for s in scenario.slots),
                      tuple(tuple(tuple(range(k)) for k in s.outputs) for s in scenario.slots))
     gens = [Symmetry(g.slots, g.inputs, g.outcomes, _unit(g.unitary)) for g in generators]
-    found = {_key(scenario, ident): ident}
-    frontier = [ident]
-    while frontier:
-        nxt = []
-        for e in frontier:
-            for s in gens:
-                c = compose(e, s)
-                k = _key(scenario, c)
-                if k not in found:
-                    found[k] = c
-                    nxt.append(c)
-                    if len(found) > limit:
-                        return None
-        frontier = nxt
-    return list(found.values())
+    try:
+        return list(closure(ident, gens, lambda s, e: compose(e, s), lambda g: _key(scenario, g), limit))
+    except GroupTooLarge:
+        return None
 
 
 def _pattern_key(pattern: Pattern) -> Pattern:
