@@ -216,3 +216,23 @@ def test_a_failed_reduction_falls_back_to_the_plain_problem(monkeypatch):
     assert "symmetry" not in result.details
     assert result.details["symmetry_note"].startswith("symmetry: not reduced")
     assert result.value == pytest.approx(plain.value, abs=1e-9) and result.witness is not None
+
+
+def test_an_antiunitary_stabiliser_gives_a_valid_witness():
+    """Complex σ invariant under ``σ_k ↦ conj(X σ_k X)`` (an antiunitary element: Bob's X with complex
+    conjugation, convention of :func:`steerdsl.sdp.symmetry_group.stabiliser`): the stabiliser has an
+    antiunitary generator, the reduced value equals the unreduced one, and the witness averaged over the
+    group (conjugation included) keeps β_F(σ) = the margin and β_F ≤ 0 on the relaxation."""
+    sigma = _symmetric(SCENARIOS["multipartite"], 3, 0.95)
+    x = np.array([[0, 1], [1, 0]])  # conj(X σ X) keeps the Y part of Bob's Bloch vectors: σ stays complex
+    flipped = {k: (op + (x @ op @ x).conj()) / 2 for k, op in sigma.to_numeric().elements.items()}
+    assert max(np.abs(op.imag).max() for op in flipped.values()) > 1e-3  # complex data
+    sigma = Assemblage(sigma.scenario, flipped, exact=False, name="flip")
+    sc = sigma.scenario
+    found = data_group(sc, classes(level_words(sc, "1+AB")), sigma, noise_assemblage(sc, "white"), [])
+    assert any(g.conjugate for g in found.generators)
+    result = relaxation.membership(sigma, symmetry=True)
+    assert result.value == pytest.approx(relaxation.membership(sigma, symmetry=False).value, abs=1e-7)
+    assert result.verdict == "excluded" and result.witness is not None
+    assert result.witness_value == pytest.approx(result.margin, abs=1e-6)
+    assert relaxation.bound(result.witness, "max", "1+AB").value <= 1e-6

@@ -98,7 +98,7 @@ def _complex_to_real(m: np.ndarray) -> np.ndarray:
     return np.block([[m.real, -m.imag], [m.imag, m.real]])
 
 
-def _maps(dim: int, unitary: np.ndarray | None, conjugate: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def block_maps(dim: int, unitary: np.ndarray | None, conjugate: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Real matrices on a block's coordinates ``[Re vec X; Im vec X]`` (vec column-major): ``X ↦ UXU†`` and
     ``X ↦ UX†U†`` (``vec(UXU†) = (Ū ⊗ U) vec X``, ``vec(X†) = conj(K vec X)``); with ``conjugate``
     ``X ↦ U conj(X) U†`` and ``X ↦ U conj(X†) U†`` (``conj`` is ``diag(I, −I)`` on the coordinates)."""
@@ -127,7 +127,7 @@ def action_matrix(scenario: Scenario, reps: list[Word], g: Symmetry, image=word_
     d = scenario.dim
     m = 2 * d * d
     index = {w: i for i, w in enumerate(reps)} if index is None else index
-    plain, daggered = _maps(d, g.unitary, g.conjugate)
+    plain, daggered = block_maps(d, g.unitary, g.conjugate)
     rows, cols, vals = [], [], []
     local = np.arange(m)
     selected = range(len(reps)) if rows_of is None else rows_of
@@ -220,7 +220,7 @@ def structure_projector(reps: list[Word], dim: int, real: bool) -> sp.csr_matrix
     """The orthogonal projector onto the block structure of :func:`structure_rows`' kernel: ``X ↦ (X + X†)/2``
     on self-adjoint classes, and ``Im X ↦ 0`` when ``real``."""
     n = dim * dim
-    _, dagger = _maps(dim, None)
+    _, dagger = block_maps(dim, None)
     herm = (np.eye(2 * n) + dagger) / 2
     keep = np.diag(np.r_[np.ones(n), np.zeros(n) if real else np.ones(n)])
     parts = [sp.csr_matrix(keep @ (herm if w == adjoint(w) else np.eye(2 * n)) @ keep) for w in reps]

@@ -35,6 +35,7 @@ from steerdsl.sdp.npa_words import Word, adjoint, is_data_word
 from steerdsl.sdp.symmetry import (
     NULL_TOLERANCE,
     Symmetry,
+    block_maps,
     classes,
     fixed_space,
     invariant_basis,
@@ -98,13 +99,15 @@ def _exact_unitary(u: np.ndarray) -> np.ndarray | None:
 
 
 def exactly_invariant(sigma: Assemblage, g: Symmetry) -> bool:
-    """``σ_{g(k)} = U† σ_k U`` on every full key in exact arithmetic (σ exact; a unitary that is not an exact
-    qubit Clifford is refused)."""
+    """``σ_{g(k)} = U† σ_k U`` (``conj(U† σ_k U)`` for an antiunitary g) on every full key in exact arithmetic
+    (σ exact; a unitary that is not an exact qubit Clifford is refused)."""
     u = None if g.unitary is None else _exact_unitary(np.asarray(g.unitary))
     if g.unitary is not None and u is None:
         return False
     for key, element in sigma.elements.items():
         image = element if u is None else matmul(matmul(dagger(u), element), u)
+        if g.conjugate:  # an antiunitary g: σ_{g(k)} = conj(U† σ_k U)
+            image = dagger(image).T
         if not all(a == b for a, b in zip(np.ravel(sigma.elements[key_image(g, key)]), np.ravel(image),
                                           strict=True)):
             return False
@@ -237,8 +240,8 @@ class Lift:
 
 def invariant_projection(scenario: Scenario, generators: list[Symmetry], terms: np.ndarray) -> np.ndarray:
     """The orthogonal projection of full-key operators ``T_k`` (shape ``(keys, d, d)``) onto
-    ``{T : T_{g(k)} = U_g† T_k U_g for every generator}``: the group's Reynolds average, the action being
-    orthogonal for ``Σ_k Re tr(A_k† B_k)``."""
+    ``{T : T_{g(k)} = U_g† T_k U_g for every generator}`` (``conj(U_g† T_k U_g)`` for an antiunitary one): the
+    group's Reynolds average, the action being orthogonal for ``Σ_k Re tr(A_k† B_k)``."""
     keys = list(scenario.keys())
     index = {key: i for i, key in enumerate(keys)}
     dim = scenario.dim
@@ -248,9 +251,9 @@ def invariant_projection(scenario: Scenario, generators: list[Symmetry], terms: 
     count = 0
     for g in generators:
         u = np.eye(dim) if g.unitary is None else np.asarray(g.unitary, dtype=complex)
-        conj = np.kron(u.T, u.conj().T)  # vec(U† X U), vec column-major
-        real = np.block([[conj.real, -conj.imag], [conj.imag, conj.real]])
-        r, cc = np.nonzero(real)
+        # X ↦ U† X U, or conj(U† X U) = Uᵀ conj(X) conj(U) for an antiunitary g (stabiliser's convention)
+        real, _ = block_maps(dim, u.T if g.conjugate else u.conj().T, g.conjugate)
+        r, cc = np.nonzero(np.abs(real) > 1e-15)
         for i, key in enumerate(keys):
             j = index[key_image(g, key)]
             rows += [count + local, count + r]
