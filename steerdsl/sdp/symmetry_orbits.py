@@ -130,8 +130,11 @@ def orbit_fixed_space(scenario: Scenario, reps: list[Word], generators: list[Sym
                       limit: int) -> sp.csc_matrix | None:
     """A basis (columns, centred block coordinates ``X^Q_w``) of the structured vectors fixed by the group of
     ``generators`` (module docstring), checked against the defining equations ``S y = 0``, ``A_g y = y``;
-    None when the group has more than ``limit`` elements, the classes are not closed under subwords or the
-    check fails (the caller falls back to :func:`steerdsl.sdp.symmetry.fixed_space`)."""
+    None when a generator is antiunitary (the composition here is for unitary elements), the group has more
+    than ``limit`` elements, the classes are not closed under subwords or the check fails (the caller falls
+    back to :func:`steerdsl.sdp.symmetry.fixed_space`)."""
+    if any(g.conjugate for g in generators):
+        return None
     group = elements(scenario, generators, limit)
     if group is None or not closed_under_subwords(reps):
         return None

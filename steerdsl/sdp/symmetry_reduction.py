@@ -191,10 +191,7 @@ def reduce(scenario: Scenario, words: list[Word], per_word: dict[Word, np.ndarra
     if not generators:
         return None
     before = scalar_count(reps, scenario.dim, real)
-    # the centred orbit computation composes unitary elements only; an antiunitary one (a real form) takes
-    # the Collins–Gisin path, where the real form's congruence is defined
-    antiunitary = any(g.conjugate for g in generators)
-    basis = None if antiunitary else orbit_fixed_space(scenario, reps, generators, real, REYNOLDS_LIMIT)
+    basis = orbit_fixed_space(scenario, reps, generators, real, REYNOLDS_LIMIT)  # None with antiunitary elements
     if basis is not None:
         try:
             coefs = gamma_coefficients(scenario, words, reps, basis)
