@@ -17,15 +17,9 @@ import numpy as np
 from steerdsl.exact import linalg
 from steerdsl.exact.cyclotomic import Cyclo
 from steerdsl.model import algebra as alg
+from steerdsl.model.builtins import CONSTANTS
 
 Vector = tuple[Cyclo, Cyclo, Cyclo]
-
-
-def _paulis() -> list[np.ndarray]:
-    """``I, X, Y, Z`` exactly."""
-    o, one, i = Cyclo(0), Cyclo(1), Cyclo.I
-    return [np.array(m, dtype=object) for m in ([[one, o], [o, one]], [[o, one], [one, o]],
-                                                [[o, o - i], [i, o]], [[one, o], [o, o - one]])]
 
 
 def bloch(m: np.ndarray) -> Vector:
@@ -79,7 +73,7 @@ def rotation_choi(R: np.ndarray) -> np.ndarray | None:
     full = alg.zeros(4, 4)
     full[0, 0] = Cyclo(1)
     full[1:, 1:] = R
-    s = _paulis()
+    s = [alg.identity(2)] + [CONSTANTS[name] for name in "XYZ"]  # the language's exact Paulis
     J = alg.zeros(4, 4)
     for mu in range(4):
         for nu in range(4):
