@@ -153,7 +153,7 @@ def test_combined_moves_are_detected_and_the_reduced_bound_is_exact(kind):
     info = reduced.details["symmetry"]
     assert info["group_order"] >= symmetry.group_order(sc, moves) >= 4
     assert info["scalars_after"] < info["scalars_before"]
-    assert sum(info["blocks"]) == full.details["moment_matrix_size"]
+    assert sum(b * n for b, n in zip(info["blocks"], info["copies"], strict=True)) == full.details["moment_matrix_size"]
     assert reduced.value == pytest.approx(full.value, abs=1e-7)
 
 
@@ -203,8 +203,9 @@ def test_pauli_symmetric_functional_finds_a_bob_unitary():
 
 
 def test_blocks_partition_an_invariant_matrix():
-    """decompose: the blocks' columns are orthonormal, together span the space, and every A_k is block
-    diagonal in them (checked on explicit commuting-symmetry data: Γ = a I + b J on 4 points ⊕ c on 1)."""
+    """decompose: the copies' columns are orthonormal, together span the space, and every A_k is block
+    diagonal in them (checked on explicit commuting-symmetry data: Γ = a I + b J on 4 points ⊕ c on 1, whose
+    3-dimensional eigenspace of J is three equal 1×1 copies)."""
     import scipy.sparse as sp
 
     from steerdsl.sdp.symmetry_blocks import decompose
@@ -213,12 +214,66 @@ def test_blocks_partition_an_invariant_matrix():
     mats = [np.diag([1, 1, 1, 1, 0.0]), np.pad(np.ones((4, 4)), ((0, 1), (0, 1))), np.diag([0, 0, 0, 0, 1.0])]
     coefs = sp.csc_matrix(np.stack([m.ravel(order="F") for m in mats], axis=1))
     blocks = decompose(coefs, size, worth=1.0)
-    q = np.hstack(blocks)
+    copies = [q for b in blocks for q in b.copies]
+    q = np.hstack(copies)
     assert q.shape == (size, size) and np.allclose(q.T @ q, np.eye(size))
-    sizes = [b.shape[1] for b in blocks]
-    assert sorted(sizes) == [1, 1, 3]
+    assert sorted((b.side, len(b.copies)) for b in blocks) == [(1, 1), (1, 1), (1, 3)]
     for m in mats:
-        for i, bi in enumerate(blocks):
-            for j, bj in enumerate(blocks):
+        for i, bi in enumerate(copies):
+            for j, bj in enumerate(copies):
                 if i != j:
                     assert np.abs(bi.T @ m @ bj).max() < 1e-9
+        for b in blocks:
+            for c in b.copies:
+                assert np.allclose(c.T @ m @ c, b.basis.T @ m @ b.basis, atol=1e-9)
+
+
+def _conjugated(blocks: list[list[np.ndarray]], seed: int) -> tuple[object, int]:
+    """Coefficients (columns vec A_k) of ``A_k = U (⊕_c blocks[c][k]) U†`` for a random unitary ``U``."""
+    import scipy.sparse as sp
+    from scipy.linalg import block_diag
+    from scipy.stats import unitary_group
+
+    size = sum(b[0].shape[0] for b in blocks)
+    u = unitary_group.rvs(size, random_state=seed)
+    mats = [u @ block_diag(*[b[k] for b in blocks]) @ u.conj().T for k in range(len(blocks[0]))]
+    return sp.csc_matrix(np.stack([m.ravel(order="F") for m in mats], axis=1)), size
+
+
+def test_blocks_keep_one_of_equal_copies():
+    """An algebra ``(B_k ⊗ I_3) ⊕ C_k`` in a random basis (B 4×4, C 2×2 random Hermitian): decompose finds
+    a block of side 4 with 3 copies on which every A_k has the same 4×4 matrix, and the 2×2 block; ``Γ ⪰ 0``
+    is then the constrained blocks' positivity (checked: the eigenvalues of A_k are those of its blocks)."""
+    from steerdsl.sdp.symmetry_blocks import decompose
+
+    rng = np.random.default_rng(3)
+    herm = [_random_hermitian(rng, 4) for _ in range(3)]
+    small = [_random_hermitian(rng, 2) for _ in range(3)]
+    coefs, size = _conjugated([[np.kron(b, np.eye(3)) for b in herm], small], 11)
+    blocks = decompose(coefs, size, worth=1.0)
+    assert sorted((b.side, len(b.copies)) for b in blocks) == [(2, 1), (4, 3)]
+    for k in range(3):
+        a = coefs[:, k].toarray().reshape(size, size, order="F")
+        big = next(b for b in blocks if b.side == 4)
+        for c in big.copies:
+            assert np.allclose(c.conj().T @ a @ c, big.basis.conj().T @ a @ big.basis, atol=1e-9)
+        spectra = [np.linalg.eigvalsh(b.basis.conj().T @ a @ b.basis) for b in blocks for _ in b.copies]
+        assert np.allclose(np.sort(np.concatenate(spectra)), np.linalg.eigvalsh(a), atol=1e-8)
+
+
+def test_blocks_do_not_split_a_doubled_spectrum_that_is_not_copies():
+    """Real symmetric data that are the realification of complex Hermitian 3×3 matrices: every eigenvalue is
+    doubled, but the algebra is irreducible over the reals (ℂ³ as ℝ⁶), so the two 'copies' a naive split would
+    make are coupled; decompose's check keeps one block of side 6."""
+    import scipy.sparse as sp
+
+    from steerdsl.sdp.symmetry_blocks import decompose
+
+    rng = np.random.default_rng(4)
+    mats = []
+    for _ in range(3):
+        h = _random_hermitian(rng, 3)
+        mats.append(np.block([[h.real, -h.imag], [h.imag, h.real]]))
+    coefs = sp.csc_matrix(np.stack([m.ravel(order="F") for m in mats], axis=1))
+    blocks = decompose(coefs, 6, worth=1.0)
+    assert [(b.side, len(b.copies)) for b in blocks] == [(6, 1)]

@@ -65,7 +65,7 @@ def test_real_form_equals_the_unreduced_complex_optimum(kind, unitary):
     full = bound(F, "max", "1+AB", symmetry=False)
     info = reduced.details["symmetry"]
     assert info["real_form"] is True and "real form" in reduced.details["symmetry_note"]
-    assert sum(info["blocks"]) == full.details["moment_matrix_size"]
+    assert sum(b * n for b, n in zip(info["blocks"], info["copies"], strict=True)) == full.details["moment_matrix_size"]
     # the solver sees a real problem: real PSD blocks only (the unreduced one is complex)
     assert _complex_lmis(reduced) == 0 and _complex_lmis(full) == 1
     assert all(isinstance(v, picos.RealVariable) for v in reduced.problem.variables.values())

@@ -10,10 +10,10 @@ rounding a numeric kernel known to machine precision recovers (:func:`rational_k
 from __future__ import annotations
 
 import numpy as np
-from scipy.linalg import qr
 
 from steerdsl.exact.cyclotomic import Cyclo
 from steerdsl.inner.rounding import rational
+from steerdsl.numeric.echelon import echelon_transform
 
 KERNEL_TOL = 1e-9
 """Largest ``‖Jv‖`` of a rounded kernel vector accepted before the exact step (the numeric matrix)."""
@@ -28,15 +28,14 @@ def numeric_rank(m: np.ndarray, rtol: float = 1e-6) -> int:
 def rational_kernel(m: np.ndarray, rank: int, denominator: int) -> list[np.ndarray] | None:
     """Exact vectors ``v`` (object arrays of :class:`Cyclo`, Gaussian rationals of denominators at most
     ``denominator``) spanning the kernel of the Hermitian ``m`` beyond its ``rank`` largest eigenvalues: the
-    reduced row echelon form ``R = (Kᵀ_P)⁻¹ Kᵀ`` of the numeric kernel K with pivot columns P from a
-    column-pivoted QR, rounded; None when a rounded vector is not a kernel vector of m to
+    reduced row echelon form of the numeric kernel K (:func:`steerdsl.numeric.echelon.echelon_transform`),
+    rounded; None when a rounded vector is not a kernel vector of m to
     :data:`KERNEL_TOL`."""
     _, U = np.linalg.eigh((m + m.conj().T) / 2)
     K = U[:, :m.shape[0] - rank]
     if not K.shape[1]:
         return []
-    _, _, pivots = qr(K.T, pivoting=True)
-    R = np.linalg.solve(K.T[:, pivots[:K.shape[1]]], K.T)
+    R = (K @ echelon_transform(K)).T
     vectors = [np.array([rational(complex(v), denominator) for v in row], dtype=object) for row in R]
     for v in vectors:
         if np.linalg.norm(m @ np.array([complex(c) for c in v])) > KERNEL_TOL * max(1.0, np.linalg.norm(m)):

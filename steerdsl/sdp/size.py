@@ -240,11 +240,14 @@ def quantum_size(scenario: Scenario, test: str, options: dict) -> SDPSize:
     return parents_size(scenario, str(level or "1+AB"))
 
 
-def reduced_size(variables: int, blocks: list[int], task: str = "symmetry-reduced") -> SDPSize:
+def reduced_size(variables: int, blocks: list[int], task: str = "symmetry-reduced",
+                 nonzeros: int | None = None) -> SDPSize:
     """A symmetry-reduced SDP as built: ``variables`` scalars, PSD blocks of the complex sides ``blocks``
-    whose coefficients are dense (``n · Σ_b (2N_b)²`` data entries at most, complex data as real)."""
+    whose coefficients have ``nonzeros`` complex entries (None: dense, ``n · Σ_b N_b²``), each four real
+    data entries in the solver's form (the real and imaginary parts, mirrored)."""
     entries = sum(b * b for b in blocks)
-    return SDPSize(task, len(blocks), max(blocks, default=0), variables, entries, data_entries=4 * variables * entries)
+    data = variables * entries if nonzeros is None else nonzeros
+    return SDPSize(task, len(blocks), max(blocks, default=0), variables, entries, data_entries=4 * data)
 
 
 def too_large_diagnostic(exc: SDPTooLarge, span: Span | None) -> Diagnostic:

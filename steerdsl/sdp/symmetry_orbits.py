@@ -21,6 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from steerdsl.model.scenario import Scenario
+from steerdsl.numeric.echelon import drop_rounding, echelon_transform
 from steerdsl.sdp.centred_moments import closed_under_subwords
 from steerdsl.sdp.npa_words import Word, adjoint
 from steerdsl.sdp.symmetry import (
@@ -164,6 +165,7 @@ def orbit_fixed_space(scenario: Scenario, reps: list[Word], generators: list[Sym
         average = average @ project[coords][:, coords].toarray() / count
         rank = int(round(float(np.trace(average))))  # a projector's rank is its trace
         basis, _ = np.linalg.qr(average @ rng.normal(size=(len(coords), rank)))  # spans its range (a.s.)
+        basis = drop_rounding(basis @ echelon_transform(basis), 1e-10)  # sparse: orbit sums
         done.update(transversal)
         if not basis.shape[1]:
             continue

@@ -35,7 +35,7 @@ from steerdsl.sdp.symmetry import (
     objective_vector,
     scalar_count,
 )
-from steerdsl.sdp.symmetry_blocks import block_expressions, decompose
+from steerdsl.sdp.symmetry_blocks import Block, affine_expression, block_coefficients, decompose
 from steerdsl.sdp.symmetry_conjugation import is_real_form, projection_fits, real_congruence
 from steerdsl.sdp.symmetry_group import detect
 from steerdsl.sdp.symmetry_orbits import orbit_fixed_space
@@ -82,33 +82,44 @@ class Reduction:
     scalars_before: int
     scalars_after: int
     psd_blocks: list[int] = field(default_factory=list)
-    bases: list[np.ndarray] = field(default_factory=list)
+    bases: list[Block] = field(default_factory=list)
     congruence: np.ndarray | None = None
     real_form: bool = False
-    gamma: object | None = None
-    """Γ' = TΓT† in the centred basis (:mod:`steerdsl.sdp.centred_moments`), None when :attr:`blocks` holds
-    every class (then Γ is built from them)."""
+    gamma: sp.csc_matrix | None = None
+    """The coefficients ``[vec A_k]`` of Γ' = TΓT† = Σ_k z_k A_k in the centred basis
+    (:mod:`steerdsl.sdp.centred_moments`), None when :attr:`blocks` holds every class (then Γ is built from
+    them)."""
 
     def moment_expression(self, words: list[Word], dim: int, real: bool) -> tuple[object, int]:
-        """The matrix whose positivity is ``Γ ⪰ 0`` (``Γ'``, congruent to it, or ``Γ`` from the reduced
-        blocks), and its side."""
+        """What :meth:`psd_constraints` takes for ``Γ ⪰ 0``: ``Γ'``'s coefficient matrix (congruent to Γ; its
+        picos expression is built only if it is not split), or the expression of ``Γ`` from the reduced
+        blocks; and its side."""
         if self.gamma is not None:
             return self.gamma, len(words) * dim
         mm = build(words, dim, self.blocks.get, real, name="S", free=self.blocks.get)
         return mm.expression, mm.size
 
+    @property
+    def copies(self) -> list[int]:
+        """How many equal copies each PSD block stands for (``Σ_c side_c · copies_c`` is Γ's side)."""
+        return [len(b.copies) for b in self.bases] if self.bases else [1] * len(self.psd_blocks)
+
     def describe(self) -> dict:
-        """The result details: group order, generators, scalar variables before and after, PSD block sizes,
-        and whether the PSD blocks are a real form of complex data."""
+        """The result details: group order, generators, scalar variables before and after, PSD block sizes
+        and the number of equal copies each stands for, and whether the PSD blocks are a real form of complex
+        data."""
         return {"symmetry": {"group_order": self.order, "generators": len(self.generators),
                              "scalars_before": self.scalars_before, "scalars_after": self.scalars_after,
-                             "blocks": list(self.psd_blocks), "real_form": self.real_form}}
+                             "blocks": list(self.psd_blocks), "copies": self.copies, "real_form": self.real_form}}
 
     def summary(self) -> str:
-        """One line for the text report: ``symmetry: group order 36, scalars 3844 → 292, blocks 12×…`` (and
-        ``, real form`` when an antiunitary symmetry made the complex constraint real)."""
-        sizes = sorted(self.psd_blocks, reverse=True)
-        shown = ", ".join(str(s) for s in sizes[:6]) + (", …" if len(sizes) > 6 else "")
+        """One line for the text report: ``symmetry: group order 16, scalars 17 → 3, 5 PSD blocks (2, 1×2, 1×2,
+        1×2, 1; ×n: one kept of n equal copies)`` (and ``, real form`` when an antiunitary symmetry made the
+        complex constraint real)."""
+        sizes = sorted(zip(self.psd_blocks, self.copies, strict=True), reverse=True)
+        shown = ", ".join(f"{s}×{n}" if n > 1 else str(s) for s, n in sizes[:6]) + (", …" if len(sizes) > 6 else "")
+        if any(n > 1 for n in self.copies):
+            shown += "; ×n: one kept of n equal copies"
         return (f"symmetry: group order {self.order}, scalars {self.scalars_before} → {self.scalars_after}, "
                 f"{len(sizes)} PSD block{'s' if len(sizes) != 1 else ''} ({shown})"
                 + (", real form" if self.real_form else ""))
@@ -116,51 +127,65 @@ class Reduction:
     def psd_constraints(self, gamma: object, size: int, real: bool,
                         guard: Callable[[SDPSize], object] | None = None) -> list[object]:
         """Γ (an affine expression ``C₀ + Σ_k z_k A_k`` in :attr:`variable` only, ``C₀`` the substituted
-        data of a membership) as its diagonal blocks ``Q_c† Γ Q_c`` in a symmetry-adapted basis of all of
-        ``C₀, A_k`` (:func:`steerdsl.sdp.symmetry_blocks.decompose`): ``Γ ⪰ 0`` iff each is; ``[Γ]`` itself
-        when splitting does not pay.  With complex data, no constant and a real form (:attr:`congruence`,
-        checked by :func:`steerdsl.sdp.symmetry_conjugation.is_real_form`): the real symmetric blocks
-        ``(S Q_c)† Γ (S Q_c)`` (:attr:`real_form` set), always split since they are projected anyway (unless
-        the projection would not fit, :func:`steerdsl.sdp.symmetry_conjugation.projection_fits`).  ``guard``
-        is called on the reduced problem's size (:func:`steerdsl.sdp.size.reduced_size`) once the blocks are
-        known, before their coefficients are built, and may raise."""
-        matrix = _sparse(gamma._coefs[(self.variable,)])  # picos' coefficients (vec Γ = C₀ + C z)
-        constant = gamma._coefs.get(())
-        offset = None if constant is None else _sparse(constant)
+        data of a membership; or, on the centred path, the coefficient matrix ``[vec A_k]`` itself) as its
+        diagonal blocks ``Q_c† Γ Q_c`` in a sparse symmetry-adapted basis of all of ``C₀, A_k``
+        (:func:`steerdsl.sdp.symmetry_blocks.decompose`, :meth:`~steerdsl.sdp.symmetry_blocks.Block.sparsified`;
+        one per class of equal copies): ``Γ ⪰ 0`` iff each is; ``[Γ]`` itself when splitting does not pay.
+        With complex data, no constant and a real form (:attr:`congruence`, checked by
+        :func:`steerdsl.sdp.symmetry_conjugation.is_real_form`): the real symmetric blocks ``(S Q_c)† Γ (S Q_c)``
+        (:attr:`real_form` set), always split since they are projected anyway (unless the projection would
+        not fit, :func:`steerdsl.sdp.symmetry_conjugation.projection_fits`).  ``guard`` is called on the
+        reduced problem's size (:func:`steerdsl.sdp.size.reduced_size`, with the blocks' coefficient
+        nonzeros) before its picos expressions are built, and may raise."""
+        if sp.issparse(gamma):
+            matrix, offset = sp.csc_matrix(gamma), None
+        else:
+            matrix = _sparse(gamma._coefs[(self.variable,)])  # picos' coefficients (vec Γ = C₀ + C z)
+            constant = gamma._coefs.get(())
+            offset = None if constant is None else _sparse(constant)
         s = self.congruence
         if not real and offset is None and s is not None and is_real_form(matrix, size, s):
-            bases = [s @ q for q in decompose(matrix, size, worth=1.0, congruence=s)]
-            if projection_fits([q.shape[1] for q in bases], matrix.shape[1]):
-                self.bases = bases
-                self.psd_blocks, self.real_form = [q.shape[1] for q in bases], True
-                if guard is not None:
-                    guard(reduced_size(self.scalars_after, self.psd_blocks, "symmetry-reduced bound"))
-                return block_expressions(matrix, size, self.variable, bases, True)
+            bases = [b.sparsified().mapped(lambda q: s @ q) for b in decompose(matrix, size, worth=1.0, congruence=s)]
+            if projection_fits([b.side for b in bases], matrix.shape[1]):
+                self.bases, self.real_form = bases, True
+                return self._blocks(matrix, size, None, True, guard)
         bases = decompose(matrix if offset is None else sp.hstack([offset, matrix]).tocsc(), size)
-        self.bases = [q.real if real else q for q in bases]
-        self.psd_blocks = [q.shape[1] for q in bases] if bases else [size]
-        if guard is not None:
-            guard(reduced_size(self.scalars_after, self.psd_blocks, "symmetry-reduced bound"))
+        self.bases = [(b.mapped(np.real) if real else b).sparsified() for b in bases]
         if not bases:
-            return [gamma]
-        blocks = block_expressions(matrix, size, self.variable, bases, real)
+            self.psd_blocks = [size]
+            if guard is not None:
+                guard(reduced_size(self.scalars_after, self.psd_blocks, "symmetry-reduced bound", matrix.nnz))
+            return [gamma if not sp.issparse(gamma) else affine_expression("Γ'", size, gamma, self.variable, real)]
+        return self._blocks(matrix, size, offset, real, guard)
+
+    def _blocks(self, matrix: sp.csc_matrix, size: int, offset: sp.csc_matrix | None, real: bool,
+                guard: Callable[[SDPSize], object] | None) -> list[object]:
+        """The blocks' picos expressions from :attr:`bases`, after ``guard`` saw their size."""
+        self.psd_blocks = [b.side for b in self.bases]
+        coefficients = block_coefficients(matrix, size, [b.basis for b in self.bases])
+        if guard is not None:
+            guard(reduced_size(self.scalars_after, self.psd_blocks, "symmetry-reduced bound",
+                               sum(c.nnz for c in coefficients)))
+        out = [affine_expression(f"Γ{index}", b.side, c, self.variable, real)
+               for index, (b, c) in enumerate(zip(self.bases, coefficients, strict=True))]
         if offset is None:
-            return blocks
+            return out
         c0 = offset.toarray().reshape(size, size, order="F")
-        out = []
-        for block, q in zip(blocks, self.bases, strict=True):
+        for index, q in enumerate(b.basis for b in self.bases):
             part = q.conj().T @ c0 @ q
             part = (part + part.conj().T) / 2
-            out.append(block + picos.Constant(part.real if real else part))
+            out[index] = out[index] + picos.Constant(part.real if real else part)
         return out
 
     def full_dual(self, duals: list[np.ndarray]) -> np.ndarray:
         """The dual matrix of the whole Γ from those of the blocks :meth:`psd_constraints` returned:
-        ``Z = Σ_c Q_c Z_c Q_c†``, so ``tr(ZΓ) = Σ_c tr(Z_c Q_c† Γ Q_c)`` (``Z`` itself for one block)."""
+        ``Z = Σ_c (1/n_c) Σ_i Q_{c,i} Z_c Q_{c,i}†`` over the ``n_c`` copies of each block, so
+        ``tr(ZΓ) = Σ_c tr(Z_c Q_{c,1}† Γ Q_{c,1})`` for every reduced Γ (its copies' blocks are equal; ``Z``
+        itself for one block)."""
         if not self.bases:
             return duals[0]
-        return sum(q @ np.reshape(z, (q.shape[1],) * 2) @ q.conj().T  # a 1×1 block's dual is a scalar
-                   for q, z in zip(self.bases, duals, strict=True))
+        return sum(sum(q @ np.reshape(z, (q.shape[1],) * 2) @ q.conj().T for q in b.copies) / len(b.copies)
+                   for b, z in zip(self.bases, duals, strict=True))  # a 1×1 block's dual is a scalar
 
 
 def _sparse(coefs: object) -> sp.csc_matrix:
@@ -206,23 +231,4 @@ def reduce(scenario: Scenario, words: list[Word], per_word: dict[Word, np.ndarra
     variable = picos.RealVariable("z", basis.shape[1])
     data = [w for w in reps if is_data_word(w)]
     blocks = reduced_blocks(data, collins_gisin_rows(scenario, data, reps, basis), scenario.dim, real, variable)
-    gamma = _expression(coefs, len(words) * scenario.dim, real, variable)
-    return Reduction(blocks, variable, generators, order, before, basis.shape[1], gamma=gamma)
-
-
-def _expression(coefs: sp.spmatrix, size: int, real: bool, variable: picos.RealVariable) -> object:
-    """The picos affine expression ``vec Γ = C z`` (column-major), made exactly Hermitian (``C`` averaged
-    with its adjoint's rows) as picos requires for ``Γ ⪰ 0``."""
-    swap = np.arange(size * size).reshape(size, size).T.ravel()
-    c = sp.coo_matrix(coefs)
-    c = sp.coo_matrix((np.r_[c.data, c.data.conj()] / 2, (np.r_[c.row, swap[c.row]], np.r_[c.col, c.col])),
-                      shape=c.shape).tocsr().tocoo()  # C averaged with its transposed-position conjugate
-    keep = np.abs(c.data) > 1e-14
-    rows, cols = cvxopt.matrix(c.row[keep].astype(np.int64)), cvxopt.matrix(c.col[keep].astype(np.int64))
-    values = c.data[keep]
-    shape = (size * size, variable.dim)
-    if real:
-        matrix = cvxopt.spmatrix(cvxopt.matrix(np.ascontiguousarray(values.real)), rows, cols, shape, "d")
-        return picos.expressions.AffineExpression("Γ'", (size, size), {(variable,): matrix})
-    matrix = cvxopt.spmatrix(cvxopt.matrix(values.astype(complex)), rows, cols, shape, "z")
-    return picos.expressions.ComplexAffineExpression("Γ'", (size, size), {(variable,): matrix})
+    return Reduction(blocks, variable, generators, order, before, basis.shape[1], gamma=coefs.tocsc())
