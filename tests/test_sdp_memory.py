@@ -132,6 +132,18 @@ def test_measured_peaks_stay_within_the_estimate():
     assert measured >= 50
 
 
+def test_symmetry_reduced_peaks_stay_within_the_estimate():
+    """Issue 20 item 4 for the symmetry-reduced bounds: the peak of each reduced solve of
+    ``python -m benchmarks.symmetry`` (its worker's ``ru_maxrss``, detection and reduction included) is at
+    most 1.5 times the size guard's estimate of the reduced problem for the solver that solved it
+    (docs/benchmarks/symmetry.json, written by that benchmark)."""
+    data = json.loads((ROOT / "docs" / "benchmarks" / "symmetry.json").read_text())
+    assert data["rows"]
+    for row in data["rows"]:
+        assert row["solver_estimated"] == row["solver"], row["case"]
+        assert row["maxrss_mib"] * 2**20 <= 1.5 * row["estimate_bytes"], row["case"]
+
+
 @pytest.mark.parametrize(("m", "d", "question", "variables"), [
     (13, 2, "solve s : lhs", "32,768"),         # the reported 3.7 GB crash
     (11, 3, "bound max F over lhs", "18,432"),  # the reported 3 GB at 20 s

@@ -15,7 +15,14 @@ from steerdsl.sdp import symmetry, symmetry_orbits
 from steerdsl.sdp.centred_moments import centred_product, closed_under_subwords
 from steerdsl.sdp.npa_words import level_words
 from steerdsl.sdp.relaxation import _per_word, bound
-from steerdsl.sdp.size import DATA_BYTES_PER_ENTRY, SDPSize, SDPTooLarge, moment_size, reduced_size
+from steerdsl.sdp.size import (
+    DATA_BYTES_PER_ENTRY,
+    QICS_BYTES_PER_DENSE_ENTRY,
+    SDPSize,
+    SDPTooLarge,
+    moment_size,
+    reduced_size,
+)
 from steerdsl.sdp.symmetry_reduction import reduce
 from steerdsl.sets import registry
 
@@ -154,10 +161,14 @@ def test_reduced_size_counts_dense_block_data():
     the count is not known (dense), else the given nonzeros (four real entries each)."""
     size = reduced_size(1000, [40, 40, 20])
     assert size.block_entries == 3600 and size.data_entries == 4 * 1000 * 3600
-    assert reduced_size(1000, [40, 40, 20], nonzeros=12345).data_entries == 4 * 12345
+    assert reduced_size(1000, [40, 40, 20], nonzeros=[12345, 0, 1]).data_entries == 4 * 12346
+    # qics holds a block densely above 1 % of its n · 2N² real entries: all three dense, then only the first
+    assert size.dense_entries == 2 * 3600
+    assert reduced_size(1000, [40, 40, 20], nonzeros=[40_000, 0, 1]).dense_entries == 2 * 1600
     bare = SDPSize("t", 3, 40, 1000, 3600)
-    for solver in ("cvxopt", "qics"):
-        assert size.memory_for(solver) - bare.memory_for(solver) == DATA_BYTES_PER_ENTRY * size.data_entries
+    assert size.memory_for("cvxopt") - bare.memory_for("cvxopt") == DATA_BYTES_PER_ENTRY * size.data_entries
+    assert (size.memory_for("qics") - bare.memory_for("qics")
+            == DATA_BYTES_PER_ENTRY * size.data_entries + QICS_BYTES_PER_DENSE_ENTRY * 1000 * 2 * 3600)
 
 
 def test_sparsified_blocks_are_a_congruence_of_the_orthonormal_ones():

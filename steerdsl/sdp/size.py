@@ -20,7 +20,12 @@ solver stores (``S = Σ_b N_b²`` over the blocks' real sides ``N_b``, a complex
   (``2 · 8 n²``): :data:`CVXOPT_BASE_MEMORY` ``+ 8 n S + 16 n²``.
 * qics (``_stepper/kktsolver.update_lhs``): the Schur complement ``GHG`` (``n × n``), each cone's term
   added to it, and the copy ``scipy.linalg.cho_factor`` factors (``3 · 8 n²``); the constraint data stay
-  sparse: :data:`QICS_BASE_MEMORY` ``+ 24 n²``.
+  sparse: :data:`QICS_BASE_MEMORY` ``+ 24 n²``.  Except where a cone's data fill more than 1 % of its view
+  of ``G`` (``qics.Model._preprocess`` then makes the view dense, and ``congr_aux`` keeps a dense matrix per
+  variable with its work copy): the symmetry-reduced problems, whose blocks' coefficients are spread by the
+  symmetry-adapted basis.  :func:`reduced_size` counts those blocks from the coefficients as built
+  (:attr:`SDPSize.dense_entries`), and each costs :data:`QICS_BYTES_PER_DENSE_ENTRY` per variable and real
+  entry.
 
 The choice uses the estimate's work ``n² S`` against :data:`~steerdsl.sdp.solve.QICS_ABOVE_COMPLEX`, so an
 estimate that picks cvxopt is right (the built problem's work is smaller); one that picks qics while
@@ -69,6 +74,15 @@ CVXOPT_BYTES_PER_VARIABLE_PAIR = 16
 
 QICS_BYTES_PER_VARIABLE_PAIR = 24
 """Bytes per n²: qics' Schur complement, a cone's term of it and the factored copy."""
+
+QICS_BYTES_PER_DENSE_ENTRY = 24
+"""Bytes per (variable, real entry of a cone) that qics holds densely: a cone whose constraint data are more
+than :data:`QICS_DENSE_ABOVE` full is kept as a dense view of ``G``, dense coefficient matrices and their work
+copy (measured on the 3-Alice 3×3 qubit symmetry-reduced bound: 2.84 GiB above the rest of the model for
+n = 2,260 and 52,424 real cone entries, 25.7 bytes each)."""
+
+QICS_DENSE_ABOVE = 0.01
+"""qics' own threshold (``qics.Model._preprocess``): a cone's data denser than this are made dense."""
 
 DATA_BYTES_PER_ENTRY = 48
 """Bytes per dense constraint-data entry: the complex coefficient and its indices as built (cvxopt ``spmatrix``,
@@ -121,8 +135,11 @@ class SDPSize:
     block_entries: int | None = None
     chosen: str | None = None
     data_entries: int | None = None
-    """Nonzeros of the constraint data when they are dense (a symmetry-reduced problem, where every block's
-    coefficients are full); None: sparse, inside the base memory."""
+    """Nonzeros of the constraint data when they are built in memory beyond the base (a symmetry-reduced
+    problem's block coefficients); None: sparse, inside the base memory."""
+    dense_entries: int = 0
+    """Real entries ``Σ 2N_b²`` of the PSD blocks whose data qics will hold densely (:data:`QICS_DENSE_ABOVE`;
+    0: sparse data, as the moment matrices' are)."""
 
     @property
     def real_entries(self) -> int:
@@ -146,12 +163,13 @@ class SDPSize:
 
     def memory_for(self, solver: str) -> int:
         """Peak bytes of solving it with ``solver`` (module docstring): cvxopt
-        ``B_c + 8 n S + 16 n²``, qics ``B_q + 24 n²``, each plus :data:`DATA_BYTES_PER_ENTRY` per dense
-        data entry."""
+        ``B_c + 8 n S + 16 n²``, qics ``B_q + 24 n² + 24 n D`` (``D`` the :attr:`dense_entries`), each plus
+        :data:`DATA_BYTES_PER_ENTRY` per built data entry."""
         n = self.variables
         data = DATA_BYTES_PER_ENTRY * (self.data_entries or 0)
         if solver == "qics":
-            return QICS_BASE_MEMORY + QICS_BYTES_PER_VARIABLE_PAIR * n * n + data
+            return (QICS_BASE_MEMORY + QICS_BYTES_PER_VARIABLE_PAIR * n * n
+                    + QICS_BYTES_PER_DENSE_ENTRY * n * self.dense_entries + data)
         return (CVXOPT_BASE_MEMORY + CVXOPT_BYTES_PER_ENTRY * n * self.real_entries
                 + CVXOPT_BYTES_PER_VARIABLE_PAIR * n * n + data)
 
@@ -241,13 +259,16 @@ def quantum_size(scenario: Scenario, test: str, options: dict) -> SDPSize:
 
 
 def reduced_size(variables: int, blocks: list[int], task: str = "symmetry-reduced",
-                 nonzeros: int | None = None) -> SDPSize:
+                 nonzeros: list[int] | None = None) -> SDPSize:
     """A symmetry-reduced SDP as built: ``variables`` scalars, PSD blocks of the complex sides ``blocks``
-    whose coefficients have ``nonzeros`` complex entries (None: dense, ``n · Σ_b N_b²``), each four real
-    data entries in the solver's form (the real and imaginary parts, mirrored)."""
-    entries = sum(b * b for b in blocks)
-    data = variables * entries if nonzeros is None else nonzeros
-    return SDPSize(task, len(blocks), max(blocks, default=0), variables, entries, data_entries=4 * data)
+    whose coefficients have ``nonzeros[b]`` complex entries (None: dense, ``n · N_b²``), each four real
+    data entries as built (the real and imaginary parts, mirrored); a block whose real nonzeros (at most
+    two per complex one) exceed :data:`QICS_DENSE_ABOVE` of its ``n · 2N_b²`` is dense for qics."""
+    counts = [variables * b * b for b in blocks] if nonzeros is None else list(nonzeros)
+    dense = sum(2 * b * b for b, c in zip(blocks, counts, strict=True)
+                if 2 * c > QICS_DENSE_ABOVE * variables * 2 * b * b)
+    return SDPSize(task, len(blocks), max(blocks, default=0), variables, sum(b * b for b in blocks),
+                   data_entries=4 * sum(counts), dense_entries=dense)
 
 
 def too_large_diagnostic(exc: SDPTooLarge, span: Span | None) -> Diagnostic:

@@ -154,7 +154,7 @@ class Reduction:
         if not bases:
             self.psd_blocks = [size]
             if guard is not None:
-                guard(reduced_size(self.scalars_after, self.psd_blocks, "symmetry-reduced bound", matrix.nnz))
+                guard(reduced_size(self.scalars_after, self.psd_blocks, "symmetry-reduced bound", [matrix.nnz]))
             return [gamma if not sp.issparse(gamma) else affine_expression("Γ'", size, gamma, self.variable, real)]
         return self._blocks(matrix, size, offset, real, guard)
 
@@ -165,7 +165,7 @@ class Reduction:
         coefficients = block_coefficients(matrix, size, [b.basis for b in self.bases])
         if guard is not None:
             guard(reduced_size(self.scalars_after, self.psd_blocks, "symmetry-reduced bound",
-                               sum(c.nnz for c in coefficients)))
+                               [c.nnz for c in coefficients]))
         out = [affine_expression(f"Γ{index}", b.side, c, self.variable, real)
                for index, (b, c) in enumerate(zip(self.bases, coefficients, strict=True))]
         if offset is None:
