@@ -191,14 +191,16 @@ def block_coefficients(coefs: sp.spmatrix, size: int, blocks: list[np.ndarray]) 
 
 
 def affine_expression(name: str, side: int, coefs: sp.spmatrix, variable: picos.RealVariable,
-                      real: bool) -> object:
-    """The picos affine expression ``vec M = C z`` (column-major ``side × side``, ``C = coefs``), made exactly
-    Hermitian (``C`` averaged with its transposed-position conjugate) as picos requires for ``M ⪰ 0``, entries
-    below 1e-13 dropped; ``real``: real symmetric (imaginary parts are rounding)."""
-    swap = np.arange(side * side).reshape(side, side).T.ravel()
+                      real: bool, hermitian: bool = True) -> object:
+    """The picos affine expression ``vec M = C z`` (column-major ``side × side``, ``C = coefs``), entries below
+    1e-13 dropped; ``hermitian``: made exactly Hermitian (``C`` averaged with its transposed-position
+    conjugate) as picos requires for ``M ⪰ 0``; ``real``: real (imaginary parts are rounding)."""
     c = sp.coo_matrix(coefs)
-    c = sp.coo_matrix((np.r_[c.data, np.conj(c.data)] / 2, (np.r_[c.row, swap[c.row]], np.r_[c.col, c.col])),
-                      shape=c.shape).tocsr().tocoo()
+    if hermitian:
+        swap = np.arange(side * side).reshape(side, side).T.ravel()
+        c = sp.coo_matrix((np.r_[c.data, np.conj(c.data)] / 2, (np.r_[c.row, swap[c.row]], np.r_[c.col, c.col])),
+                          shape=c.shape)
+    c = c.tocsr().tocoo()
     keep = np.abs(c.data.real if real else c.data) > 1e-13
     rows, cols = cvxopt.matrix(c.row[keep].astype(np.int64)), cvxopt.matrix(c.col[keep].astype(np.int64))
     shape = (side * side, variable.dim)

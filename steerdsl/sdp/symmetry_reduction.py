@@ -48,26 +48,12 @@ def reduced_blocks(reps: list[Word], basis: sp.spmatrix, dim: int, real: bool,
     Hermitian (``(C + C^†)/2`` on the coefficients) so that picos accepts ``Γ ⪰ 0``."""
     n = dim * dim
     b = sp.csr_matrix(basis)
-    swap = np.empty(n, dtype=int)
-    for r in range(dim):
-        for c in range(dim):
-            swap[c * dim + r] = r * dim + c
     out: dict[Word, object] = {}
     for i, w in enumerate(reps):
-        part = b[i * 2 * n:(i + 1) * 2 * n].toarray()
+        part = b[i * 2 * n:(i + 1) * 2 * n]
         coef = part[:n] if real else part[:n] + 1j * part[n:]
-        if w == adjoint(w):
-            coef = (coef + coef[swap].conj()) / 2
-        r, k = np.nonzero(coef)
-        values = coef[r, k]
-        if real:
-            matrix = cvxopt.spmatrix(values.real.tolist(), r.tolist(), k.tolist(), (n, z.dim), "d")
-            out[w] = picos.expressions.AffineExpression(f"X{i}", (dim, dim), {(z,): matrix})
-        else:
-            matrix = cvxopt.spmatrix(values.astype(complex).tolist(), r.tolist(), k.tolist(), (n, z.dim), "z")
-            out[w] = picos.expressions.ComplexAffineExpression(f"X{i}", (dim, dim), {(z,): matrix})
+        out[w] = affine_expression(f"X{i}", dim, coef, z, real, hermitian=w == adjoint(w))
     return out
-
 
 
 @dataclass
