@@ -236,3 +236,28 @@ def test_an_antiunitary_stabiliser_gives_a_valid_witness():
     assert result.verdict == "excluded" and result.witness is not None
     assert result.witness_value == pytest.approx(result.margin, abs=1e-6)
     assert relaxation.bound(result.witness, "max", "1+AB").value <= 1e-6
+
+
+def test_an_exact_noise_is_checked_exactly():
+    """An exact noise broken below the float tolerance (one entry + 10⁻¹⁵) keeps the symmetries it breaks
+    out of the group, as an exact σ does; the exact white noise keeps the white noise's group."""
+    from fractions import Fraction
+
+    from steerdsl.exact.cyclotomic import Cyclo
+
+    sigma = _pr_box()
+    sc = sigma.scenario
+    reps = classes(level_words(sc, "1+AB"))
+    eighth = np.array([[Cyclo(Fraction(1, 8)), Cyclo(0)], [Cyclo(0), Cyclo(Fraction(1, 8))]], dtype=object)
+    white = Assemblage(sc, {key: eighth for key in sc.keys()}, exact=True, name="white")
+    key = next(iter(sc.keys()))
+    broken = dict(white.elements)
+    broken[key] = eighth + np.array([[Cyclo(Fraction(1, 10 ** 15)), Cyclo(0)], [Cyclo(0), Cyclo(0)]], dtype=object)
+    noise = Assemblage(sc, broken, exact=True, name="n")
+    kept = data_group(sc, reps, sigma, white, [])
+    assert kept.order == data_group(sc, reps, sigma, noise_assemblage(sc, "white"), []).order
+    found = data_group(sc, reps, sigma, noise, [])
+    assert all(exactly_invariant(noise, g) for g in found.generators)
+    assert not all(exactly_invariant(noise, g) for g in kept.generators)
+    assert found.order < kept.order
+

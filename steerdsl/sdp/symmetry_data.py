@@ -118,7 +118,9 @@ def data_group(scenario: Scenario, reps: list[Word], sigma: Assemblage, noise: A
                values: list[dict[Word, np.ndarray]]) -> DetectedGroup:
     """The stabiliser of σ and the noise ``N``: relabellings × Bob unitaries (qubit Cliffords) with
     ``σ_{g(k)} = U† σ_k U`` and ``N_{g(k)} = U† N_k U`` (module docstring), each generator checked on the
-    moment action of every data ``y`` in ``values`` (``A_g y = y``) and, for exact σ, exactly."""
+    moment action of every data ``y`` in ``values`` (``A_g y = y``) and, for an exact σ or an exact noise given
+    by the user, exactly (:func:`exactly_invariant`; the white noise ``Π_j 1/k_j · I/d`` is invariant under
+    every relabelling and Bob unitary by construction)."""
     num, noise_num = sigma.to_numeric(), noise.to_numeric()
     terms = np.stack([np.asarray(num.elements[key], dtype=complex) + GENERIC * np.asarray(noise_num.elements[key])
                       for key in scenario.keys()])
@@ -130,7 +132,7 @@ def data_group(scenario: Scenario, reps: list[Word], sigma: Assemblage, noise: A
             residual = (matrix @ y - y)[rows]
             if np.abs(residual).max(initial=0.0) > NULL_TOLERANCE * max(1.0, float(np.abs(y).max())):
                 return False
-        return not sigma.exact or exactly_invariant(sigma, g)
+        return all(not a.exact or exactly_invariant(a, g) for a in (sigma, noise))
 
     return stabiliser(scenario, reps, key_letters(scenario), terms, accept)
 
