@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from math import prod
 
 Outcomes = tuple[int, ...]
@@ -80,8 +81,10 @@ class Scenario:
     alices: tuple[Alice, ...]
     bobs: tuple[Bob, ...]
 
-    @property
+    @cached_property
     def slots(self) -> tuple[Slot, ...]:
+        """Every measurement of every Alice in order (an Alice's rounds consecutive); computed once (the
+        symmetry code asks for it millions of times)."""
         return tuple(
             Slot(al.name, r, al.inputs, al.outputs) for al in self.alices for r in range(al.rounds)
         )

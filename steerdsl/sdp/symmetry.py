@@ -127,20 +127,18 @@ def action_matrix(scenario: Scenario, reps: list[Word], g: Symmetry, image=word_
     d = scenario.dim
     m = 2 * d * d
     index = {w: i for i, w in enumerate(reps)} if index is None else index
-    plain, daggered = block_maps(d, g.unitary, g.conjugate)
+    patterns = [(np.nonzero(b), b[np.nonzero(b)]) for b in block_maps(d, g.unitary, g.conjugate)]
     rows, cols, vals = [], [], []
-    local = np.arange(m)
     selected = range(len(reps)) if rows_of is None else rows_of
     for i, w in enumerate(reps[r] for r in selected):
         for v, c in image(scenario, g, w).items():
             rep = min(v, adjoint(v))
             if rep not in index:
                 raise ValueError(f"the word set is not closed under the symmetry (image word {v})")
-            block = c * (plain if v == rep else daggered)
-            r, cc = np.nonzero(block)
-            rows.append(i * m + local[r])
-            cols.append(index[rep] * m + local[cc])
-            vals.append(block[r, cc])
+            (r, cc), entries = patterns[v != rep]  # X_v itself, or X_{v†}† (the daggered map)
+            rows.append(i * m + r)
+            cols.append(index[rep] * m + cc)
+            vals.append(c * entries)
     n = m * len(reps)
     shape = (n if rows_of is None else m * len(rows_of), n)
     if not vals:
