@@ -32,9 +32,10 @@ CLUSTER_TOLERANCE = 1e-9
 COUPLING_TOLERANCE = 1e-9
 """Relative size of an off-block entry that couples two eigenspaces."""
 WORTH = 1 / 3
-"""Blocks are used only when ``Σ_c b_c² ≤ WORTH · size²``: a numerically found basis makes the coefficients
-dense, which costs more than a small split saves (measured: blocks 72, 12, 12, 2 of 98 at 1,936 scalars
-made the problem slower and its compile 50 s)."""
+"""Blocks are used only when ``Σ_c b_c² ≤ WORTH · size²``: a numerically found basis spreads the coefficients,
+which costs more than a small split saves (measured with the orthonormal eigenvector basis, before
+:meth:`Block.sparsified`: blocks 72, 12, 12, 2 of 98 at 1,936 scalars made the problem slower and its compile
+50 s)."""
 ROUNDING = 1e-10
 """Relative size below which an entry of a sparsified basis or of a block's coefficients is rounding (measured
 on the 3-Alice 3×3 qubit bound: the echelon basis' entries are above 1e-3 or below 1e-11 of the largest)."""
@@ -51,8 +52,9 @@ def _combination(coefs: sp.csc_matrix, size: int, rng: np.random.Generator) -> n
 
 @dataclass(frozen=True)
 class Block:
-    """One diagonal block of a symmetry-adapted basis and its equivalent copies: ``copies`` are orthonormal
-    ``size × m`` column blocks, mutually orthogonal, with ``Q_i† A_k Q_i`` the same for every copy ``i`` (an
+    """One diagonal block of a symmetry-adapted basis and its equivalent copies: ``copies`` are ``size × m``
+    column blocks (orthonormal and mutually orthogonal as :func:`decompose` finds them; each times the same
+    invertible ``R`` after :meth:`sparsified`) with ``Q_i† A_k Q_i`` the same for every copy ``i`` (an
     irreducible representation of dimension ``n`` occurring ``m`` times gives ``n`` equal ``m × m`` blocks,
     Murota et al. 2010, phase two).  ``Γ ⪰ 0`` needs the first copy only."""
 
