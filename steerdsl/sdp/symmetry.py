@@ -93,7 +93,7 @@ def classes(words: list[Word]) -> list[Word]:
     return list(reps)
 
 
-def _complex_to_real(m: np.ndarray) -> np.ndarray:
+def complex_to_real(m: np.ndarray) -> np.ndarray:
     """The real 2n×2n matrix of a complex-linear map on ``[Re v; Im v]``."""
     return np.block([[m.real, -m.imag], [m.imag, m.real]])
 
@@ -104,7 +104,7 @@ def block_maps(dim: int, unitary: np.ndarray | None, conjugate: bool = False) ->
     ``X ↦ U conj(X) U†`` and ``X ↦ U conj(X†) U†`` (``conj`` is ``diag(I, −I)`` on the coordinates)."""
     u = np.eye(dim) if unitary is None else np.asarray(unitary, dtype=complex)
     n = dim * dim
-    conj_map = _complex_to_real(np.kron(u.conj(), u))
+    conj_map = complex_to_real(np.kron(u.conj(), u))
     if conjugate:
         conj_map = conj_map @ np.diag(np.r_[np.ones(n), -np.ones(n)])
     perm = np.zeros((n, n))

@@ -3,8 +3,10 @@ split into the blocks of a symmetry-adapted basis.
 
 The group is detected (:mod:`steerdsl.sdp.symmetry_group`) or given; the invariant subspace of the moment
 blocks (Reynolds argument: some optimum is invariant, Gatermann & Parrilo, J. Pure Appl. Algebra 192, 95
-(2004)) comes orbit by orbit in the centred basis (:mod:`steerdsl.sdp.symmetry_orbits`; Γ is then posed as
-the congruent ``Γ' = TΓT†`` of :mod:`steerdsl.sdp.centred_moments`), or, when the word set is not closed
+(2004)) comes orbit by orbit in the Fourier letters when the data are complex and the group acts on them by
+phases (:mod:`steerdsl.sdp.symmetry_fourier`, Γ posed as ``Γ^F = TΓT†``), else in the centred basis
+(:mod:`steerdsl.sdp.symmetry_orbits`; Γ is then posed as the congruent ``Γ' = TΓT†`` of
+:mod:`steerdsl.sdp.centred_moments`), or, when the word set is not closed
 under subwords, from the Collins–Gisin action of :mod:`steerdsl.sdp.symmetry`; the PSD blocks from
 :mod:`steerdsl.sdp.symmetry_blocks`.
 """
@@ -20,7 +22,8 @@ import picos
 import scipy.sparse as sp
 
 from steerdsl.model.scenario import Scenario
-from steerdsl.sdp.centred_moments import collins_gisin_rows, gamma_coefficients
+from steerdsl.sdp import symmetry_fourier as fourier
+from steerdsl.sdp.centred_moments import closed_under_subwords, collins_gisin_rows, gamma_coefficients
 from steerdsl.sdp.moment_matrix import build
 from steerdsl.sdp.npa_words import Word, adjoint, is_data_word
 from steerdsl.sdp.size import SDPSize, reduced_size
@@ -38,7 +41,7 @@ from steerdsl.sdp.symmetry import (
 from steerdsl.sdp.symmetry_blocks import Block, affine_expression, block_coefficients, decompose
 from steerdsl.sdp.symmetry_conjugation import is_real_form, projection_fits, real_congruence
 from steerdsl.sdp.symmetry_group import detect
-from steerdsl.sdp.symmetry_orbits import orbit_fixed_space
+from steerdsl.sdp.symmetry_orbits import elements, orbit_fixed_space
 
 
 def reduced_blocks(reps: list[Word], basis: sp.spmatrix, dim: int, real: bool,
@@ -186,7 +189,8 @@ def reduce(scenario: Scenario, words: list[Word], per_word: dict[Word, np.ndarra
     """Reduce a bound ``max Σ_w Re tr(G_w X_w)`` over Γ(words) ⪰ 0: the given ``generators`` (checked to
     leave the objective invariant; ValueError otherwise) or the detected group
     (:func:`steerdsl.sdp.symmetry_group.detect`).  None when the group is trivial (the caller builds the
-    unreduced problem).  The centred path (:attr:`Reduction.gamma` set, :attr:`Reduction.blocks` the data
+    unreduced problem).  The Fourier path (:mod:`steerdsl.sdp.symmetry_fourier`: complex data, relabellings
+    with affine outcome permutations) first; then the centred path (:attr:`Reduction.gamma` set, :attr:`Reduction.blocks` the data
     words' Collins–Gisin blocks) when the classes allow it and every element is unitary, else every class
     block in Collins–Gisin form (with the real form's congruence when an antiunitary element gives one)."""
     reps = classes(words)
@@ -202,6 +206,9 @@ def reduce(scenario: Scenario, words: list[Word], per_word: dict[Word, np.ndarra
     if not generators:
         return None
     before = scalar_count(reps, scenario.dim, real)
+    fourier = None if real else _fourier(scenario, words, reps, generators, order, before)
+    if fourier is not None:
+        return fourier
     basis = orbit_fixed_space(scenario, reps, generators, real, REYNOLDS_LIMIT)  # None with antiunitary elements
     if basis is not None:
         try:
@@ -218,3 +225,26 @@ def reduce(scenario: Scenario, words: list[Word], per_word: dict[Word, np.ndarra
     data = [w for w in reps if is_data_word(w)]
     blocks = reduced_blocks(data, collins_gisin_rows(scenario, data, reps, basis), scenario.dim, real, variable)
     return Reduction(blocks, variable, generators, order, before, basis.shape[1], gamma=coefs.tocsc())
+
+
+def _fourier(scenario: Scenario, words: list[Word], reps: list[Word], generators: list[Symmetry],
+             order: int | None, before: int) -> Reduction | None:
+    """The reduction in the Fourier letters (:mod:`steerdsl.sdp.symmetry_fourier`), or None when it does not
+    apply (a Bob unitary or conjugation, a non-affine outcome permutation, a word set not closed under
+    subwords, a group beyond :data:`~steerdsl.sdp.symmetry.REYNOLDS_LIMIT`) or its check fails."""
+    if not fourier.applies(scenario, generators) or not closed_under_subwords(reps):
+        return None
+    group = elements(scenario, generators, REYNOLDS_LIMIT)
+    if group is None:
+        return None
+    rows = fourier.fourier_words(words)
+    classes_f = fourier.fourier_classes(scenario, rows)
+    basis = fourier.invariant_basis(scenario, classes_f, group)
+    if not fourier.check(scenario, classes_f, generators, basis):
+        return None
+    variable = picos.RealVariable("z", basis.shape[1])
+    data = [w for w in reps if is_data_word(w)]
+    blocks = reduced_blocks(data, fourier.collins_gisin_rows(scenario, data, classes_f, basis), scenario.dim, False,
+                            variable)
+    coefs = fourier.gamma_coefficients(scenario, rows, classes_f, basis)
+    return Reduction(blocks, variable, generators, order, before, basis.shape[1], gamma=coefs)
