@@ -190,9 +190,10 @@ def reduce(scenario: Scenario, words: list[Word], per_word: dict[Word, np.ndarra
     leave the objective invariant; ValueError otherwise) or the detected group
     (:func:`steerdsl.sdp.symmetry_group.detect`).  None when the group is trivial (the caller builds the
     unreduced problem).  The Fourier path (:mod:`steerdsl.sdp.symmetry_fourier`: complex data, relabellings
-    with affine outcome permutations) first; then the centred path (:attr:`Reduction.gamma` set, :attr:`Reduction.blocks` the data
-    words' Collins–Gisin blocks) when the classes allow it and every element is unitary, else every class
-    block in Collins–Gisin form (with the real form's congruence when an antiunitary element gives one)."""
+    with affine outcome permutations) first; then the centred path (:attr:`Reduction.gamma` set,
+    :attr:`Reduction.blocks` the data words' Collins–Gisin blocks) when the classes allow it and every element
+    is unitary, else every class block in Collins–Gisin form (with the real form's congruence when an
+    antiunitary element gives one)."""
     reps = classes(words)
     objective = objective_vector(per_word, reps, scenario.dim)
     if generators is None:
