@@ -144,8 +144,8 @@ def invariant_basis(scenario: Scenario, reps: list[Word], group: list[Symmetry])
             else:
                 carry.setdefault(rep, to_rep)
         done.update(carry)
-        if equations:
-            _, singular, vt = np.linalg.svd(np.vstack(equations))
+        if equations:  # thin SVD (the stack has up to |H|·2d² rows); m zero rows keep all m right vectors
+            _, singular, vt = np.linalg.svd(np.vstack(equations + [np.zeros((m, m))]), full_matrices=False)
             rank = int(np.sum(singular > NULL_TOLERANCE * max(1.0, singular[0])))
             fixed = vt[rank:].T
         else:
