@@ -76,21 +76,35 @@ def letter_image(scenario: Scenario, g: Symmetry, letter: Letter) -> tuple[Lette
     return None
 
 
+LetterTable = dict[Letter, tuple[Letter, complex]]
+
+
+def letter_table(scenario: Scenario, g: Symmetry) -> LetterTable | None:
+    """:func:`letter_image` of every Fourier letter of the scenario, None when one is not a letter."""
+    table: LetterTable = {}
+    for j, slot in enumerate(scenario.slots):
+        for x in range(slot.inputs):
+            for s in range(1, slot.outputs[x]):
+                image = letter_image(scenario, g, (j, x, s))
+                if image is None:
+                    return None
+                table[(j, x, s)] = image
+    return table
+
+
 def applies(scenario: Scenario, generators: list[Symmetry]) -> bool:
     """Whether every generator is a relabelling (no Bob unitary, no conjugation) acting on the Fourier letters
     by phases and a permutation (every outcome permutation affine)."""
     if any(g.unitary is not None or g.conjugate for g in generators):
         return False
-    letters = [(j, x, s) for j, slot in enumerate(scenario.slots) for x in range(slot.inputs)
-               for s in range(1, slot.outputs[x])]
-    return all(letter_image(scenario, g, letter) is not None for g in generators for letter in letters)
+    return all(letter_table(scenario, g) is not None for g in generators)
 
 
-def word_image(scenario: Scenario, g: Symmetry, word: Word) -> tuple[Word, complex]:
-    """``g(F_w) = λ F_{w'}``: the letters' images (a reduced word maps to a reduced word)."""
+def word_image(scenario: Scenario, table: LetterTable, word: Word) -> tuple[Word, complex]:
+    """``g(F_w) = λ F_{w'}`` from ``g``'s :func:`letter_table` (a reduced word maps to a reduced word)."""
     phase, out = 1.0 + 0j, []
     for letter in word:
-        moved, factor = letter_image(scenario, g, letter)
+        moved, factor = table[letter]
         out.append(moved)
         phase *= factor
     return fourier_reduce(scenario, tuple(out)), phase
@@ -126,6 +140,7 @@ def invariant_basis(scenario: Scenario, reps: list[Word], group: list[Symmetry])
     m = 2 * n
     dagger = block_maps(scenario.dim, None)[1]  # X ↦ X†
     index = {w: i for i, w in enumerate(reps)}
+    tables = [letter_table(scenario, g) for g in group]
     done: set[Word] = set()
     rows, cols, vals = [], [], []
     count = 0
@@ -134,8 +149,8 @@ def invariant_basis(scenario: Scenario, reps: list[Word], group: list[Symmetry])
             continue
         carry: dict[Word, np.ndarray] = {w: np.eye(m)}
         equations = [dagger - np.eye(m)] if w == fourier_adjoint(scenario, w) else []
-        for g in group:
-            image, phase = word_image(scenario, g, w)
+        for table in tables:
+            image, phase = word_image(scenario, table, w)
             rep = min(image, fourier_adjoint(scenario, image))
             # X_w = λ X_image, X_image = X_rep or X_rep†: coordinates of X_rep from those of X_w
             to_rep = _scale(1 / phase, n) if image == rep else dagger @ _scale(1 / phase, n)
@@ -223,9 +238,10 @@ def check(scenario: Scenario, reps: list[Word], generators: list[Symmetry], basi
     index = {w: i for i, w in enumerate(reps)}
     scale = NULL_TOLERANCE * 100 * max(1.0, float(np.abs(basis.data).max(initial=0.0)))
     for g in generators:
+        table = letter_table(scenario, g)
         rows, cols, vals = [], [], []
         for i, w in enumerate(reps):
-            image, phase = word_image(scenario, g, w)
+            image, phase = word_image(scenario, table, w)
             rep = min(image, fourier_adjoint(scenario, image))
             if rep not in index:
                 return False
