@@ -18,10 +18,15 @@ from steerdsl.sdp.symmetry_orbits import elements, orbit_fixed_space
 from tests.test_symmetry_orbits import _scenario
 
 
-def _fourier_operators(k: int, seed: int) -> list[np.ndarray]:
-    """``F_s = Σ_a ω^{sa} P_a`` for a random projective measurement with ``k`` outcomes on ``C^{2k}``."""
+def _measurement(k: int, seed: int) -> list[np.ndarray]:
+    """A random projective measurement with ``k`` outcomes (rank-2 projectors on ``C^{2k}``)."""
     u = unitary_group.rvs(2 * k, random_state=seed)
-    projectors = [u[:, 2 * a:2 * a + 2] @ u[:, 2 * a:2 * a + 2].conj().T for a in range(k)]
+    return [u[:, 2 * a:2 * a + 2] @ u[:, 2 * a:2 * a + 2].conj().T for a in range(k)]
+
+
+def _fourier_operators(projectors: list[np.ndarray]) -> list[np.ndarray]:
+    """``F_s = Σ_a ω^{sa} P_a``."""
+    k = len(projectors)
     return [sum(np.exp(2j * np.pi * s * a / k) * projectors[a] for a in range(k)) for s in range(k)]
 
 
@@ -29,7 +34,7 @@ def _fourier_operators(k: int, seed: int) -> list[np.ndarray]:
 def test_fourier_letters_multiply_like_their_labels(k):
     """``F_s F_t = F_{s+t}``, ``F_0 = I``, ``F_s† = F_{−s}`` on explicit operators, and fourier_reduce /
     fourier_adjoint do the same on words (one slot, one input)."""
-    f = _fourier_operators(k, k)
+    f = _fourier_operators(_measurement(k, k))
     sc = _scenario(1, 1, k, 2)
     assert np.allclose(f[0], np.eye(2 * k))
     for s in range(k):
@@ -47,14 +52,13 @@ def test_fourier_letters_multiply_like_their_labels(k):
 def test_letter_image_is_the_relabelled_operator(k, sigma, affine):
     """``g(F_s) = Σ_a ω^{sa} P_{σ(a)}`` equals ``λ F_t`` with the (t, λ) letter_image gives, for affine
     permutations; a transposition of 4 outcomes is not affine and is refused (applies is False)."""
-    u = unitary_group.rvs(2 * k, random_state=7)
-    projectors = [u[:, 2 * a:2 * a + 2] @ u[:, 2 * a:2 * a + 2].conj().T for a in range(k)]
-    f = [sum(np.exp(2j * np.pi * s * a / k) * projectors[a] for a in range(k)) for s in range(k)]
+    projectors = _measurement(k, 7)
+    f = _fourier_operators(projectors)
     sc = _scenario(1, 1, k, 2)
     g = Symmetry((0,), ((0,),), ((tuple(sigma),),))
     assert fourier.applies(sc, [g]) is affine
     for s in range(1, k):
-        image = sum(np.exp(2j * np.pi * s * a / k) * projectors[sigma[a]] for a in range(k))
+        image = _fourier_operators([projectors[sigma[a]] for a in range(k)])[s]
         found = fourier.letter_image(sc, g, (0, 0, s))
         if not affine:
             continue

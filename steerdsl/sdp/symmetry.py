@@ -82,8 +82,11 @@ def word_image(scenario: Scenario, g: Symmetry, word: Word) -> dict[Word, float]
     return out
 
 
-def classes(words: list[Word]) -> list[Word]:
-    """The moment classes of a word set: representatives ``min(w, w†)`` of the products ``u†v``."""
+def classes(words: list[Word], product: Callable[[Word, Word], Word | None] = product,
+            adjoint: Callable[[Word], Word] = adjoint) -> list[Word]:
+    """The moment classes of a word set: representatives ``min(w, w†)`` of the products ``u†v`` (``product``
+    and ``adjoint`` those of another letter basis when given, e.g. the Fourier letters'; ``v†u = (u†v)†``
+    needs only ``v`` after ``u``)."""
     reps: dict[Word, None] = {}
     for i, u in enumerate(words):
         for v in words[i:]:

@@ -23,13 +23,14 @@ centred path of :mod:`steerdsl.sdp.symmetry_orbits` applies.
 from __future__ import annotations
 
 import cmath
+import functools
 
 import numpy as np
 import scipy.sparse as sp
 
 from steerdsl.model.scenario import Scenario
 from steerdsl.sdp.npa_words import Word
-from steerdsl.sdp.symmetry import NULL_TOLERANCE, Symmetry, block_maps, complex_to_real
+from steerdsl.sdp.symmetry import NULL_TOLERANCE, Symmetry, block_maps, classes, complex_to_real
 
 Letter = tuple[int, int, int]
 
@@ -110,9 +111,18 @@ def word_image(scenario: Scenario, table: LetterTable, word: Word) -> tuple[Word
     return fourier_reduce(scenario, tuple(out)), phase
 
 
-def _scale(phase: complex, n: int) -> np.ndarray:
-    """``X ↦ λX`` on the real coordinates ``[Re vec X; Im vec X]``."""
-    return complex_to_real(phase * np.eye(n))
+@functools.cache
+def _dagger(dim: int) -> np.ndarray:
+    """``X ↦ X†`` on the real coordinates ``[Re vec X; Im vec X]`` (:func:`steerdsl.sdp.symmetry.block_maps`)."""
+    return block_maps(dim, None)[1]
+
+
+def _class_map(phase: complex, daggered: bool, dim: int) -> np.ndarray:
+    """The real coordinates of ``λ X_c`` (``λ X_c†`` when ``daggered``) from those of ``X_c``: how the moment
+    of a word ``λ F_w`` is read from its class ``c = min(w, w†)``."""
+    n = dim * dim
+    scale = complex_to_real(phase * np.eye(n))
+    return scale @ _dagger(dim) if daggered else scale
 
 
 def fourier_words(words: list[Word]) -> list[Word]:
@@ -121,14 +131,10 @@ def fourier_words(words: list[Word]) -> list[Word]:
 
 
 def fourier_classes(scenario: Scenario, rows: list[Word]) -> list[Word]:
-    """The classes ``min(w, w†)`` of the entries ``F_u† F_v``."""
-    reps: dict[Word, None] = {}
-    for u in rows:
-        left = fourier_adjoint(scenario, u)
-        for v in rows:
-            w = fourier_reduce(scenario, left + v)
-            reps.setdefault(min(w, fourier_adjoint(scenario, w)), None)
-    return list(reps)
+    """The classes ``min(w, w†)`` of the entries ``F_u† F_v`` (:func:`steerdsl.sdp.symmetry.classes` with the
+    Fourier product and adjoint)."""
+    return classes(rows, lambda u, v: fourier_reduce(scenario, fourier_adjoint(scenario, u) + v),
+                   lambda w: fourier_adjoint(scenario, w))
 
 
 def invariant_basis(scenario: Scenario, reps: list[Word], group: list[Symmetry]) -> sp.csc_matrix:
@@ -138,7 +144,7 @@ def invariant_basis(scenario: Scenario, reps: list[Word], group: list[Symmetry])
     to every class of the orbit by one element."""
     n = scenario.dim ** 2
     m = 2 * n
-    dagger = block_maps(scenario.dim, None)[1]  # X ↦ X†
+    dagger = _dagger(scenario.dim)
     index = {w: i for i, w in enumerate(reps)}
     tables = [letter_table(scenario, g) for g in group]
     done: set[Word] = set()
@@ -153,7 +159,7 @@ def invariant_basis(scenario: Scenario, reps: list[Word], group: list[Symmetry])
             image, phase = word_image(scenario, table, w)
             rep = min(image, fourier_adjoint(scenario, image))
             # X_w = λ X_image, X_image = X_rep or X_rep†: coordinates of X_rep from those of X_w
-            to_rep = _scale(1 / phase, n) if image == rep else dagger @ _scale(1 / phase, n)
+            to_rep = np.linalg.inv(_class_map(phase, image != rep, scenario.dim))
             if rep == w:
                 equations.append(to_rep - np.eye(m))
             else:
@@ -209,9 +215,7 @@ def collins_gisin_rows(scenario: Scenario, data: list[Word], reps: list[Word], b
     """The basis rows (``2d²`` real coordinates each) of the Collins–Gisin blocks of ``data`` (words with at most
     one letter per slot): ``P_a = (1/k) Σ_s ω^{−sa} F_s``, so ``X^P_w = Σ_s Π_i (ω_i^{−s_i a_i}/k_i) X^F_{w(s)}``
     with ``w(s)`` the letters of nonzero ``s_i``."""
-    n = scenario.dim ** 2
-    m = 2 * n
-    dagger = block_maps(scenario.dim, None)[1]
+    m = 2 * scenario.dim ** 2
     index = {w: i for i, w in enumerate(reps)}
     b = sp.csr_matrix(basis)
     out = []
@@ -223,18 +227,15 @@ def collins_gisin_rows(scenario: Scenario, data: list[Word], reps: list[Word], b
                                       for (_, _, a), s, k in zip(w, labels, ks, strict=True)]))
             word = tuple((j, x, s) for (j, x, _), s in zip(w, labels, strict=True) if s)
             rep = min(word, fourier_adjoint(scenario, word))
-            to_word = _scale(weight, n) @ (np.eye(m) if word == rep else dagger)
             start = index[rep] * m
-            total[:, start:start + m] += to_word
+            total[:, start:start + m] += _class_map(weight, word != rep, scenario.dim)
         out.append(sp.csr_matrix(total) @ b)
     return sp.vstack(out).tocsr()
 
 
 def check(scenario: Scenario, reps: list[Word], generators: list[Symmetry], basis: sp.spmatrix) -> bool:
     """Every basis vector satisfies ``X_w = λ X̃_{g(w)}`` for every generator (one sparse map per generator)."""
-    n = scenario.dim ** 2
-    m = 2 * n
-    dagger = block_maps(scenario.dim, None)[1]
+    m = 2 * scenario.dim ** 2
     index = {w: i for i, w in enumerate(reps)}
     scale = NULL_TOLERANCE * 100 * max(1.0, float(np.abs(basis.data).max(initial=0.0)))
     for g in generators:
@@ -245,7 +246,7 @@ def check(scenario: Scenario, reps: list[Word], generators: list[Symmetry], basi
             rep = min(image, fourier_adjoint(scenario, image))
             if rep not in index:
                 return False
-            block = _scale(phase, n) @ (np.eye(m) if image == rep else dagger)  # X_w = λ X_image
+            block = _class_map(phase, image != rep, scenario.dim)  # X_w = λ X_image
             r, c = np.nonzero(block)
             rows.append(i * m + r)
             cols.append(index[rep] * m + c)
